@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs, from Debian's archive, whatever mmsim needs and this machine lacks.
+# Idempotent and quiet when everything is present. Needs root (or sudo) only when it installs.
+#   scripts/install_deps.sh            build + test + plotting dependencies
+#   scripts/install_deps.sh --cluster  also OpenMPI and SLURM (sweeps on clusters, their tests)
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config                      # compiler of record: g++ 12 (Debian 12)
+  libboost-program-options-dev libboost-math-dev # CLI; reference CDFs in tests, special functions
+  libtbb-dev                                     # threads
+  libhdf5-dev hdf5-tools                         # output; h5dump for humans and tests
+  libfmt-dev libtomlplusplus-dev librandom123-dev
+  catch2                                         # tests (Debian ships v2.13)
+  clang-format                                   # style check in the test suite
+  python3-h5py python3-matplotlib python3-numpy  # scripts/plot_km.py (run with /usr/bin/python3)
+  r-base-core r-cran-survival                    # independent statistics oracle in the tests
+  libnlopt-cxx-dev                               # calibration optimizer
+)
+if [[ "${1:-}" == "--cluster" ]]; then
+  packages+=(openmpi-bin libopenmpi-dev slurm-wlm munge)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install_deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install_deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

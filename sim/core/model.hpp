@@ -1,0 +1,50 @@
+#pragma once
+// The contract between the engine and a disease model.
+//
+// The engine (cohort runner, HDF5 writer, statistics, sweeps) sees a model only through this interface, so it
+// knows nothing of myeloma; a model sees output only as TableBuffers, so it knows nothing of threads or HDF5.
+// A model is built once from config, is immutable afterwards, and is shared read-only by all threads.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/table.hpp"
+#include "sim/random/stream.hpp"
+
+namespace mmsim {
+
+// What a model writes. The patients table's first field is `id` (u64, the 0-based patient index of the
+// random streams); for every endpoint E it has `E_time` (f64, NaN where undefined) and `E_event` (u8 1/0).
+struct OutputSchema {
+  TableLayout patients;
+  std::vector<TableLayout> trajectories;  // e.g. "events", "lines": any number of rows per patient
+  std::vector<std::string> endpoints;     // names, in report order
+  std::vector<std::string> state_names;   // labels of the state enum, for docs and reports
+};
+
+// Where one patient's rows go. `trajectories` is empty when the run keeps no trajectories.
+struct PatientSink {
+  TableBuffer& patients;
+  std::vector<TableBuffer>* trajectories = nullptr;  // one per OutputSchema::trajectories entry, or null
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  virtual const OutputSchema& schema() const = 0;
+  // Strategy names in config order; never empty (a config without strategies has one named "default").
+  virtual const std::vector<std::string>& strategies() const = 0;
+  // Administrative censoring time (months) of every patient.
+  virtual double horizon() const = 0;
+
+  // Simulates patient `key.patient` under strategy `strategy`: appends exactly one row to sink.patients and
+  // any number of rows to the trajectory tables. Must be a pure function of (model, strategy, key): draws come
+  // only from streams derived from `key` (seed, domain, patient) with model-chosen purpose and step, and draws
+  // that do not depend on the strategy (baseline attributes, ...) must not use it, so strategies compared in one
+  // run share common random numbers.
+  virtual void simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const = 0;
+};
+
+}  // namespace mmsim

@@ -1,0 +1,114 @@
+#pragma once
+// Row-oriented output tables with a packed, self-describing layout.
+//
+// A model describes each table it writes (patients, events, lines, ...) as a TableLayout: named fields of a
+// few plain types, enums carrying their labels. Rows are packed bytes at computed offsets, so a block of rows
+// is written to HDF5 as one compound-typed chunk without any conversion, and the layout is known at run time
+// (the generic multi-state model's columns come from its config).
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace mmsim {
+
+enum class FieldType : std::uint8_t { f64, i32, u32, u64, u8, enumeration };
+
+struct Field {
+  std::string name;
+  FieldType type = FieldType::f64;
+  std::vector<std::string> labels;  // enumeration only: code i is labels[i]; stored as uint8
+  std::string description;          // one line for docs and `--print`
+};
+
+std::size_t field_size(FieldType type);
+
+// Index of a field in its layout; resolved once at model construction, never by name in the hot loop.
+struct FieldId {
+  std::uint32_t index = 0;
+};
+
+class TableLayout {
+ public:
+  TableLayout() = default;
+  TableLayout(std::string name, std::vector<Field> fields);
+
+  const std::string& name() const { return name_; }
+  const std::vector<Field>& fields() const { return fields_; }
+  const Field& field(FieldId id) const { return fields_[id.index]; }
+  std::size_t offset(FieldId id) const { return offsets_[id.index]; }
+  std::size_t row_size() const { return row_size_; }
+  // Throws std::out_of_range naming the table and field when absent.
+  FieldId find(std::string_view field_name) const;
+  bool contains(std::string_view field_name) const;
+
+ private:
+  std::string name_;
+  std::vector<Field> fields_;
+  std::vector<std::size_t> offsets_;
+  std::size_t row_size_ = 0;
+};
+
+// A view of one packed row. Setters store the value in the field's declared type; the caller picks the field
+// by id, so no lookup happens per value.
+class RowRef {
+ public:
+  RowRef(std::byte* data, const TableLayout& layout) : data_(data), layout_(&layout) {}
+
+  void set_f64(FieldId f, double v) { put(f, v); }
+  void set_i32(FieldId f, std::int32_t v) { put(f, v); }
+  void set_u32(FieldId f, std::uint32_t v) { put(f, v); }
+  void set_u64(FieldId f, std::uint64_t v) { put(f, v); }
+  void set_u8(FieldId f, std::uint8_t v) { put(f, v); }
+  void set_enum(FieldId f, std::uint8_t code) { put(f, code); }
+
+ private:
+  template <class T>
+  void put(FieldId f, T v) {
+    std::memcpy(data_ + layout_->offset(f), &v, sizeof(T));
+  }
+  std::byte* data_;
+  const TableLayout* layout_;
+};
+
+// Rows of one table for one block of patients, in patient order.
+class TableBuffer {
+ public:
+  explicit TableBuffer(const TableLayout& layout) : layout_(&layout) {}
+
+  // Appends a zero-filled row.
+  RowRef append() {
+    const std::size_t at = bytes_.size();
+    bytes_.resize(at + layout_->row_size());
+    ++rows_;
+    return RowRef(bytes_.data() + at, *layout_);
+  }
+  void clear() {
+    bytes_.clear();
+    rows_ = 0;
+  }
+  const TableLayout& layout() const { return *layout_; }
+  std::size_t rows() const { return rows_; }
+  const std::byte* data() const { return bytes_.data(); }
+  std::byte* data() { return bytes_.data(); }
+  std::size_t size_bytes() const { return bytes_.size(); }
+
+  // Reads a field of row r as T (T must be the field's storage type).
+  template <class T>
+  T get(std::size_t r, FieldId f) const {
+    static_assert(std::is_trivially_copyable_v<T>);
+    T v;
+    std::memcpy(&v, bytes_.data() + r * layout_->row_size() + layout_->offset(f), sizeof(T));
+    return v;
+  }
+
+ private:
+  const TableLayout* layout_;
+  std::vector<std::byte> bytes_;
+  std::size_t rows_ = 0;
+};
+
+}  // namespace mmsim

@@ -1,0 +1,110 @@
+#pragma once
+// The HDF5 run file: one self-describing file per run, written streaming under a temporary name and renamed
+// over the target only when complete, so a failed or interrupted run never leaves a corrupt file under the
+// final name nor clobbers a file the user already had.
+//
+// Rows reach the file as whole chunks that worker threads have already compressed (ChunkEncoder), written
+// with HDF5's direct chunk write: the single writer thread never compresses, so compression scales with
+// threads instead of serializing the run.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/core/table.hpp"
+
+namespace mmsim::io {
+
+inline constexpr std::int32_t kSchemaMajor = 1;
+inline constexpr std::int32_t kSchemaMinor = 0;
+
+struct RunAttributes {
+  std::string filetype = "run";
+  std::uint64_t seed = 0;
+  std::string config_text;  // the full resolved config (may exceed 64 KiB)
+  std::vector<std::string> strategy_order;
+  std::string time_unit = "months";
+  std::vector<std::pair<std::string, std::string>> extra;  // further string attributes (model name, ...)
+};
+
+// How a table's rows are chunked and compressed. Every chunk holds exactly `chunk_rows` rows (the last one is
+// zero-padded; the dataset's extent is the true row count).
+struct ChunkSpec {
+  std::size_t chunk_rows = 4096;
+  int deflate_level = 4;  // 0: no compression filters at all
+};
+
+// A chunk ready for the file: its rows' bytes shuffled (HDF5 byte-shuffle with the row size as element size)
+// and deflated, exactly as HDF5's own shuffle+deflate filters would store them.
+struct EncodedChunk {
+  std::vector<std::byte> bytes;
+  std::size_t rows = 0;      // real rows in the chunk (<= chunk_rows)
+  std::uint32_t filter_mask = 0;  // 0: all filters applied
+};
+
+// Pure and thread-safe: encodes `rows` packed rows (row_size bytes each, rows <= spec.chunk_rows).
+EncodedChunk encode_chunk(const std::byte* rows_data, std::size_t rows, std::size_t row_size,
+                          const ChunkSpec& spec);
+
+class RunFileWriter {
+ public:
+  // Creates the temporary file beside `final_path` (same directory, so the final rename is atomic) and writes
+  // the root attributes. Creates parent directories if needed. Throws std::runtime_error on I/O failure.
+  RunFileWriter(std::filesystem::path final_path, const RunAttributes& attributes);
+  ~RunFileWriter();  // without commit(): closes and deletes the temporary file
+  RunFileWriter(const RunFileWriter&) = delete;
+  RunFileWriter& operator=(const RunFileWriter&) = delete;
+
+  // Creates an extendible, chunked compound dataset at `path` (e.g. "/strategies/cilta/patients"), creating
+  // intermediate groups; enum fields become HDF5 enum types with their labels. Returns a handle index.
+  std::size_t create_table(const std::string& path, const TableLayout& layout, const ChunkSpec& spec);
+  // Appends one encoded chunk; chunks of a table must arrive in order and all but the last must be full.
+  void append_chunk(std::size_t table, const EncodedChunk& chunk);
+
+  // Small extra datasets and attributes (summaries, comparisons).
+  void write_string_attribute(const std::string& object_path, const std::string& name, const std::string& value);
+  void write_table_rows(const std::string& path, const TableLayout& layout, const std::byte* rows,
+                        std::size_t n_rows);  // a small, contiguous compound dataset written at once
+
+  // Closes the file and renames it over final_path.
+  void commit();
+
+  const std::filesystem::path& temporary_path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reading back (statistics, reports, merges, tests).
+class RunFileReader {
+ public:
+  // Opens `path`; throws InputError if it is not an mmsim file of a known schema major version.
+  explicit RunFileReader(const std::filesystem::path& path);
+  ~RunFileReader();
+  RunFileReader(const RunFileReader&) = delete;
+  RunFileReader& operator=(const RunFileReader&) = delete;
+
+  std::string filetype() const;
+  std::vector<std::int32_t> schema_version() const;
+  std::uint64_t seed() const;
+  std::string string_attribute(const std::string& object_path, const std::string& name) const;
+  std::vector<std::string> strategy_order() const;
+  bool has_dataset(const std::string& path) const;
+  std::size_t rows(const std::string& dataset_path) const;
+  std::vector<std::string> field_names(const std::string& dataset_path) const;
+  // One field of a compound dataset, converted to the requested type (HDF5 member-wise partial read).
+  std::vector<double> read_f64_column(const std::string& dataset_path, const std::string& field) const;
+  std::vector<std::uint8_t> read_u8_column(const std::string& dataset_path, const std::string& field) const;
+  std::vector<std::uint64_t> read_u64_column(const std::string& dataset_path, const std::string& field) const;
+  // The whole dataset's raw bytes in its file (packed) layout, for bit-identity comparisons in tests.
+  std::vector<std::byte> read_raw(const std::string& dataset_path) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mmsim::io
