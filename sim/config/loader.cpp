@@ -111,6 +111,10 @@ ConfigDocument load_config_text(const std::string& text, const std::filesystem::
   IncludeResolver resolver(reader, diag);
   std::optional<toml::table> root = resolver.resolve(text, path);
   diag.throw_if_errors();
+  if (root->empty()) {
+    diag.error(path.string(), "", "the config file is empty (it sets nothing)");
+    diag.throw_if_errors();
+  }
   return ConfigDocument{std::move(*root), path.string()};
 }
 

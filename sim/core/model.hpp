@@ -45,6 +45,9 @@ class Model {
   // that do not depend on the strategy (baseline attributes, ...) must not use it, so strategies compared in one
   // run share common random numbers.
   virtual void simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const = 0;
+
+  // Every effective parameter with its source, one per line (`mmsim check CONFIG --print`).
+  virtual std::string parameter_report() const = 0;
 };
 
 }  // namespace mmsim

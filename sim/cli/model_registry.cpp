@@ -1,0 +1,51 @@
+#include "sim/cli/model_registry.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/cli/embedded_files.hpp"
+#include "sim/config/table_reader.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/multistate/multistate_model.hpp"
+
+namespace mmsim::cli {
+namespace {
+
+constexpr const char* kEmbeddedRoot = "<embedded>";
+constexpr const char* kDefaultScenario = "configs/reference/illness_death.toml";
+
+std::optional<std::string> read_embedded(const std::filesystem::path& path) {
+  const std::filesystem::path rel = path.lexically_relative(kEmbeddedRoot);
+  for (const auto& f : embedded_files()) {
+    if (std::filesystem::path(f.path) == rel) return std::string(f.text);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string embedded_default_name() { return kDefaultScenario; }
+
+config::ConfigDocument embedded_default_scenario() {
+  const std::filesystem::path path = std::filesystem::path(kEmbeddedRoot) / kDefaultScenario;
+  const auto text = read_embedded(path);
+  if (!text) throw std::logic_error("the default scenario was not embedded at build time");
+  return config::load_config_text(*text, path, read_embedded);
+}
+
+LoadedScenario load_scenario(config::ConfigDocument document) {
+  config::Diagnostics diag;
+  LoadedScenario s;
+  config::TableReader top(document.root, "", diag);
+  s.model_name = top.choice("model", {"multistate"});
+  diag.throw_if_errors();
+  if (s.model_name == "multistate") {
+    multistate::MultistateSpec spec = multistate::read_multistate_spec(document.root, diag);
+    diag.throw_if_errors();
+    s.settings = spec.settings;
+    s.model = std::make_unique<multistate::MultistateModel>(std::move(spec));
+  }
+  s.document = std::move(document);
+  return s;
+}
+
+}  // namespace mmsim::cli

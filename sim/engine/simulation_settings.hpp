@@ -1,0 +1,18 @@
+#pragma once
+// The `[simulation]` table every scenario shares, whatever its model: cohort size, seed and horizon.
+#include <cstdint>
+
+#include "sim/config/table_reader.hpp"
+
+namespace mmsim {
+
+struct SimulationSettings {
+  std::uint64_t patients = 10000;
+  std::uint64_t seed = 1;
+  double horizon = 120.0;  // months: administrative censoring of every patient
+};
+
+// Reads `[simulation]` (optional keys: patients, seed, horizon). Errors go to `diag`.
+SimulationSettings read_simulation_settings(const toml::table& root, config::Diagnostics& diag);
+
+}  // namespace mmsim

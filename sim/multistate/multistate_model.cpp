@@ -1,0 +1,155 @@
+#include "sim/multistate/multistate_model.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace mmsim::multistate {
+
+MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
+  std::vector<Field> patient_fields{{"id", FieldType::u64, {}, "0-based patient index (random stream key)"}};
+  for (const auto& a : spec_.attributes) {
+    patient_fields.push_back({a.name, FieldType::f64, {}, "baseline attribute"});
+  }
+  patient_fields.push_back({"final_state", FieldType::enumeration, spec_.states, "state at the end of follow-up"});
+  for (const auto& e : spec_.endpoints) {
+    patient_fields.push_back({e.name + "_time", FieldType::f64, {}, "months from the endpoint's start; NaN: undefined"});
+    patient_fields.push_back({e.name + "_event", FieldType::u8, {}, "1 event, 0 censored"});
+  }
+  schema_.patients = TableLayout("patients", std::move(patient_fields));
+  schema_.trajectories.emplace_back(
+      "events", std::vector<Field>{{"patient", FieldType::u64, {}, "patient index"},
+                                   {"time", FieldType::f64, {}, "months since time zero"},
+                                   {"from", FieldType::enumeration, spec_.states, "state left"},
+                                   {"to", FieldType::enumeration, spec_.states, "state entered"}});
+  for (const auto& e : spec_.endpoints) schema_.endpoints.push_back(e.name);
+  schema_.state_names = spec_.states;
+  for (const auto& s : spec_.strategies) strategy_names_.push_back(s.name);
+
+  outgoing_.resize(spec_.states.size());
+  for (std::uint32_t t = 0; t < spec_.transitions.size(); ++t) outgoing_[spec_.transitions[t].from].push_back(t);
+
+  const TableLayout& p = schema_.patients;
+  f_id_ = p.find("id");
+  for (const auto& a : spec_.attributes) f_attributes_.push_back(p.find(a.name));
+  f_final_state_ = p.find("final_state");
+  for (const auto& e : spec_.endpoints) {
+    f_endpoint_time_.push_back(p.find(e.name + "_time"));
+    f_endpoint_event_.push_back(p.find(e.name + "_event"));
+  }
+  const TableLayout& ev = schema_.trajectories[0];
+  f_ev_patient_ = ev.find("patient");
+  f_ev_time_ = ev.find("time");
+  f_ev_from_ = ev.find("from");
+  f_ev_to_ = ev.find("to");
+}
+
+void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double horizon = spec_.settings.horizon;
+  const StrategySpec& strat = spec_.strategies[strategy];
+
+  // Baseline attributes come from strategy-independent streams: the same patient under every strategy.
+  std::array<double, kMaxAttributes> attr{};
+  for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
+    RandomStream rng({key.seed, key.domain, key.patient, kPurposeAttribute + static_cast<std::uint32_t>(a), 0});
+    attr[a] = spec_.attributes[a].law->sample(rng);
+  }
+  RowRef row = sink.patients.append();
+  row.set_u64(f_id_, key.patient);
+  for (std::size_t a = 0; a < spec_.attributes.size(); ++a) row.set_f64(f_attributes_[a], attr[a]);
+
+  std::array<std::uint32_t, kMaxStates> visits{};
+  std::array<double, kMaxEndpoints> ep_start{}, ep_end{};
+  const std::size_t n_endpoints = spec_.endpoints.size();
+  for (std::size_t e = 0; e < n_endpoints; ++e) {
+    ep_start[e] = spec_.endpoints[e].start_state < 0 ? 0.0 : nan;
+    ep_end[e] = nan;
+  }
+  auto on_enter = [&](std::uint32_t state, double t) {
+    for (std::size_t e = 0; e < n_endpoints; ++e) {
+      const EndpointSpec& ep = spec_.endpoints[e];
+      if (std::isnan(ep_start[e])) {
+        if (static_cast<int>(state) == ep.start_state) ep_start[e] = t;
+      } else if (std::isnan(ep_end[e]) && ep.ends[state]) {
+        ep_end[e] = t;
+      }
+    }
+  };
+
+  TableBuffer* events = sink.trajectories != nullptr ? &(*sink.trajectories)[0] : nullptr;
+  std::uint32_t state = spec_.initial;
+  double now = 0.0;
+  visits[state] = 1;
+  on_enter(state, now);
+  for (;;) {
+    double next = kNever;
+    std::uint32_t fired = 0;
+    for (const std::uint32_t t : outgoing_[state]) {
+      const TransitionSpec& tr = spec_.transitions[t];
+      double hr = strat.transition_hr[t];
+      for (const auto& eff : tr.hazard_ratios) hr *= std::pow(eff.hr, attr[eff.attribute]);
+      const double origin = tr.clock_origin_attribute >= 0 ? -attr[static_cast<std::size_t>(tr.clock_origin_attribute)] : 0.0;
+      RandomStream rng({key.seed, key.domain, key.patient, kPurposeTransition + t, visits[state] - 1});
+      const double when = draw_clock(*tr.law, tr.clock, now, origin, hr, rng);
+      if (when < next) {
+        next = when;
+        fired = t;
+      }
+    }
+    if (!(next <= horizon)) break;  // absorbing state, or censored at the horizon
+    const TransitionSpec& tr = spec_.transitions[fired];
+    if (events != nullptr) {
+      RowRef ev = events->append();
+      ev.set_u64(f_ev_patient_, key.patient);
+      ev.set_f64(f_ev_time_, next);
+      ev.set_enum(f_ev_from_, static_cast<std::uint8_t>(tr.from));
+      ev.set_enum(f_ev_to_, static_cast<std::uint8_t>(tr.to));
+    }
+    for (const auto& set : tr.on_fire) attr[set.attribute] = set.value;
+    now = next;
+    state = tr.to;
+    ++visits[state];
+    on_enter(state, now);
+  }
+
+  row.set_enum(f_final_state_, static_cast<std::uint8_t>(state));
+  for (std::size_t e = 0; e < n_endpoints; ++e) {
+    if (std::isnan(ep_start[e])) {
+      row.set_f64(f_endpoint_time_[e], nan);
+      row.set_u8(f_endpoint_event_[e], 0);
+    } else if (!std::isnan(ep_end[e])) {
+      row.set_f64(f_endpoint_time_[e], ep_end[e] - ep_start[e]);
+      row.set_u8(f_endpoint_event_[e], 1);
+    } else {
+      row.set_f64(f_endpoint_time_[e], horizon - ep_start[e]);
+      row.set_u8(f_endpoint_event_[e], 0);
+    }
+  }
+}
+
+std::string MultistateModel::parameter_report() const {
+  std::string out = fmt::format("horizon = {} months\nstates = {}\ninitial = {}\n", spec_.settings.horizon,
+                                fmt::join(spec_.states, ", "), spec_.states[spec_.initial]);
+  for (const auto& a : spec_.attributes) out += fmt::format("attribute {} ~ {}\n", a.name, a.law->describe());
+  for (const auto& t : spec_.transitions) {
+    out += fmt::format("transition {}->{} ~ {} (clock {})\n", spec_.states[t.from], spec_.states[t.to],
+                       t.law->describe(), t.clock == ClockKind::reset ? "reset" : "forward");
+    for (const auto& h : t.hazard_ratios) {
+      out += fmt::format("  hazard ratio {} per unit of {}\n", h.hr, spec_.attributes[h.attribute].name);
+    }
+  }
+  for (const auto& s : spec_.strategies) {
+    for (std::size_t t = 0; t < s.transition_hr.size(); ++t) {
+      if (s.transition_hr[t] != 1.0) {
+        out += fmt::format("strategy {}: hazard x{} on {}->{}\n", s.name, s.transition_hr[t],
+                           spec_.states[spec_.transitions[t].from], spec_.states[spec_.transitions[t].to]);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace mmsim::multistate

@@ -1,0 +1,37 @@
+#pragma once
+// The generic multi-state model as an engine Model: a competing-clocks event loop over a MultistateSpec.
+#include "sim/core/model.hpp"
+#include "sim/multistate/multistate_spec.hpp"
+
+namespace mmsim::multistate {
+
+// Stream purposes: one per attribute and one per transition, so draws are keyed by call site.
+inline constexpr std::uint32_t kPurposeAttribute = 1;        // + attribute index
+inline constexpr std::uint32_t kPurposeTransition = 100000;  // + transition index; step = visit of `from`
+
+class MultistateModel final : public Model {
+ public:
+  explicit MultistateModel(MultistateSpec spec);
+
+  const OutputSchema& schema() const override { return schema_; }
+  const std::vector<std::string>& strategies() const override { return strategy_names_; }
+  double horizon() const override { return spec_.settings.horizon; }
+  void simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const override;
+  std::string parameter_report() const override;
+
+  const MultistateSpec& spec() const { return spec_; }
+
+ private:
+  MultistateSpec spec_;
+  OutputSchema schema_;
+  std::vector<std::string> strategy_names_;
+  std::vector<std::vector<std::uint32_t>> outgoing_;  // per state: transition indices
+  // Column ids, resolved once.
+  FieldId f_id_;
+  std::vector<FieldId> f_attributes_;
+  FieldId f_final_state_;
+  std::vector<FieldId> f_endpoint_time_, f_endpoint_event_;
+  FieldId f_ev_patient_, f_ev_time_, f_ev_from_, f_ev_to_;
+};
+
+}  // namespace mmsim::multistate

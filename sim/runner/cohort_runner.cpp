@@ -1,0 +1,215 @@
+#include "sim/runner/cohort_runner.hpp"
+
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <memory>
+
+#include "sim/runner/progress.hpp"
+
+namespace mmsim {
+namespace {
+
+// Rows of one trajectory table awaiting encoding, cut into whole chunks in patient order.
+struct RawChunk {
+  std::size_t strategy = 0, table = 0;
+  std::vector<std::byte> bytes;
+  std::size_t rows = 0;
+  io::EncodedChunk encoded;
+};
+
+struct Block {
+  std::uint64_t first = 0, count = 0;
+  bool last = false;
+  std::vector<TableBuffer> patients;                 // per strategy
+  std::vector<std::vector<TableBuffer>> trajectories;  // [strategy][table]
+  std::vector<io::EncodedChunk> patient_chunks;      // per strategy
+  std::vector<RawChunk> trajectory_chunks;           // cut by the serial stage, encoded in parallel
+};
+
+// Accumulates a trajectory table's rows across blocks and cuts whole chunks; serial, in patient order.
+class Rechunker {
+ public:
+  Rechunker(std::size_t strategy, std::size_t table, std::size_t row_size, std::size_t chunk_rows)
+      : strategy_(strategy), table_(table), row_size_(row_size), chunk_rows_(chunk_rows) {}
+
+  void add(const TableBuffer& rows, bool last, std::vector<RawChunk>& out) {
+    const std::byte* p = rows.data();
+    std::size_t left = rows.rows();
+    while (left > 0) {
+      const std::size_t take = std::min(left, chunk_rows_ - pending_rows_);
+      pending_.insert(pending_.end(), p, p + take * row_size_);
+      pending_rows_ += take;
+      p += take * row_size_;
+      left -= take;
+      if (pending_rows_ == chunk_rows_) flush(out);
+    }
+    if (last && pending_rows_ > 0) flush(out);
+  }
+
+ private:
+  void flush(std::vector<RawChunk>& out) {
+    RawChunk c;
+    c.strategy = strategy_;
+    c.table = table_;
+    c.rows = pending_rows_;
+    c.bytes = std::move(pending_);
+    pending_ = {};
+    pending_rows_ = 0;
+    out.push_back(std::move(c));
+  }
+  std::size_t strategy_, table_, row_size_, chunk_rows_;
+  std::vector<std::byte> pending_;
+  std::size_t pending_rows_ = 0;
+};
+
+}  // namespace
+
+std::string table_path(const std::string& strategy, const std::string& table) {
+  return "/strategies/" + strategy + "/" + table;
+}
+
+RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWriter* writer) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const OutputSchema& schema = model.schema();
+  const std::size_t n_strategies = model.strategies().size();
+  const std::size_t n_tables = schema.trajectories.size();
+  const bool write_patients = opt.mode != OutputMode::summary_only && writer != nullptr;
+  const bool keep_trajectories = opt.mode == OutputMode::trajectories && writer != nullptr;
+  const io::ChunkSpec patient_spec{opt.block_size, opt.deflate_level};
+  const io::ChunkSpec trajectory_spec{opt.trajectory_chunk_rows, opt.deflate_level};
+
+  RunOutcome outcome;
+  outcome.trajectory_rows.assign(n_tables, 0);
+  std::vector<std::size_t> patient_tables(n_strategies), trajectory_tables(n_strategies * n_tables);
+  for (std::size_t s = 0; s < n_strategies; ++s) {
+    const std::string& name = model.strategies()[s];
+    if (write_patients) patient_tables[s] = writer->create_table(table_path(name, "patients"), schema.patients, patient_spec);
+    for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t) {
+      trajectory_tables[s * n_tables + t] =
+          writer->create_table(table_path(name, schema.trajectories[t].name()), schema.trajectories[t], trajectory_spec);
+    }
+  }
+
+  // Endpoint columns for summary-only runs, filled in patient order by the serial stage.
+  std::vector<FieldId> ep_time, ep_event;
+  for (const auto& e : schema.endpoints) {
+    ep_time.push_back(schema.patients.find(e + "_time"));
+    ep_event.push_back(schema.patients.find(e + "_event"));
+  }
+  if (opt.mode == OutputMode::summary_only) {
+    outcome.columns.assign(n_strategies, std::vector<EndpointColumns>(schema.endpoints.size()));
+    for (auto& per : outcome.columns) {
+      for (auto& c : per) {
+        c.time.reserve(opt.patients);
+        c.event.reserve(opt.patients);
+      }
+    }
+  }
+
+  std::vector<Rechunker> rechunkers;
+  for (std::size_t s = 0; s < n_strategies; ++s) {
+    for (std::size_t t = 0; t < n_tables; ++t) {
+      rechunkers.emplace_back(s, t, schema.trajectories[t].row_size(), opt.trajectory_chunk_rows);
+    }
+  }
+
+  const std::uint64_t n_blocks = (opt.patients + opt.block_size - 1) / opt.block_size;
+  const int threads = opt.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(opt.threads);
+  ProgressLine progress(opt.patients, opt.progress);
+  std::uint64_t next_block = 0, done = 0;
+
+  auto source = [&](tbb::flow_control& fc) -> std::shared_ptr<Block> {
+    if (next_block == n_blocks) {
+      fc.stop();
+      return nullptr;
+    }
+    auto b = std::make_shared<Block>();
+    b->first = next_block * opt.block_size;
+    b->count = std::min<std::uint64_t>(opt.block_size, opt.patients - b->first);
+    b->last = ++next_block == n_blocks;
+    return b;
+  };
+
+  auto simulate = [&](std::shared_ptr<Block> b) {
+    b->patients.reserve(n_strategies);
+    b->trajectories.resize(n_strategies);
+    for (std::size_t s = 0; s < n_strategies; ++s) {
+      b->patients.emplace_back(schema.patients);
+      for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t) b->trajectories[s].emplace_back(schema.trajectories[t]);
+    }
+    for (std::uint64_t i = 0; i < b->count; ++i) {
+      const StreamKey key{opt.seed, opt.domain, b->first + i, 0, 0};
+      for (std::size_t s = 0; s < n_strategies; ++s) {
+        PatientSink sink{b->patients[s], keep_trajectories ? &b->trajectories[s] : nullptr};
+        model.simulate(s, key, sink);
+      }
+    }
+    if (write_patients) {
+      for (std::size_t s = 0; s < n_strategies; ++s) {
+        b->patient_chunks.push_back(
+            io::encode_chunk(b->patients[s].data(), b->patients[s].rows(), schema.patients.row_size(), patient_spec));
+      }
+    }
+    return b;
+  };
+
+  auto order = [&](std::shared_ptr<Block> b) {
+    if (opt.mode == OutputMode::summary_only) {
+      for (std::size_t s = 0; s < n_strategies; ++s) {
+        const TableBuffer& rows = b->patients[s];
+        for (std::size_t e = 0; e < ep_time.size(); ++e) {
+          auto& col = outcome.columns[s][e];
+          for (std::size_t r = 0; r < rows.rows(); ++r) {
+            col.time.push_back(rows.get<double>(r, ep_time[e]));
+            col.event.push_back(rows.get<std::uint8_t>(r, ep_event[e]));
+          }
+        }
+      }
+    }
+    if (!write_patients) b->patients.clear();
+    for (std::size_t s = 0; keep_trajectories && s < n_strategies; ++s) {
+      for (std::size_t t = 0; t < n_tables; ++t) {
+        outcome.trajectory_rows[t] += b->trajectories[s][t].rows();
+        rechunkers[s * n_tables + t].add(b->trajectories[s][t], b->last, b->trajectory_chunks);
+      }
+    }
+    b->trajectories.clear();
+    return b;
+  };
+
+  auto encode = [&](std::shared_ptr<Block> b) {
+    for (auto& c : b->trajectory_chunks) {
+      c.encoded = io::encode_chunk(c.bytes.data(), c.rows, schema.trajectories[c.table].row_size(), trajectory_spec);
+      c.bytes = {};
+    }
+    return b;
+  };
+
+  auto write = [&](std::shared_ptr<Block> b) {
+    for (std::size_t s = 0; s < b->patient_chunks.size(); ++s) writer->append_chunk(patient_tables[s], b->patient_chunks[s]);
+    for (const auto& c : b->trajectory_chunks) writer->append_chunk(trajectory_tables[c.strategy * n_tables + c.table], c.encoded);
+    done += b->count;
+    progress.update(done);
+  };
+
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    const std::size_t tokens = static_cast<std::size_t>(threads) * 4;
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, std::shared_ptr<Block>>(tbb::filter_mode::serial_in_order, source) &
+            tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(tbb::filter_mode::parallel, simulate) &
+            tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(tbb::filter_mode::serial_in_order, order) &
+            tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(tbb::filter_mode::parallel, encode) &
+            tbb::make_filter<std::shared_ptr<Block>, void>(tbb::filter_mode::serial_in_order, write));
+  });
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return outcome;
+}
+
+}  // namespace mmsim

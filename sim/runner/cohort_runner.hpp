@@ -1,0 +1,48 @@
+#pragma once
+// Runs a cohort through a model: every strategy for every patient, in parallel over blocks of patients, with
+// results reaching the output in patient order. Memory is bounded by the block size and the number of blocks
+// in flight, never by the cohort size.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/model.hpp"
+#include "sim/io/run_file.hpp"
+
+namespace mmsim {
+
+enum class OutputMode { trajectories, no_trajectories, summary_only };
+
+struct RunOptions {
+  std::uint64_t patients = 10000;
+  std::uint64_t seed = 1;
+  std::uint64_t domain = 0;  // second stream space (sweep replicate); 0 for a plain run
+  unsigned threads = 0;      // 0: all cores
+  std::size_t block_size = 4096;          // patients per block = rows per chunk of the patients table
+  std::size_t trajectory_chunk_rows = 16384;
+  int deflate_level = 4;
+  OutputMode mode = OutputMode::trajectories;
+  bool progress = false;  // a progress line on stderr
+};
+
+// One endpoint's columns for one strategy, in patient order.
+struct EndpointColumns {
+  std::vector<double> time;
+  std::vector<std::uint8_t> event;
+};
+
+struct RunOutcome {
+  // [strategy][endpoint]; filled only in summary_only mode (otherwise the columns are in the file).
+  std::vector<std::vector<EndpointColumns>> columns;
+  std::vector<std::uint64_t> trajectory_rows;  // per trajectory table, summed over strategies
+  double seconds = 0.0;
+};
+
+// Dataset path of a strategy's table: "/strategies/<strategy>/<table>".
+std::string table_path(const std::string& strategy, const std::string& table);
+
+// Simulates the cohort. With mode != summary_only, `writer` receives the per-strategy patients tables (and the
+// trajectory tables in trajectories mode). `writer` may be null in summary_only mode.
+RunOutcome run_cohort(const Model& model, const RunOptions& options, io::RunFileWriter* writer);
+
+}  // namespace mmsim
