@@ -3,17 +3,21 @@
 // over the target only when complete, so a failed or interrupted run never leaves a corrupt file under the
 // final name nor clobbers a file the user already had.
 //
-// Rows reach the file as whole chunks that worker threads have already compressed (ChunkEncoder), written
-// with HDF5's direct chunk write: the single writer thread never compresses, so compression scales with
-// threads instead of serializing the run.
+// Rows reach the file as whole chunks that worker threads have already compressed (ChunkEncoder, in
+// chunk_encoding.hpp), written with HDF5's direct chunk write: the single writer thread never compresses, so
+// compression scales with threads instead of serializing the run.
+//
+// The layout of the file is documented in docs/hdf5_schema.md.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/table.hpp"
+#include "sim/io/chunk_encoding.hpp"
 
 namespace mmsim::io {
 
@@ -28,25 +32,6 @@ struct RunAttributes {
   std::string time_unit = "months";
   std::vector<std::pair<std::string, std::string>> extra;  // further string attributes (model name, ...)
 };
-
-// How a table's rows are chunked and compressed. Every chunk holds exactly `chunk_rows` rows (the last one is
-// zero-padded; the dataset's extent is the true row count).
-struct ChunkSpec {
-  std::size_t chunk_rows = 4096;
-  int deflate_level = 4;  // 0: no compression filters at all
-};
-
-// A chunk ready for the file: its rows' bytes shuffled (HDF5 byte-shuffle with the row size as element size)
-// and deflated, exactly as HDF5's own shuffle+deflate filters would store them.
-struct EncodedChunk {
-  std::vector<std::byte> bytes;
-  std::size_t rows = 0;      // real rows in the chunk (<= chunk_rows)
-  std::uint32_t filter_mask = 0;  // 0: all filters applied
-};
-
-// Pure and thread-safe: encodes `rows` packed rows (row_size bytes each, rows <= spec.chunk_rows).
-EncodedChunk encode_chunk(const std::byte* rows_data, std::size_t rows, std::size_t row_size,
-                          const ChunkSpec& spec);
 
 class RunFileWriter {
  public:
@@ -64,7 +49,8 @@ class RunFileWriter {
   void append_chunk(std::size_t table, const EncodedChunk& chunk);
 
   // Small extra datasets and attributes (summaries, comparisons).
-  void write_string_attribute(const std::string& object_path, const std::string& name, const std::string& value);
+  void write_string_attribute(const std::string& object_path, const std::string& name,
+                              const std::string& value);
   void write_table_rows(const std::string& path, const TableLayout& layout, const std::byte* rows,
                         std::size_t n_rows);  // a small, contiguous compound dataset written at once
 

@@ -1,0 +1,67 @@
+#pragma once
+// Encoding table rows into HDF5 chunks outside the HDF5 library, so worker threads can compress while one
+// thread writes finished chunks with HDF5's direct chunk write.
+//
+// The stored bytes are exactly what HDF5's own filter pipeline (shuffle, then deflate) would store for the
+// same chunk, so every HDF5 reader decodes them: the shuffle uses the row size as its element size (which is
+// what HDF5 derives from a compound type), and deflate is zlib's compress2 format at the table's level.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace mmsim::io {
+
+// How a table's rows are chunked and compressed. Every chunk holds exactly `chunk_rows` rows (the last one is
+// zero-padded; the dataset's extent is the true row count).
+struct ChunkSpec {
+  std::size_t chunk_rows = 4096;
+  int deflate_level = 4;  // 0: no compression filters at all; 1..9: shuffle + deflate at that level
+};
+
+// Bit of EncodedChunk::filter_mask meaning "the deflate filter was not applied to this chunk". The pipeline
+// of a compressed table is (shuffle, deflate): bit i set skips filter i when reading.
+inline constexpr std::uint32_t kDeflateSkipped = 1u << 1;
+
+// A chunk ready for the file: its rows' bytes shuffled (HDF5 byte-shuffle with the row size as element size)
+// and deflated, exactly as HDF5's own shuffle+deflate filters would store them. When deflating would not make
+// the chunk smaller, the shuffled bytes are stored as they are and filter_mask says so (kDeflateSkipped).
+struct EncodedChunk {
+  std::vector<std::byte> bytes;
+  std::size_t rows = 0;           // real rows in the chunk (<= chunk_rows)
+  std::uint32_t filter_mask = 0;  // 0: all filters applied
+};
+
+// Reusable encoder: keeps its zlib state and scratch buffer between chunks, so encoding many chunks costs no
+// allocation after the first. One per worker thread; not thread-safe itself.
+class ChunkEncoder {
+ public:
+  ChunkEncoder();
+  ~ChunkEncoder();
+  ChunkEncoder(ChunkEncoder&&) noexcept;
+  ChunkEncoder& operator=(ChunkEncoder&&) noexcept;
+  ChunkEncoder(const ChunkEncoder&) = delete;
+  ChunkEncoder& operator=(const ChunkEncoder&) = delete;
+
+  // Encodes `rows` packed rows of `row_size` bytes (1 <= rows <= spec.chunk_rows) into `out`, reusing the
+  // capacity of out.bytes. Throws std::invalid_argument for a bad spec or row count.
+  void encode(const std::byte* rows_data, std::size_t rows, std::size_t row_size, const ChunkSpec& spec,
+              EncodedChunk& out);
+
+ private:
+  struct Deflater;
+  std::unique_ptr<Deflater> deflater_;
+  std::vector<std::byte> shuffled_;
+};
+
+// Pure and thread-safe: encodes `rows` packed rows (row_size bytes each, rows <= spec.chunk_rows). Convenient
+// for single chunks; a ChunkEncoder is cheaper for many.
+EncodedChunk encode_chunk(const std::byte* rows_data, std::size_t rows, std::size_t row_size,
+                          const ChunkSpec& spec);
+
+// HDF5's byte shuffle of `n_elements` elements of `element_size` bytes each, where only the first `filled`
+// elements are taken from `in` and the rest are zero: out[b * n_elements + e] = byte b of element e.
+void shuffle_bytes(const std::byte* in, std::size_t filled, std::size_t n_elements, std::size_t element_size,
+                   std::byte* out);
+
+}  // namespace mmsim::io
