@@ -1,0 +1,297 @@
+#include "sim/stats/kaplan_meier.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <unordered_set>
+
+#include "sim/core/errors.hpp"
+#include "sim/stats/stats_detail.hpp"
+
+namespace mmsim::stats {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// R's log-log pointwise limits (survival:::survfit_confint); NaN where S is 0 or 1.
+double loglog_limit(double s, double se_log, double z, bool lower) {
+  if (!(s > 0.0 && s < 1.0)) return kNaN;
+  const double shift = z * se_log / std::log(s);
+  const double centre = std::log(-std::log(s));
+  return std::exp(-std::exp(lower ? centre - shift : centre + shift));
+}
+
+void check_time_argument(double t, const char* what) {
+  if (!std::isfinite(t) || t < 0.0) {
+    throw InputError(fmt::format("{} {} is not a finite time >= 0", what, t));
+  }
+}
+
+// R's approx(x = key, y = index, v, method = "constant", f = 1) on points already sorted by key with ties
+// collapsed: the value at the first key >= v, or NaN when v is outside [key.front(), key.back()].
+double approx_step_right(const std::vector<double>& key, const std::vector<double>& value, double v) {
+  if (key.empty() || v < key.front() || v > key.back()) return kNaN;
+  const auto it = std::lower_bound(key.begin(), key.end(), v);
+  return value[static_cast<std::size_t>(it - key.begin())];
+}
+
+// Sorts (key, index) pairs by key and averages the index over tied keys, as R's regularize.values does.
+void regularize(std::vector<std::pair<double, double>>& points, std::vector<double>& key,
+                std::vector<double>& value) {
+  std::stable_sort(points.begin(), points.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  key.clear();
+  value.clear();
+  for (std::size_t i = 0; i < points.size();) {
+    std::size_t j = i;
+    double total = 0.0;
+    while (j < points.size() && points[j].first == points[i].first) total += points[j++].second;
+    key.push_back(points[i].first);
+    value.push_back(total / static_cast<double>(j - i));
+    i = j;
+  }
+}
+
+// A transcription of the algorithm of survival:::findq (R survival 3.5): x = c(0, time), y = c(0, 1 - curve),
+// where the curve may hold NaN (R's NA). Written from its documented behaviour, per probability p.
+std::vector<double> find_quantiles(const std::vector<double>& x_all, const std::vector<double>& y_all,
+                                   std::span<const double> probs) {
+  constexpr double tol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
+  std::vector<double> out(probs.size(), kNaN);
+  if (probs.empty()) return out;
+  double ymax = -kInf;
+  for (double y : y_all) {
+    if (!std::isnan(y)) ymax = std::max(ymax, y);
+  }
+  if (ymax < *std::min_element(probs.begin(), probs.end())) return out;
+  const double xmax = x_all.back();
+
+  // Drop repeated y values (NaN counts as one value), keeping the first occurrence.
+  std::vector<double> x;
+  std::vector<double> y;
+  bool seen_nan = false;
+  std::unordered_set<double> seen;
+  seen.reserve(y_all.size());
+  for (std::size_t i = 0; i < y_all.size(); ++i) {
+    const double v = y_all[i];
+    bool dup = false;
+    if (std::isnan(v)) {
+      dup = seen_nan;
+      seen_nan = true;
+    } else {
+      dup = !seen.insert(v).second;
+    }
+    if (!dup) {
+      x.push_back(x_all[i]);
+      y.push_back(v);
+    }
+  }
+  const std::size_t n = y.size();
+
+  std::vector<std::pair<double, double>> plus;
+  std::vector<std::pair<double, double>> minus;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (std::isnan(y[k])) continue;
+    plus.emplace_back(y[k] + tol, static_cast<double>(k));
+    minus.emplace_back(y[k] - tol, static_cast<double>(k));
+  }
+  std::vector<double> key_plus, idx_plus, key_minus, idx_minus;
+  regularize(plus, key_plus, idx_plus);
+  regularize(minus, key_minus, idx_minus);
+
+  // R indexes with a double by truncation; with 0-based positions that is floor of a non-negative value.
+  auto at = [&](double index) { return std::isnan(index) ? kNaN : x[static_cast<std::size_t>(index)]; };
+  for (std::size_t q = 0; q < probs.size(); ++q) {
+    const double p = probs[q];
+    const double i1 = approx_step_right(key_plus, idx_plus, p);
+    const double i2 = approx_step_right(key_minus, idx_minus, p);
+    double value = (at(i1) + at(i2)) / 2.0;
+    if (p == 0.0) value = x[0];
+    if (!std::isnan(y[n - 1]) && std::fabs(p - y[n - 1]) < tol) value = (at(i1) + xmax) / 2.0;
+    out[q] = value;
+  }
+  return out;
+}
+
+}  // namespace
+
+KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
+  validate_sample(sample, 1);
+  const double z = detail::normal_critical_value(conf_level);
+  const auto records = detail::sorted_records(sample, {});
+
+  KaplanMeier km;
+  km.n = records.size();
+  km.n_excluded = sample.time.size() - records.size();
+  km.conf_level = conf_level;
+
+  long double s = 1.0L;
+  detail::CompensatedSum greenwood;
+  bool reached_zero = false;
+  std::int64_t at_risk = static_cast<std::int64_t>(records.size());
+  for (std::size_t i = 0; i < records.size();) {
+    const double t = records[i].time;
+    std::int64_t d = 0;
+    std::int64_t c = 0;
+    for (; i < records.size() && records[i].time == t; ++i) {
+      if (records[i].code == 1) {
+        ++d;
+      } else {
+        ++c;
+      }
+    }
+    if (d > 0) {
+      if (at_risk > d) {
+        const auto r = static_cast<long double>(at_risk);
+        const auto dd = static_cast<long double>(d);
+        s *= (r - dd) / r;
+        greenwood.add(dd / (r * (r - dd)));
+      } else {
+        s = 0.0L;
+        reached_zero = true;
+      }
+    }
+    const double surv = static_cast<double>(s);
+    const double se_log = reached_zero ? kInf : std::sqrt(static_cast<double>(greenwood.value()));
+    km.time.push_back(t);
+    km.n_risk.push_back(at_risk);
+    km.n_event.push_back(d);
+    km.n_censor.push_back(c);
+    km.surv.push_back(surv);
+    km.se_log_surv.push_back(se_log);
+    km.se_surv.push_back(surv * se_log);
+    km.lower.push_back(loglog_limit(surv, se_log, z, true));
+    km.upper.push_back(loglog_limit(surv, se_log, z, false));
+    at_risk -= d + c;
+  }
+  return km;
+}
+
+LandmarkSurvival survival_at(const KaplanMeier& km, double t) {
+  check_time_argument(t, "landmark time");
+  const double z = detail::normal_critical_value(km.conf_level);
+  LandmarkSurvival out;
+  out.time = t;
+  const auto first_at_or_after = std::lower_bound(km.time.begin(), km.time.end(), t);
+  out.n_risk = first_at_or_after == km.time.end() ? 0 : km.n_risk[first_at_or_after - km.time.begin()];
+  // Index of the last row with time <= t.
+  const auto past = std::upper_bound(km.time.begin(), km.time.end(), t);
+  if (past == km.time.begin()) {
+    out.surv = 1.0;
+    out.se = 0.0;
+    out.lower = out.upper = 1.0;
+    if (km.n == 0) {
+      out.surv = out.se = out.lower = out.upper = kNaN;
+      out.beyond_follow_up = true;
+    }
+    return out;
+  }
+  const auto j = static_cast<std::size_t>(past - km.time.begin()) - 1;
+  const double s = km.surv[j];
+  if (s == 0.0) {
+    out.surv = out.se = out.lower = out.upper = 0.0;
+    return out;
+  }
+  if (t > km.time.back()) {
+    out.surv = out.se = out.lower = out.upper = kNaN;
+    out.beyond_follow_up = true;
+    return out;
+  }
+  out.surv = s;
+  out.se = km.se_surv[j];
+  if (s == 1.0) {
+    out.lower = out.upper = 1.0;
+  } else {
+    out.lower = loglog_limit(s, km.se_log_surv[j], z, true);
+    out.upper = loglog_limit(s, km.se_log_surv[j], z, false);
+  }
+  return out;
+}
+
+std::vector<SurvivalQuantile> survival_quantiles(const KaplanMeier& km, std::span<const double> probs) {
+  for (double p : probs) {
+    if (!(p >= 0.0 && p <= 1.0)) {
+      throw InputError(fmt::format("survival quantile probability {} is outside [0, 1]", p));
+    }
+  }
+  const double z = detail::normal_critical_value(km.conf_level);
+  std::vector<SurvivalQuantile> out(probs.size());
+  for (std::size_t q = 0; q < probs.size(); ++q) out[q].p = probs[q];
+  if (km.n == 0) {
+    for (auto& o : out) o.time = o.lower = o.upper = o.se_equivalent = kNaN;
+    return out;
+  }
+  const std::size_t m = km.time.size();
+  std::vector<double> x(m + 1, 0.0);
+  std::vector<double> y_est(m + 1, 0.0), y_low(m + 1, 0.0), y_up(m + 1, 0.0);
+  for (std::size_t j = 0; j < m; ++j) {
+    x[j + 1] = km.time[j];
+    y_est[j + 1] = 1.0 - km.surv[j];
+    // The quantile's lower limit comes from the lower survival limit (1 - lower rises first).
+    y_low[j + 1] = 1.0 - km.lower[j];
+    y_up[j + 1] = 1.0 - km.upper[j];
+  }
+  const auto est = find_quantiles(x, y_est, probs);
+  const auto low = find_quantiles(x, y_low, probs);
+  const auto up = find_quantiles(x, y_up, probs);
+  for (std::size_t q = 0; q < probs.size(); ++q) {
+    out[q].time = est[q];
+    out[q].lower = low[q];
+    out[q].upper = up[q];
+    out[q].se_equivalent =
+        std::isfinite(low[q]) && std::isfinite(up[q]) ? (up[q] - low[q]) / (2.0 * z) : kNaN;
+  }
+  return out;
+}
+
+SurvivalQuantile survival_quantile(const KaplanMeier& km, double p) {
+  const double probs[] = {p};
+  return survival_quantiles(km, probs).front();
+}
+
+RestrictedMean restricted_mean(const KaplanMeier& km, double tau) {
+  check_time_argument(tau, "RMST horizon tau");
+  const double z = detail::normal_critical_value(km.conf_level);
+  RestrictedMean out;
+  out.tau = tau;
+  if (km.n == 0) {
+    out.estimate = out.se = out.lower = out.upper = kNaN;
+    return out;
+  }
+  out.extrapolated = tau > km.time.back();
+  // Rows with time <= tau; the curve is integrated as a step function from 0 to tau.
+  const auto kept =
+      static_cast<std::size_t>(std::upper_bound(km.time.begin(), km.time.end(), tau) - km.time.begin());
+  if (kept == 0) {
+    out.estimate = tau;
+    out.se = 0.0;
+  } else {
+    // after[j] = area under S from time[j] to tau, accumulated from the right.
+    std::vector<long double> after(kept);
+    detail::CompensatedSum tail;
+    for (std::size_t j = kept; j-- > 0;) {
+      const double next = j + 1 < kept ? km.time[j + 1] : tau;
+      tail.add(static_cast<long double>(next - km.time[j]) * static_cast<long double>(km.surv[j]));
+      after[j] = tail.value();
+    }
+    out.estimate = static_cast<double>(static_cast<long double>(km.time[0]) + after[0]);
+    detail::CompensatedSum variance;
+    for (std::size_t j = 0; j < kept; ++j) {
+      const std::int64_t r = km.n_risk[j];
+      const std::int64_t d = km.n_event[j];
+      if (d == 0 || r == d) continue;  // R's hh = 0 where n.risk == n.event
+      const auto rl = static_cast<long double>(r);
+      const auto dl = static_cast<long double>(d);
+      variance.add(after[j] * after[j] * dl / (rl * (rl - dl)));
+    }
+    out.se = std::sqrt(static_cast<double>(variance.value()));
+  }
+  out.lower = out.estimate - z * out.se;
+  out.upper = out.estimate + z * out.se;
+  return out;
+}
+
+}  // namespace mmsim::stats

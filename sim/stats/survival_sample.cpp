@@ -1,0 +1,81 @@
+#include "sim/stats/survival_sample.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+
+#include "sim/core/errors.hpp"
+#include "sim/stats/stats_detail.hpp"
+
+namespace mmsim::stats {
+
+void validate_sample(const SurvivalSample& sample, std::uint8_t max_event_code) {
+  if (sample.time.size() != sample.event.size()) {
+    throw InputError(fmt::format(
+        "survival sample has {} times but {} event codes (one of each per patient is needed; pass arrays of "
+        "equal length)",
+        sample.time.size(), sample.event.size()));
+  }
+  for (std::size_t i = 0; i < sample.time.size(); ++i) {
+    const double t = sample.time[i];
+    if (std::isnan(t)) continue;
+    if (!std::isfinite(t) || t < 0.0) {
+      throw InputError(fmt::format(
+          "patient {} has follow-up time {} (times must be finite and >= 0; use NaN for an undefined "
+          "endpoint)",
+          i, t));
+    }
+    if (sample.event[i] > max_event_code) {
+      throw InputError(fmt::format("patient {} has event code {} (allowed 0..{}; 0 means censored)", i,
+                                   static_cast<int>(sample.event[i]), static_cast<int>(max_event_code)));
+    }
+  }
+}
+
+std::size_t count_excluded(const SurvivalSample& sample) {
+  return static_cast<std::size_t>(
+      std::count_if(sample.time.begin(), sample.time.end(), [](double t) { return std::isnan(t); }));
+}
+
+namespace detail {
+
+std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
+                                       std::span<const std::uint32_t> aux_values) {
+  std::vector<TimeRecord> records;
+  records.reserve(sample.time.size());
+  for (std::size_t i = 0; i < sample.time.size(); ++i) {
+    if (std::isnan(sample.time[i])) continue;
+    const std::uint32_t aux = aux_values.empty() ? 0U : aux_values[i];
+    records.push_back(TimeRecord{sample.time[i], aux, sample.event[i]});
+  }
+  std::sort(records.begin(), records.end(),
+            [](const TimeRecord& a, const TimeRecord& b) { return a.time < b.time; });
+  return records;
+}
+
+double normal_critical_value(double conf_level) {
+  if (!(conf_level > 0.0 && conf_level < 1.0)) {
+    throw InputError(fmt::format("confidence level {} is outside (0, 1) (use e.g. 0.95)", conf_level));
+  }
+  const boost::math::normal_distribution<double> normal;
+  return boost::math::quantile(normal, 0.5 + conf_level / 2.0);
+}
+
+GroupIndex index_groups(std::span<const std::uint32_t> group) {
+  GroupIndex out;
+  out.index.resize(group.size());
+  // Few groups are expected: a sorted vector of labels with a binary search per patient is O(n log k).
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    auto it = std::lower_bound(out.labels.begin(), out.labels.end(), group[i]);
+    if (it == out.labels.end() || *it != group[i]) out.labels.insert(it, group[i]);
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const auto it = std::lower_bound(out.labels.begin(), out.labels.end(), group[i]);
+    out.index[i] = static_cast<std::uint32_t>(it - out.labels.begin());
+  }
+  return out;
+}
+
+}  // namespace detail
+}  // namespace mmsim::stats
