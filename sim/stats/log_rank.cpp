@@ -51,7 +51,7 @@ LogRankTest log_rank_test(const SurvivalSample& sample, std::span<const std::uin
     throw InputError(fmt::format("log-rank test got {} group labels for {} patients (one per patient)",
                                  group.size(), sample.time.size()));
   }
-  const auto gi = detail::index_groups(group);
+  const auto gi = detail::index_groups(group, sample.time);
   const auto records = detail::sorted_records(sample, gi.index);
   const std::size_t k = gi.labels.size();
 

@@ -10,7 +10,7 @@
 namespace mmsim::stats {
 
 struct LogRankTest {
-  std::vector<std::uint32_t> groups;  // distinct group labels, ascending
+  std::vector<std::uint32_t> groups;  // distinct labels of the patients used (time not NaN), ascending
   std::vector<std::int64_t> n;        // patients used per group
   std::vector<double> observed;       // events per group
   std::vector<double> expected;       // expected events under equal hazards

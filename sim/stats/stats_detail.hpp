@@ -45,12 +45,13 @@ std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
 // Two-sided standard-normal critical value for a confidence level in (0, 1); throws InputError otherwise.
 double normal_critical_value(double conf_level);
 
-// Distinct labels in ascending order, and each patient's index into them.
+// Distinct labels in ascending order among patients whose time is not NaN, and each such patient's index
+// into them (patients with NaN time get index 0, and are never read).
 struct GroupIndex {
   std::vector<std::uint32_t> labels;
   std::vector<std::uint32_t> index;  // per patient
 };
-GroupIndex index_groups(std::span<const std::uint32_t> group);
+GroupIndex index_groups(std::span<const std::uint32_t> group, std::span<const double> time);
 
 inline double to_double(std::int64_t v) noexcept {
   return static_cast<double>(v);

@@ -62,15 +62,17 @@ double normal_critical_value(double conf_level) {
   return boost::math::quantile(normal, 0.5 + conf_level / 2.0);
 }
 
-GroupIndex index_groups(std::span<const std::uint32_t> group) {
+GroupIndex index_groups(std::span<const std::uint32_t> group, std::span<const double> time) {
   GroupIndex out;
   out.index.resize(group.size());
   // Few groups are expected: a sorted vector of labels with a binary search per patient is O(n log k).
   for (std::size_t i = 0; i < group.size(); ++i) {
+    if (std::isnan(time[i])) continue;
     auto it = std::lower_bound(out.labels.begin(), out.labels.end(), group[i]);
     if (it == out.labels.end() || *it != group[i]) out.labels.insert(it, group[i]);
   }
   for (std::size_t i = 0; i < group.size(); ++i) {
+    if (std::isnan(time[i])) continue;
     const auto it = std::lower_bound(out.labels.begin(), out.labels.end(), group[i]);
     out.index[i] = static_cast<std::uint32_t>(it - out.labels.begin());
   }

@@ -89,7 +89,7 @@ for (name in readLines(file.path(dir, "manifest.txt"))) {
       stopifnot(all(aeqSurv(y)[, 1] == y[, 1]))
       sd <- survdiff(Surv(time, status) ~ factor(group), data = dd)
       emit(con, "lr_chisq", sd$chisq)
-      emit(con, "lr_df", sum(sd$exp > 0) - 1)
+      emit(con, "lr_df", max(sum(sd$exp > 0) - 1, 0))  # print.survdiff's df; -1 when nothing is expected
       emit(con, "lr_observed", sd$obs)
       emit(con, "lr_expected", sd$exp)
       emit(con, "lr_variance", sd$var)
