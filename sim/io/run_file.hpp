@@ -54,6 +54,11 @@ class RunFileWriter {
   void write_table_rows(const std::string& path, const TableLayout& layout, const std::byte* rows,
                         std::size_t n_rows);  // a small, contiguous compound dataset written at once
 
+  // One field of a table written so far (summaries are computed from the written columns before commit, one
+  // column in memory at a time).
+  std::vector<double> read_f64_column(const std::string& dataset_path, const std::string& field) const;
+  std::vector<std::uint8_t> read_u8_column(const std::string& dataset_path, const std::string& field) const;
+
   // Closes the file and renames it over final_path.
   void commit();
 

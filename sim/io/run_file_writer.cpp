@@ -12,6 +12,7 @@
 #include "sim/io/h5_handle.hpp"
 #include "sim/io/h5_types.hpp"
 #include "sim/io/run_file.hpp"
+#include "sim/io/table_access.hpp"
 
 namespace mmsim::io {
 
@@ -266,6 +267,22 @@ void RunFileWriter::commit() {
 
 const fs::path& RunFileWriter::temporary_path() const {
   return impl_->temp_path;
+}
+
+std::vector<double> RunFileWriter::read_f64_column(const std::string& dataset_path,
+                                                   const std::string& field) const {
+  const h5::ErrorPrintingOff quiet;
+  h5::check(H5Fflush(impl_->file.get(), H5F_SCOPE_LOCAL), "flushing " + impl_->temp_path.string());
+  return detail::TableAccess{impl_->temp_path, impl_->file.get()}.read_column<double>(dataset_path, field,
+                                                                                      H5T_NATIVE_DOUBLE);
+}
+
+std::vector<std::uint8_t> RunFileWriter::read_u8_column(const std::string& dataset_path,
+                                                        const std::string& field) const {
+  const h5::ErrorPrintingOff quiet;
+  h5::check(H5Fflush(impl_->file.get(), H5F_SCOPE_LOCAL), "flushing " + impl_->temp_path.string());
+  return detail::TableAccess{impl_->temp_path, impl_->file.get()}.read_column<std::uint8_t>(dataset_path, field,
+                                                                                            H5T_NATIVE_UINT8);
 }
 
 }  // namespace mmsim::io
