@@ -41,8 +41,10 @@ double approx_step_right(const std::vector<double>& key, const std::vector<doubl
 // Sorts (key, index) pairs by key and averages the index over tied keys, as R's regularize.values does.
 void regularize(std::vector<std::pair<double, double>>& points, std::vector<double>& key,
                 std::vector<double>& value) {
-  std::stable_sort(points.begin(), points.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(points.begin(), points.end(), by_key)) {
+    std::stable_sort(points.begin(), points.end(), by_key);
+  }
   key.clear();
   value.clear();
   for (std::size_t i = 0; i < points.size();) {
@@ -69,18 +71,38 @@ std::vector<double> find_quantiles(const std::vector<double>& x_all, const std::
   if (ymax < *std::min_element(probs.begin(), probs.end())) return out;
   const double xmax = x_all.back();
 
-  // Drop repeated y values (NaN counts as one value), keeping the first occurrence.
+  // Drop repeated y values (NaN counts as one value), keeping the first occurrence. y = 1 - curve is
+  // almost always non-decreasing, where a repeat can only equal the last value kept: a linear pass. A
+  // hash set handles the rare non-monotone confidence limit.
+  bool monotone = true;
+  double last_value = -kInf;
+  for (double v : y_all) {
+    if (std::isnan(v)) continue;
+    if (v < last_value) {
+      monotone = false;
+      break;
+    }
+    last_value = v;
+  }
   std::vector<double> x;
   std::vector<double> y;
+  x.reserve(y_all.size());
+  y.reserve(y_all.size());
   bool seen_nan = false;
   std::unordered_set<double> seen;
-  seen.reserve(y_all.size());
+  if (!monotone) seen.reserve(y_all.size());
+  bool have_last = false;
+  last_value = 0.0;
   for (std::size_t i = 0; i < y_all.size(); ++i) {
     const double v = y_all[i];
     bool dup = false;
     if (std::isnan(v)) {
       dup = seen_nan;
       seen_nan = true;
+    } else if (monotone) {
+      dup = have_last && v == last_value;
+      have_last = true;
+      last_value = v;
     } else {
       dup = !seen.insert(v).second;
     }
@@ -93,6 +115,8 @@ std::vector<double> find_quantiles(const std::vector<double>& x_all, const std::
 
   std::vector<std::pair<double, double>> plus;
   std::vector<std::pair<double, double>> minus;
+  plus.reserve(n);
+  minus.reserve(n);
   for (std::size_t k = 0; k < n; ++k) {
     if (std::isnan(y[k])) continue;
     plus.emplace_back(y[k] + tol, static_cast<double>(k));
@@ -127,6 +151,13 @@ KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
   km.n = records.size();
   km.n_excluded = sample.time.size() - records.size();
   km.conf_level = conf_level;
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i == 0 || records[i].time != records[i - 1].time) ++distinct;
+  }
+  for (auto* v : {&km.time, &km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper})
+    v->reserve(distinct);
+  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->reserve(distinct);
 
   long double s = 1.0L;
   detail::CompensatedSum greenwood;

@@ -13,16 +13,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Row of km holding time t; the curve must have been built from the sample the time comes from.
-std::size_t row_of(const KaplanMeier& km, double t) {
-  const auto it = std::lower_bound(km.time.begin(), km.time.end(), t);
-  if (it == km.time.end() || *it != t) {
-    throw InputError(fmt::format(
-        "time {} is not in the Kaplan-Meier table (the curve was not built from this sample)", t));
-  }
-  return static_cast<std::size_t>(it - km.time.begin());
-}
-
 void check_built_from(const SurvivalSample& sample, const KaplanMeier& km) {
   validate_sample(sample, 1);
   if (sample.time.size() - count_excluded(sample) != km.n) {
@@ -45,10 +35,10 @@ std::vector<double> assemble(const SurvivalSample& sample, const KaplanMeier& km
                              const std::vector<long double>& prefix) {
   std::vector<double> out(sample.time.size(), 0.0);
   if (kept == 0) return out;
+  const auto rows = detail::patient_rows(sample, km.time);
   for (std::size_t i = 0; i < sample.time.size(); ++i) {
-    const double t = sample.time[i];
-    if (std::isnan(t)) continue;
-    const std::size_t m = row_of(km, t);
+    const std::size_t m = rows[i];
+    if (m == detail::kNoRow) continue;
     long double value = -prefix[std::min(m, kept - 1)];
     if (sample.event[i] == 1 && m < kept) value += event_weight[m];
     out[i] = static_cast<double>(-scale * value);

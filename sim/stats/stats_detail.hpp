@@ -42,6 +42,11 @@ struct TimeRecord {
 std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
                                        std::span<const std::uint32_t> aux_values);
 
+// For each patient, the row of its time in `times` (the ascending distinct times of a table built from this
+// sample), or kNoRow for a NaN time. One sort, O(n log n). Throws InputError if a time is not in `times`.
+inline constexpr std::size_t kNoRow = static_cast<std::size_t>(-1);
+std::vector<std::size_t> patient_rows(const SurvivalSample& sample, std::span<const double> times);
+
 // Two-sided standard-normal critical value for a confidence level in (0, 1); throws InputError otherwise.
 double normal_critical_value(double conf_level);
 

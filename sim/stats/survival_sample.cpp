@@ -54,6 +54,27 @@ std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
   return records;
 }
 
+std::vector<std::size_t> patient_rows(const SurvivalSample& sample, std::span<const double> times) {
+  std::vector<std::pair<double, std::size_t>> order;
+  order.reserve(sample.time.size());
+  for (std::size_t i = 0; i < sample.time.size(); ++i) {
+    if (!std::isnan(sample.time[i])) order.emplace_back(sample.time[i], i);
+  }
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::size_t> rows(sample.time.size(), kNoRow);
+  std::size_t j = 0;
+  for (const auto& [t, i] : order) {
+    while (j < times.size() && times[j] < t) ++j;
+    if (j == times.size() || times[j] != t) {
+      throw InputError(fmt::format(
+          "patient {} has time {}, which is not in the table (the table was not built from this sample)", i,
+          t));
+    }
+    rows[i] = j;
+  }
+  return rows;
+}
+
 double normal_critical_value(double conf_level) {
   if (!(conf_level > 0.0 && conf_level < 1.0)) {
     throw InputError(fmt::format("confidence level {} is outside (0, 1) (use e.g. 0.95)", conf_level));

@@ -71,7 +71,9 @@ struct Dataset {
 };
 
 // Times are integers or multiples of 1/8, so their decimal text is exact and R reads the same doubles.
-std::string text(double v) { return std::isnan(v) ? std::string("NA") : fmt::format("{:.17g}", v); }
+std::string text(double v) {
+  return std::isnan(v) ? std::string("NA") : fmt::format("{:.17g}", v);
+}
 
 std::vector<Dataset> make_datasets() {
   std::vector<Dataset> all;
@@ -394,8 +396,8 @@ void check_survival(const Dataset& d, const Results& r) {
   if (d.cox) {
     const auto fit = mmsim::stats::cox_hazard_ratio(d.sample(), d.group, d.treated, d.reference);
     REQUIRE(fit.finite);
-    compare("Cox log HR, SE, loglik null, loglik", {fit.log_hr, fit.se_log_hr, fit.loglik_null, fit.loglik}, r,
-            "cox", kCoxTol);
+    compare("Cox log HR, SE, loglik null, loglik", {fit.log_hr, fit.se_log_hr, fit.loglik_null, fit.loglik},
+            r, "cox", kCoxTol);
   }
 }
 
@@ -417,20 +419,20 @@ void check_competing(const Dataset& d, const Results& r) {
 
 TEST_CASE("Statistics agree with R's survival package", "[stats][oracle][R]") {
   if (std::system("command -v Rscript > /dev/null 2>&1") != 0) {
-    FAIL("Rscript was not found on PATH: the R oracle needs R with the survival package "
-         "(apt-get install -y r-base-core r-cran-survival)");
+    FAIL(
+        "Rscript was not found on PATH: the R oracle needs R with the survival package "
+        "(apt-get install -y r-base-core r-cran-survival)");
   }
   const fs::path script = repo_root() / "tests" / "oracle" / "survival_oracle.R";
   REQUIRE(fs::exists(script));
   std::random_device seed_source;
-  const fs::path dir =
-      fs::temp_directory_path() / fmt::format("mmsim_stats_oracle_{:08x}", seed_source());
+  const fs::path dir = fs::temp_directory_path() / fmt::format("mmsim_stats_oracle_{:08x}", seed_source());
   fs::create_directories(dir);
   const auto sets = make_datasets();
   write_inputs(dir, sets);
   const fs::path log = dir / "rscript.log";
-  const std::string command = fmt::format("Rscript '{}' '{}' > '{}' 2>&1", script.string(), dir.string(),
-                                          log.string());
+  const std::string command =
+      fmt::format("Rscript '{}' '{}' > '{}' 2>&1", script.string(), dir.string(), log.string());
   const int status = std::system(command.c_str());
   if (status != 0) {
     std::ifstream in(log);
