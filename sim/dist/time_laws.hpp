@@ -12,8 +12,10 @@
 //     validated with located messages by parse_time_distribution before a law is built).
 //
 // Sampling: sample() is inv_cumhazard(E) with E ~ Exp(1) (one uniform) for every law except Gamma, whose
-// Marsaglia-Tsang sampler is faster and exact but consumes a random number of uniforms. Exponential and
-// Weibull override sample() with the same formula inlined, for the hot loop.
+// Marsaglia-Tsang sampler is exact but consumes a random number of uniforms. Exponential (E / rate) and
+// Weibull (scale * pow(E, 1/shape), 1/shape precomputed) override sample() with that same formula written out
+// for the hot loop, so sample(rng) == sample_conditional(rng, 0, 1) bit for bit: a hazard ratio of 1 and the
+// fast path give the same draw (common random numbers).
 #include <string>
 #include <vector>
 

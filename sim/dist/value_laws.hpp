@@ -69,7 +69,9 @@ class NormalValue final : public ValueDistribution {
 };
 
 // Normal(mean, sd) restricted to [lower, upper] (either may be infinite). Inversion works on the log scale of
-// whichever normal tail the interval lies in, so a truncation far in a tail (lower = mean + 40 sd) is exact.
+// whichever normal tail the answer lies in, so a truncation far in a tail (lower = mean + 40 sd) is exact.
+// The cdf is a difference Phi(z) - Phi(a): accurate to ~1e-16 absolute, but only relatively so away from the
+// bounds.
 class TruncatedNormalValue final : public ValueDistribution {
  public:
   TruncatedNormalValue(double mean, double sd, double lower, double upper);
