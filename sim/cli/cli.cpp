@@ -22,6 +22,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
   static const std::map<std::string, std::pair<Command, const char*>> table = {
       {"run", {run_command, "simulate a scenario and write its trajectories (HDF5)"}},
       {"check", {check_command, "validate a scenario config; --print shows every parameter with its source"}},
+      {"report", {report_command, "survival summaries and strategy comparisons of a run file"}},
   };
   return table;
 }

@@ -8,5 +8,6 @@ namespace mmsim::cli {
 
 int run_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
+int report_command(const std::vector<std::string>& args);
 
 }  // namespace mmsim::cli

@@ -7,7 +7,9 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/options.hpp"
-#include "sim/cli/run_summary.hpp"
+#include "sim/cli/report_options.hpp"
+#include "sim/report/column_sources.hpp"
+#include "sim/report/report_h5.hpp"
 #include "sim/cli/scenario_source.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/runner/cohort_runner.hpp"
@@ -29,6 +31,7 @@ int run_command(const std::vector<std::string>& args) {
       "block-size", po::value<std::size_t>()->default_value(4096), "patients per block (rows per chunk)")(
       "compression", po::value<int>()->default_value(4), "deflate level 0-9 for per-patient tables")(
       "quiet,q", "no progress line and no summary table");
+  add_report_options(visible);
   po::options_description hidden;
   hidden.add_options()("config", po::value<std::string>(), "scenario config");
   po::positional_options_description pos;
@@ -74,17 +77,27 @@ int run_command(const std::vector<std::string>& args) {
                  {"config_source", src.display_name},
                  {"patients", std::to_string(opt.patients)},
                  {"horizon_months", fmt::format("{}", model.horizon())},
+                 {"endpoints", fmt::format("{}", fmt::join(model.schema().endpoints, ","))},
+                 {"outcomes", fmt::format("{}", fmt::join(model.schema().outcomes, ","))},
                  {"output_mode", opt.mode == OutputMode::summary_only      ? "summary_only"
                                  : opt.mode == OutputMode::no_trajectories ? "no_trajectories"
                                                                            : "trajectories"}};
 
+  const auto& schema = model.schema();
+  const ReportRequest request = read_report_options(vm, model.strategies(), schema.endpoints);
+
   io::RunFileWriter writer(out, attrs);
   const RunOutcome outcome = run_cohort(model, opt, &writer);
-  const RunSummary summary = summarize_run(model, outcome, writer);
-  write_run_summary(writer, model, summary);
+  const report::MemoryColumns memory(outcome, schema.endpoints, schema.outcomes);
+  const report::FileColumns<io::RunFileWriter> written(writer, model.strategies());
+  const report::ColumnSource& columns =
+      opt.mode == OutputMode::summary_only ? static_cast<const report::ColumnSource&>(memory) : written;
+  const report::Report summary = report::compute_report(columns, model.strategies(), schema.endpoints,
+                                                        schema.outcomes, model.horizon(), request.options);
+  report::write_report(writer, summary, schema.endpoints, schema.outcomes);
   writer.commit();
   if (!quiet) {
-    fmt::print("{}", format_run_summary(model, summary));
+    fmt::print("{}", report::format_report(filter_endpoints(summary, request.endpoints), request.format));
     fmt::print("wrote {} ({} patients x {} strategies in {:.2f} s)\n", out.string(), opt.patients,
                model.strategies().size(), outcome.seconds);
   }

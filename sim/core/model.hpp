@@ -20,6 +20,7 @@ struct OutputSchema {
   TableLayout patients;
   std::vector<TableLayout> trajectories;  // e.g. "events", "lines": any number of rows per patient
   std::vector<std::string> endpoints;     // names, in report order
+  std::vector<std::string> outcomes;      // u8 0/1 patients-table columns reported as rates (e.g. response)
   std::vector<std::string> state_names;   // labels of the state enum, for docs and reports
 };
 

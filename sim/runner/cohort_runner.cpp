@@ -101,7 +101,10 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     ep_time.push_back(schema.patients.find(e + "_time"));
     ep_event.push_back(schema.patients.find(e + "_event"));
   }
+  std::vector<FieldId> outcome_fields;
+  for (const auto& o : schema.outcomes) outcome_fields.push_back(schema.patients.find(o));
   if (opt.mode == OutputMode::summary_only) {
+    outcome.outcomes.assign(n_strategies, std::vector<std::vector<std::uint8_t>>(outcome_fields.size()));
     outcome.columns.assign(n_strategies, std::vector<EndpointColumns>(schema.endpoints.size()));
     for (auto& per : outcome.columns) {
       for (auto& c : per) {
@@ -168,6 +171,10 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
             col.time.push_back(rows.get<double>(r, ep_time[e]));
             col.event.push_back(rows.get<std::uint8_t>(r, ep_event[e]));
           }
+        }
+        for (std::size_t o = 0; o < outcome_fields.size(); ++o) {
+          auto& col = outcome.outcomes[s][o];
+          for (std::size_t r = 0; r < rows.rows(); ++r) col.push_back(rows.get<std::uint8_t>(r, outcome_fields[o]));
         }
       }
     }

@@ -32,8 +32,10 @@ struct EndpointColumns {
 };
 
 struct RunOutcome {
-  // [strategy][endpoint]; filled only in summary_only mode (otherwise the columns are in the file).
+  // [strategy][endpoint] and [strategy][outcome]; filled only in summary_only mode (otherwise the columns are
+  // in the file).
   std::vector<std::vector<EndpointColumns>> columns;
+  std::vector<std::vector<std::vector<std::uint8_t>>> outcomes;
   std::vector<std::uint64_t> trajectory_rows;  // per trajectory table, summed over strategies
   double seconds = 0.0;
 };

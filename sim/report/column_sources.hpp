@@ -1,0 +1,48 @@
+#pragma once
+// ColumnSources for compute_report: the in-memory columns of a summary-only run, and the patients tables of a
+// run file (being written, or finished).
+#include <string>
+#include <vector>
+
+#include "sim/report/report.hpp"
+#include "sim/runner/cohort_runner.hpp"
+
+namespace mmsim::report {
+
+class MemoryColumns final : public ColumnSource {
+ public:
+  MemoryColumns(const RunOutcome& outcome, const std::vector<std::string>& endpoints,
+                const std::vector<std::string>& outcomes)
+      : outcome_(outcome), endpoints_(endpoints), outcomes_(outcomes) {}
+  void endpoint(std::size_t strategy, const std::string& name, std::vector<double>& time,
+                std::vector<std::uint8_t>& event) const override;
+  std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const override;
+
+ private:
+  const RunOutcome& outcome_;
+  const std::vector<std::string>& endpoints_;
+  const std::vector<std::string>& outcomes_;
+};
+
+// Reads `/strategies/<name>/patients` columns through any object with read_f64_column/read_u8_column
+// (io::RunFileWriter during a run, io::RunFileReader afterwards).
+template <class File>
+class FileColumns final : public ColumnSource {
+ public:
+  FileColumns(const File& file, const std::vector<std::string>& strategies) : file_(file), strategies_(strategies) {}
+  void endpoint(std::size_t strategy, const std::string& name, std::vector<double>& time,
+                std::vector<std::uint8_t>& event) const override {
+    const std::string path = table_path(strategies_[strategy], "patients");
+    time = file_.read_f64_column(path, name + "_time");
+    event = file_.read_u8_column(path, name + "_event");
+  }
+  std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const override {
+    return file_.read_u8_column(table_path(strategies_[strategy], "patients"), name);
+  }
+
+ private:
+  const File& file_;
+  const std::vector<std::string>& strategies_;
+};
+
+}  // namespace mmsim::report

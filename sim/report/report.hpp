@@ -1,0 +1,88 @@
+#pragma once
+// Summaries of a run, per strategy and endpoint, and comparisons of each strategy with a reference: what
+// `mmsim run` prints and stores, and what `mmsim report` formats. Model-agnostic: it sees endpoint columns
+// (time, event) and binary outcome columns by name only.
+//
+// Every simulated summary carries its Monte Carlo standard error (for a simulated cohort, the statistical SE of
+// an estimate IS its Monte Carlo error). Differences between strategies are paired: strategies in one run
+// simulate the same patients with common random numbers, so the SE of a difference uses per-patient
+// influence values of both arms (docs/statistics.md); the unpaired SE is reported beside it.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace mmsim::report {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct ReportOptions {
+  std::vector<double> landmarks{6.0, 12.0, 24.0, 60.0};
+  double rmst_horizon = kNaN;  // NaN: the model's horizon
+  std::size_t reference = 0;   // index of the reference strategy
+  double conf_level = 0.95;
+};
+
+struct LandmarkValue {
+  double time = kNaN, surv = kNaN, se = kNaN, ci_low = kNaN, ci_high = kNaN;
+};
+
+struct EndpointSummary {
+  std::string endpoint;
+  std::uint64_t n = 0, events = 0;
+  double median = kNaN, median_ci_low = kNaN, median_ci_high = kNaN;
+  double rmst = kNaN, rmst_se = kNaN, rmst_horizon = kNaN;
+  std::vector<LandmarkValue> survival;
+};
+
+struct ProportionSummary {
+  std::string name;
+  std::uint64_t n = 0;  // patients with the outcome defined (all patients: undefined counts as 0)
+  double rate = kNaN, se = kNaN;
+};
+
+struct StrategySummary {
+  std::string name;
+  std::vector<EndpointSummary> endpoints;
+  std::vector<ProportionSummary> proportions;
+};
+
+struct Comparison {
+  std::string strategy, reference, endpoint;
+  double hr = kNaN, hr_ci_low = kNaN, hr_ci_high = kNaN;
+  double logrank_chisq = kNaN, logrank_p = kNaN;
+  double rmst_diff = kNaN, rmst_diff_se = kNaN, rmst_diff_se_unpaired = kNaN;
+  double rmst_diff_ci_low = kNaN, rmst_diff_ci_high = kNaN;  // from the paired SE
+};
+
+struct ProportionComparison {
+  std::string strategy, reference, name;
+  double diff = kNaN, diff_se = kNaN, diff_se_unpaired = kNaN, diff_ci_low = kNaN, diff_ci_high = kNaN;
+};
+
+struct Report {
+  std::vector<StrategySummary> strategies;
+  std::vector<Comparison> comparisons;
+  std::vector<ProportionComparison> proportion_comparisons;
+  std::string reference;
+  double conf_level = 0.95;
+};
+
+// Where the per-patient columns come from (in-memory columns of a summary-only run, or a run file).
+class ColumnSource {
+ public:
+  virtual ~ColumnSource() = default;
+  virtual void endpoint(std::size_t strategy, const std::string& endpoint, std::vector<double>& time,
+                        std::vector<std::uint8_t>& event) const = 0;
+  virtual std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const = 0;
+};
+
+// Computes every summary and comparison. Holds at most two strategies' columns of one endpoint at a time.
+Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
+                      const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
+                      double horizon, const ReportOptions& options);
+
+enum class Format { table, csv, json, markdown };
+std::string format_report(const Report& report, Format format);
+
+}  // namespace mmsim::report
