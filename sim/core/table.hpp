@@ -86,6 +86,7 @@ class TableBuffer {
     ++rows_;
     return RowRef(bytes_.data() + at, *layout_);
   }
+  void reserve(std::size_t rows) { bytes_.reserve(rows * layout_->row_size()); }
   void clear() {
     bytes_.clear();
     rows_ = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -51,8 +52,14 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   const double horizon = spec_.settings.horizon;
   const StrategySpec& strat = spec_.strategies[strategy];
 
+  // Fixed-size scratch, deliberately not value-initialized (zeroing 1.5 KiB per patient cost more than the
+  // simulation itself): only the first n entries of each array are used, and they are set below.
+  std::array<double, kMaxAttributes> attr;
+  std::array<std::uint32_t, kMaxStates> visits;
+  std::array<double, kMaxEndpoints> ep_start, ep_end;
+  std::fill_n(visits.begin(), spec_.states.size(), 0u);
+
   // Baseline attributes come from strategy-independent streams: the same patient under every strategy.
-  std::array<double, kMaxAttributes> attr{};
   for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
     RandomStream rng({key.seed, key.domain, key.patient, kPurposeAttribute + static_cast<std::uint32_t>(a), 0});
     attr[a] = spec_.attributes[a].law->sample(rng);
@@ -61,8 +68,6 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   row.set_u64(f_id_, key.patient);
   for (std::size_t a = 0; a < spec_.attributes.size(); ++a) row.set_f64(f_attributes_[a], attr[a]);
 
-  std::array<std::uint32_t, kMaxStates> visits{};
-  std::array<double, kMaxEndpoints> ep_start{}, ep_end{};
   const std::size_t n_endpoints = spec_.endpoints.size();
   for (std::size_t e = 0; e < n_endpoints; ++e) {
     ep_start[e] = spec_.endpoints[e].start_state < 0 ? 0.0 : nan;
@@ -87,12 +92,12 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   for (;;) {
     double next = kNever;
     std::uint32_t fired = 0;
+    RandomStream rng({key.seed, key.domain, key.patient, kPurposeState + state, visits[state] - 1});
     for (const std::uint32_t t : outgoing_[state]) {
       const TransitionSpec& tr = spec_.transitions[t];
       double hr = strat.transition_hr[t];
       for (const auto& eff : tr.hazard_ratios) hr *= std::pow(eff.hr, attr[eff.attribute]);
       const double origin = tr.clock_origin_attribute >= 0 ? -attr[static_cast<std::size_t>(tr.clock_origin_attribute)] : 0.0;
-      RandomStream rng({key.seed, key.domain, key.patient, kPurposeTransition + t, visits[state] - 1});
       const double when = draw_clock(*tr.law, tr.clock, now, origin, hr, rng);
       if (when < next) {
         next = when;

@@ -14,6 +14,7 @@
 //   step    the line of therapy, visit count or similar repetition of the same purpose.
 #include <Random123/philox.h>
 
+#include <cmath>
 #include <cstdint>
 
 namespace mmsim {
@@ -42,7 +43,7 @@ class RandomStream {
   double uniform() noexcept { return static_cast<double>(bits() >> 11) * 0x1.0p-53 + 0x1.0p-54; }
 
   // Standard exponential variate, -log(U).
-  double exponential() noexcept;
+  double exponential() noexcept { return -std::log(uniform()); }
 
  private:
   using Philox = r123::Philox4x64;

@@ -143,6 +143,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     b->trajectories.resize(n_strategies);
     for (std::size_t s = 0; s < n_strategies; ++s) {
       b->patients.emplace_back(schema.patients);
+      b->patients.back().reserve(b->count);
       for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t) b->trajectories[s].emplace_back(schema.trajectories[t]);
     }
     for (std::uint64_t i = 0; i < b->count; ++i) {
