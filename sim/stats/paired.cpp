@@ -15,11 +15,20 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void check_built_from(const SurvivalSample& sample, const KaplanMeier& km) {
   validate_sample(sample, 1);
-  if (sample.time.size() - count_excluded(sample) != km.n) {
-    throw InputError(
-        fmt::format("Kaplan-Meier curve has {} patients but the sample has {} usable ones (the "
-                    "curve was not built from this sample)",
-                    km.n, sample.time.size() - count_excluded(sample)));
+  std::size_t used = 0;
+  std::int64_t events = 0;
+  for (std::size_t i = 0; i < sample.time.size(); ++i) {
+    if (std::isnan(sample.time[i])) continue;
+    ++used;
+    events += sample.event[i];
+  }
+  std::int64_t km_events = 0;
+  for (auto d : km.n_event) km_events += d;
+  if (used != km.n || events != km_events) {
+    throw InputError(fmt::format(
+        "Kaplan-Meier curve has {} patients and {} events but the sample has {} and {} (the curve was not "
+        "built from this sample)",
+        km.n, km_events, used, events));
   }
 }
 

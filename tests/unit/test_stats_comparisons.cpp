@@ -206,6 +206,14 @@ TEST_CASE("Influence values are the derivatives with respect to patient weights"
     ss_s += infl_s[i] * infl_s[i];
     ss_r += infl_r[i] * infl_r[i];
   }
+  // Influence values need the curve of the same sample.
+  std::vector<std::uint8_t> other_e = e;
+  other_e[0] = other_e[0] == 1 ? 0 : 1;
+  CHECK_THROWS_AS(mmsim::stats::rmst_influence(SurvivalSample{t, other_e}, km, tau), mmsim::InputError);
+  std::vector<double> other_t = t;
+  other_t[3] += 0.5;
+  CHECK_THROWS_AS(mmsim::stats::survival_influence(SurvivalSample{other_t, e}, km, landmark),
+                  mmsim::InputError);
   CHECK_THAT(std::sqrt(ss_s), WithinRel(mmsim::stats::survival_at(km, landmark).se, 1e-12));
   CHECK_THAT(std::sqrt(ss_r), WithinRel(mmsim::stats::restricted_mean(km, tau).se, 1e-12));
 }
