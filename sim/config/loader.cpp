@@ -19,14 +19,6 @@ class IncludeResolver {
   // Parses `text` (the content of `path`) and returns it with its includes merged underneath.
   std::optional<toml::table> resolve(const std::string& text, const std::filesystem::path& path) {
     const std::string key = path.lexically_normal().string();
-    for (const auto& open : chain_) {
-      if (open == key) {
-        std::string cycle;
-        for (const auto& c : chain_) cycle += c + " -> ";
-        diag_.error(chain_.back(), "include", fmt::format("include cycle: {}{}", cycle, key));
-        return std::nullopt;
-      }
-    }
     toml::table parsed;
     try {
       parsed = toml::parse(text, key);
@@ -59,6 +51,13 @@ class IncludeResolver {
       return;
     }
     const std::filesystem::path target = (from.parent_path() / std::filesystem::path(s->get())).lexically_normal();
+    for (const auto& open : chain_) {
+      if (open == target.string()) {
+        diag_.error(node.source(), key_path,
+                    fmt::format("include cycle: {} -> {}", fmt::join(chain_, " -> "), target.string()));
+        return;
+      }
+    }
     const std::optional<std::string> text = reader_(target);
     if (!text) {
       diag_.error(node.source(), key_path, fmt::format("included file not found: {}", target.string()));

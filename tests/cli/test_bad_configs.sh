@@ -26,7 +26,7 @@ for cfg in "$dir"/*.toml; do
       echo "FAIL $name: message lacks '$frag'"; echo "  got: $err"; fail=1
     fi
   done < <(grep '^# expect: ' "$cfg")
-  if [[ "$name" != empty ]] && ! grep -qE -- "$name\.toml(:[0-9]+:[0-9]+)?: error" "$work/$name/stderr"; then
+  if [[ "$name" != empty ]] && ! grep -qE -- "\.toml:[0-9]+:[0-9]+: error" "$work/$name/stderr"; then
     echo "FAIL $name: message does not name the file (and line)"; echo "  got: $err"; fail=1
   fi
   if [[ -n "$(ls -A "$work/$name" | grep -vE '^(stdout|stderr)$')" ]]; then

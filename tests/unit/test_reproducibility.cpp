@@ -13,10 +13,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path run_reference(const fs::path& dir, const std::string& name, const std::string& extra) {
+fs::path run_reference(const fs::path& dir, const std::string& name, const std::string& extra, int seed = 7) {
   const fs::path out = dir / (name + ".h5");
   const std::string cmd = std::string(MMSIM_BINARY) + " run " + MMSIM_SOURCE_DIR +
-                          "/configs/reference/illness_death.toml --patients 30000 --seed 7 -q -o " + out.string() +
+                          "/configs/reference/illness_death.toml --patients 30000 -q --seed " + std::to_string(seed) + " -o " + out.string() +
                           " " + extra;
   REQUIRE(std::system(cmd.c_str()) == 0);
   return out;
@@ -36,7 +36,7 @@ TEST_CASE("trajectories are bit-identical across thread counts and block sizes",
     CHECK(a.rows(table) == b.rows(table));
     CHECK(a.read_raw(table) == b.read_raw(table));
   }
-  const fs::path other_seed = run_reference(dir, "s8", "--threads 2 --seed 8");
+  const fs::path other_seed = run_reference(dir, "s8", "--threads 2", 8);
   mmsim::io::RunFileReader c(other_seed);
   CHECK(a.read_raw("/strategies/default/patients") != c.read_raw("/strategies/default/patients"));
   fs::remove_all(dir);
