@@ -1,3 +1,5 @@
 #include "sim/cli/cli.hpp"
 
-int main(int argc, char** argv) { return mmsim::cli::main(argc, argv); }
+int main(int argc, char** argv) {
+  return mmsim::cli::main(argc, argv);
+}

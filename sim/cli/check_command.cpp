@@ -9,10 +9,12 @@
 namespace mmsim::cli {
 
 int check_command(const std::vector<std::string>& args) {
-  po::options_description visible("mmsim check [CONFIG] [options]\n\nValidates a scenario config (and its includes) "
-                                   "without running it. Exit code 0 when valid, 2 with every problem listed "
-                                   "otherwise.\n\nOptions");
-  visible.add_options()("help,h", "show this help")("print", "print every effective parameter with its source");
+  po::options_description visible(
+      "mmsim check [CONFIG] [options]\n\nValidates a scenario config (and its includes) "
+      "without running it. Exit code 0 when valid, 2 with every problem listed "
+      "otherwise.\n\nOptions");
+  visible.add_options()("help,h", "show this help")("print",
+                                                    "print every effective parameter with its source");
   po::options_description hidden;
   hidden.add_options()("config", po::value<std::string>(), "scenario config");
   po::positional_options_description pos;
@@ -26,9 +28,10 @@ int check_command(const std::vector<std::string>& args) {
   if (vm.count("config")) path = vm["config"].as<std::string>();
   const ScenarioSource src = load_scenario_source(path);
   const Model& model = *src.scenario.model;
-  fmt::print("{}: ok: model {}, {} strategies ({}), {} patients, seed {}, horizon {} months\n", src.display_name,
-             src.scenario.model_name, model.strategies().size(), fmt::join(model.strategies(), ", "),
-             src.scenario.settings.patients, src.scenario.settings.seed, model.horizon());
+  fmt::print("{}: ok: model {}, {} strategies ({}), {} patients, seed {}, horizon {} months\n",
+             src.display_name, src.scenario.model_name, model.strategies().size(),
+             fmt::join(model.strategies(), ", "), src.scenario.settings.patients, src.scenario.settings.seed,
+             model.horizon());
   if (vm.count("print")) fmt::print("{}", model.parameter_report());
   return 0;
 }

@@ -30,13 +30,14 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
 void print_usage() {
   fmt::print("usage: mmsim <command> [options]\n\ncommands:\n");
   for (const auto& [name, cmd] : commands()) fmt::print("  {:<10} {}\n", name, cmd.second);
-  fmt::print("\n'mmsim <command> --help' describes a command; 'mmsim --version' lists the features built in.\n");
+  fmt::print(
+      "\n'mmsim <command> --help' describes a command; 'mmsim --version' lists the features built in.\n");
 }
 
 void print_version() {
   fmt::print("mmsim {} (git {})\n", kVersion, kGitRevision);
-  fmt::print("features: hdf5 {}.{}.{}, tbb {}.{}", H5_VERS_MAJOR, H5_VERS_MINOR, H5_VERS_RELEASE, TBB_VERSION_MAJOR,
-             TBB_VERSION_MINOR);
+  fmt::print("features: hdf5 {}.{}.{}, tbb {}.{}", H5_VERS_MAJOR, H5_VERS_MINOR, H5_VERS_RELEASE,
+             TBB_VERSION_MAJOR, TBB_VERSION_MINOR);
 #ifdef MMSIM_HAVE_MPI
   fmt::print(", mpi");
 #else

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "models/myeloma/myeloma_model.hpp"
 #include "sim/cli/embedded_files.hpp"
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
@@ -11,7 +12,7 @@ namespace mmsim::cli {
 namespace {
 
 constexpr const char* kEmbeddedRoot = "<embedded>";
-constexpr const char* kDefaultScenario = "configs/reference/illness_death.toml";
+constexpr const char* kDefaultScenario = "configs/post_cart_salvage.toml";
 
 std::optional<std::string> read_embedded(const std::filesystem::path& path) {
   const std::filesystem::path rel = path.lexically_relative(kEmbeddedRoot);
@@ -23,7 +24,9 @@ std::optional<std::string> read_embedded(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string embedded_default_name() { return kDefaultScenario; }
+std::string embedded_default_name() {
+  return kDefaultScenario;
+}
 
 config::ConfigDocument embedded_default_scenario() {
   const std::filesystem::path path = std::filesystem::path(kEmbeddedRoot) / kDefaultScenario;
@@ -36,13 +39,17 @@ LoadedScenario load_scenario(config::ConfigDocument document) {
   config::Diagnostics diag;
   LoadedScenario s;
   config::TableReader top(document.root, "", diag);
-  s.model_name = top.choice("model", {"multistate"});
+  s.model_name = top.choice("model", {"multistate", "myeloma"});
   diag.throw_if_errors();
   if (s.model_name == "multistate") {
     multistate::MultistateSpec spec = multistate::read_multistate_spec(document.root, diag);
     diag.throw_if_errors();
     s.settings = spec.settings;
     s.model = std::make_unique<multistate::MultistateModel>(std::move(spec));
+  } else if (s.model_name == "myeloma") {
+    auto model = myeloma::build_myeloma_model(document.root, diag, s.settings);
+    diag.throw_if_errors();
+    s.model = std::move(model);
   }
   s.document = std::move(document);
   return s;

@@ -26,7 +26,8 @@ std::vector<std::string> split_attribute(const std::string& text) {
 
 int report_command(const std::vector<std::string>& args) {
   po::options_description visible(
-      "mmsim report RESULT.h5 [options]\n\nSurvival summaries per strategy and endpoint (Kaplan-Meier median with "
+      "mmsim report RESULT.h5 [options]\n\nSurvival summaries per strategy and endpoint (Kaplan-Meier median "
+      "with "
       "Brookmeyer-Crowley CI, landmark survival, RMST) and comparisons with the reference strategy (Cox HR, "
       "log-rank, paired RMST difference), recomputed from the run's patients tables.\n\nOptions");
   visible.add_options()("help,h", "show this help");
@@ -43,22 +44,25 @@ int report_command(const std::vector<std::string>& args) {
   if (!vm.count("result")) throw InputError("mmsim report: name the run file (see 'mmsim report --help')");
   const std::string path = vm["result"].as<std::string>();
   const io::RunFileReader file(path);
-  if (file.filetype() != "run") throw InputError(fmt::format("{} is a {} file, not a run file", path, file.filetype()));
+  if (file.filetype() != "run")
+    throw InputError(fmt::format("{} is a {} file, not a run file", path, file.filetype()));
   const std::vector<std::string> strategies = file.strategy_order();
   const std::vector<std::string> endpoints = split_attribute(file.string_attribute("/", "endpoints"));
   const std::vector<std::string> outcomes = split_attribute(file.string_attribute("/", "outcomes"));
   for (const auto& s : strategies) {
     if (!file.has_dataset(table_path(s, "patients"))) {
-      throw InputError(fmt::format("{} has no per-patient rows (run with --summary-only?): its stored summaries are "
-                                   "under /strategies/<name>/summary/",
-                                   path));
+      throw InputError(
+          fmt::format("{} has no per-patient rows (run with --summary-only?): its stored summaries are "
+                      "under /strategies/<name>/summary/",
+                      path));
     }
   }
   const ReportRequest request = read_report_options(vm, strategies, endpoints);
   const double horizon = std::stod(file.string_attribute("/", "horizon_months"));
   const report::FileColumns<io::RunFileReader> columns(file, strategies);
   const std::vector<std::string>& wanted = request.endpoints.empty() ? endpoints : request.endpoints;
-  const report::Report r = report::compute_report(columns, strategies, wanted, outcomes, horizon, request.options);
+  const report::Report r =
+      report::compute_report(columns, strategies, wanted, outcomes, horizon, request.options);
   fmt::print("{}", report::format_report(r, request.format));
   return kExitOk;
 }

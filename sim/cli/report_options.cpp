@@ -27,9 +27,11 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 }  // namespace
 
 void add_report_options(po::options_description& desc) {
-  desc.add_options()("endpoint", po::value<std::string>(), "endpoints to report, comma-separated (default: all)")(
-      "landmarks", po::value<std::string>()->default_value("6,12,24,60"), "landmark times in months, comma-separated")(
-      "rmst-horizon", po::value<double>(), "RMST horizon in months (default: the model's horizon)")(
+  desc.add_options()("endpoint", po::value<std::string>(),
+                     "endpoints to report, comma-separated (default: all)")(
+      "landmarks", po::value<std::string>()->default_value("6,12,24,60"),
+      "landmark times in months, comma-separated")("rmst-horizon", po::value<double>(),
+                                                   "RMST horizon in months (default: the model's horizon)")(
       "reference", po::value<std::string>(), "reference strategy (default: the first in config order)")(
       "format", po::value<std::string>()->default_value("table"), "table, csv, json or markdown");
 }
@@ -41,7 +43,8 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
     r.endpoints = split(vm["endpoint"].as<std::string>());
     for (const auto& e : r.endpoints) {
       if (!contains(endpoints, e)) {
-        throw InputError(fmt::format("--endpoint: unknown endpoint '{}' (this model has: {})", e, fmt::join(endpoints, ", ")));
+        throw InputError(fmt::format("--endpoint: unknown endpoint '{}' (this model has: {})", e,
+                                     fmt::join(endpoints, ", ")));
       }
     }
   }
@@ -54,7 +57,8 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != t.size() || !(v >= 0)) throw InputError(fmt::format("--landmarks: '{}' is not a time in months", t));
+    if (used != t.size() || !(v >= 0))
+      throw InputError(fmt::format("--landmarks: '{}' is not a time in months", t));
     r.options.landmarks.push_back(v);
   }
   if (vm.count("rmst-horizon")) {
@@ -65,7 +69,8 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
     const std::string name = vm["reference"].as<std::string>();
     const auto it = std::find(strategies.begin(), strategies.end(), name);
     if (it == strategies.end()) {
-      throw InputError(fmt::format("--reference: unknown strategy '{}' (strategies: {})", name, fmt::join(strategies, ", ")));
+      throw InputError(fmt::format("--reference: unknown strategy '{}' (strategies: {})", name,
+                                   fmt::join(strategies, ", ")));
     }
     r.options.reference = static_cast<std::size_t>(it - strategies.begin());
   }
@@ -87,7 +92,8 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
 report::Report filter_endpoints(report::Report r, const std::vector<std::string>& endpoints) {
   if (endpoints.empty()) return r;
   for (auto& s : r.strategies) {
-    std::erase_if(s.endpoints, [&](const report::EndpointSummary& e) { return !contains(endpoints, e.endpoint); });
+    std::erase_if(s.endpoints,
+                  [&](const report::EndpointSummary& e) { return !contains(endpoints, e.endpoint); });
   }
   std::erase_if(r.comparisons, [&](const report::Comparison& c) { return !contains(endpoints, c.endpoint); });
   return r;

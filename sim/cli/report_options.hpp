@@ -1,6 +1,6 @@
 #pragma once
-// Options shared by `mmsim run` and `mmsim report` that shape the summaries: endpoints, landmarks, RMST horizon,
-// reference strategy and output format.
+// Options shared by `mmsim run` and `mmsim report` that shape the summaries: endpoints, landmarks, RMST
+// horizon, reference strategy and output format.
 #include <string>
 #include <vector>
 

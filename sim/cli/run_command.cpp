@@ -8,10 +8,10 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/cli/report_options.hpp"
-#include "sim/report/column_sources.hpp"
-#include "sim/report/report_h5.hpp"
 #include "sim/cli/scenario_source.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/report/column_sources.hpp"
+#include "sim/report/report_h5.hpp"
 #include "sim/runner/cohort_runner.hpp"
 #include "sim/runner/progress.hpp"
 
@@ -19,10 +19,12 @@ namespace mmsim::cli {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description visible(
-      "mmsim run [CONFIG] [options]\n\nSimulates every strategy of a scenario for a cohort and writes one HDF5 "
-      "file.\nWithout CONFIG, runs the embedded default scenario. The command line overrides the config.\n\nOptions");
-  visible.add_options()("help,h", "show this help")(
-      "output,o", po::value<std::string>(), "output file (default: results/<config-stem>.h5)")(
+      "mmsim run [CONFIG] [options]\n\nSimulates every strategy of a scenario for a cohort and writes one "
+      "HDF5 "
+      "file.\nWithout CONFIG, runs the embedded default scenario. The command line overrides the "
+      "config.\n\nOptions");
+  visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(),
+                                                    "output file (default: results/<config-stem>.h5)")(
       "patients", po::value<std::uint64_t>(), "cohort size (overrides [simulation].patients)")(
       "seed", po::value<std::uint64_t>(), "random seed (overrides [simulation].seed)")(
       "threads", po::value<unsigned>()->default_value(0), "worker threads (0: all cores)")(
@@ -67,8 +69,9 @@ int run_command(const std::vector<std::string>& args) {
   const bool quiet = vm.count("quiet") > 0;
   opt.progress = !quiet && stderr_is_terminal();
 
-  const std::filesystem::path out = vm.count("output") ? std::filesystem::path(vm["output"].as<std::string>())
-                                                       : std::filesystem::path("results") / (src.stem + ".h5");
+  const std::filesystem::path out = vm.count("output")
+                                        ? std::filesystem::path(vm["output"].as<std::string>())
+                                        : std::filesystem::path("results") / (src.stem + ".h5");
   io::RunAttributes attrs;
   attrs.seed = opt.seed;
   attrs.config_text = src.scenario.document.resolved_text();

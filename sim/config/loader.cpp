@@ -43,14 +43,16 @@ class IncludeResolver {
   }
 
  private:
-  void include_one(const toml::node& node, std::size_t i, const std::filesystem::path& from, toml::table& merged) {
+  void include_one(const toml::node& node, std::size_t i, const std::filesystem::path& from,
+                   toml::table& merged) {
     const std::string key_path = fmt::format("include[{}]", i);
     const auto* s = node.as_string();
     if (s == nullptr) {
       diag_.error(node.source(), key_path, "expected a file path string");
       return;
     }
-    const std::filesystem::path target = (from.parent_path() / std::filesystem::path(s->get())).lexically_normal();
+    const std::filesystem::path target =
+        (from.parent_path() / std::filesystem::path(s->get())).lexically_normal();
     for (const auto& open : chain_) {
       if (open == target.string()) {
         diag_.error(node.source(), key_path,

@@ -3,8 +3,8 @@
 //
 // A config may list other files under a top-level `include = ["relative/path.toml", ...]`; paths are relative
 // to the including file. Included files are merged first, in order, then the including file on top (tables
-// merge key by key; any other value replaces). Every node keeps the file and line it came from, so errors point
-// at the right file. A missing include and an include cycle are input errors naming the chain.
+// merge key by key; any other value replaces). Every node keeps the file and line it came from, so errors
+// point at the right file. A missing include and an include cycle are input errors naming the chain.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -15,8 +15,8 @@
 namespace mmsim::config {
 
 struct ConfigDocument {
-  toml::table root;       // the resolved config, includes merged, `include` keys removed
-  std::string main_file;  // the top file's name as the user gave it (for messages)
+  toml::table root;                   // the resolved config, includes merged, `include` keys removed
+  std::string main_file;              // the top file's name as the user gave it (for messages)
   std::string resolved_text() const;  // the resolved config as TOML text (stored in every output file)
 };
 

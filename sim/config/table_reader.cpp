@@ -76,7 +76,9 @@ std::string TableReader::key_path(std::string_view key) const {
   return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
 }
 
-bool TableReader::has(std::string_view key) const { return table_->contains(key); }
+bool TableReader::has(std::string_view key) const {
+  return table_->contains(key);
+}
 
 const toml::node* TableReader::node(std::string_view key) {
   known_.emplace(key);
@@ -98,7 +100,8 @@ void TableReader::type_error(std::string_view key, const toml::node& n, const ch
 const toml::node* TableReader::lookup(std::string_view key, bool required, const char* expected) {
   const toml::node* n = node(key);
   if (n == nullptr && required) {
-    diag_->error(table_->source(), key_path(key), fmt::format("missing required key (expected {})", expected));
+    diag_->error(table_->source(), key_path(key),
+                 fmt::format("missing required key (expected {})", expected));
   }
   return n;
 }
@@ -123,7 +126,8 @@ std::int64_t TableReader::integer(std::string_view key, std::int64_t min, std::i
   }
   const std::int64_t v = i->get();
   if (v < min || v > max) {
-    diag_->error(n->source(), key_path(key), fmt::format("{} is out of range: must be in [{}, {}]", v, min, max));
+    diag_->error(n->source(), key_path(key),
+                 fmt::format("{} is out of range: must be in [{}, {}]", v, min, max));
     return dflt;
   }
   return v;

@@ -28,7 +28,9 @@ struct NumberRule {
   static NumberRule probability() { return {0.0, 1.0, false, false}; }
   static NumberRule positive() { return {0.0, std::numeric_limits<double>::infinity(), true, false}; }
   static NumberRule non_negative() { return {0.0, std::numeric_limits<double>::infinity(), false, false}; }
-  static NumberRule at_least(double lo) { return {lo, std::numeric_limits<double>::infinity(), false, false}; }
+  static NumberRule at_least(double lo) {
+    return {lo, std::numeric_limits<double>::infinity(), false, false};
+  }
   static NumberRule between(double lo, double hi) { return {lo, hi, false, false}; }
   bool admits(double v) const;
   std::string describe() const;

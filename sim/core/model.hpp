@@ -41,10 +41,10 @@ class Model {
   virtual double horizon() const = 0;
 
   // Simulates patient `key.patient` under strategy `strategy`: appends exactly one row to sink.patients and
-  // any number of rows to the trajectory tables. Must be a pure function of (model, strategy, key): draws come
-  // only from streams derived from `key` (seed, domain, patient) with model-chosen purpose and step, and draws
-  // that do not depend on the strategy (baseline attributes, ...) must not use it, so strategies compared in one
-  // run share common random numbers.
+  // any number of rows to the trajectory tables. Must be a pure function of (model, strategy, key): draws
+  // come only from streams derived from `key` (seed, domain, patient) with model-chosen purpose and step, and
+  // draws that do not depend on the strategy (baseline attributes, ...) must not use it, so strategies
+  // compared in one run share common random numbers.
   virtual void simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const = 0;
 
   // Every effective parameter with its source, one per line (`mmsim check CONFIG --print`).

@@ -281,8 +281,8 @@ std::vector<std::uint8_t> RunFileWriter::read_u8_column(const std::string& datas
                                                         const std::string& field) const {
   const h5::ErrorPrintingOff quiet;
   h5::check(H5Fflush(impl_->file.get(), H5F_SCOPE_LOCAL), "flushing " + impl_->temp_path.string());
-  return detail::TableAccess{impl_->temp_path, impl_->file.get()}.read_column<std::uint8_t>(dataset_path, field,
-                                                                                            H5T_NATIVE_UINT8);
+  return detail::TableAccess{impl_->temp_path, impl_->file.get()}.read_column<std::uint8_t>(
+      dataset_path, field, H5T_NATIVE_UINT8);
 }
 
 }  // namespace mmsim::io

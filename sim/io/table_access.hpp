@@ -1,7 +1,7 @@
 #pragma once
 // Reading tables of an open HDF5 run file: existence checks, extents and single columns of compound datasets
-// (HDF5 member-wise partial reads). Shared by RunFileReader and by RunFileWriter, which reads back the columns
-// it has written to compute a run's summaries before committing the file.
+// (HDF5 member-wise partial reads). Shared by RunFileReader and by RunFileWriter, which reads back the
+// columns it has written to compute a run's summaries before committing the file.
 #include <fmt/format.h>
 
 #include <cstdint>

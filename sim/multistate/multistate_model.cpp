@@ -14,9 +14,11 @@ MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
   for (const auto& a : spec_.attributes) {
     patient_fields.push_back({a.name, FieldType::f64, {}, "baseline attribute"});
   }
-  patient_fields.push_back({"final_state", FieldType::enumeration, spec_.states, "state at the end of follow-up"});
+  patient_fields.push_back(
+      {"final_state", FieldType::enumeration, spec_.states, "state at the end of follow-up"});
   for (const auto& e : spec_.endpoints) {
-    patient_fields.push_back({e.name + "_time", FieldType::f64, {}, "months from the endpoint's start; NaN: undefined"});
+    patient_fields.push_back(
+        {e.name + "_time", FieldType::f64, {}, "months from the endpoint's start; NaN: undefined"});
     patient_fields.push_back({e.name + "_event", FieldType::u8, {}, "1 event, 0 censored"});
   }
   schema_.patients = TableLayout("patients", std::move(patient_fields));
@@ -30,7 +32,8 @@ MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
   for (const auto& s : spec_.strategies) strategy_names_.push_back(s.name);
 
   outgoing_.resize(spec_.states.size());
-  for (std::uint32_t t = 0; t < spec_.transitions.size(); ++t) outgoing_[spec_.transitions[t].from].push_back(t);
+  for (std::uint32_t t = 0; t < spec_.transitions.size(); ++t)
+    outgoing_[spec_.transitions[t].from].push_back(t);
 
   const TableLayout& p = schema_.patients;
   f_id_ = p.find("id");
@@ -61,7 +64,8 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
 
   // Baseline attributes come from strategy-independent streams: the same patient under every strategy.
   for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
-    RandomStream rng({key.seed, key.domain, key.patient, kPurposeAttribute + static_cast<std::uint32_t>(a), 0});
+    RandomStream rng(
+        {key.seed, key.domain, key.patient, kPurposeAttribute + static_cast<std::uint32_t>(a), 0});
     attr[a] = spec_.attributes[a].law->sample(rng);
   }
   RowRef row = sink.patients.append();
@@ -97,7 +101,8 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
       const TransitionSpec& tr = spec_.transitions[t];
       double hr = strat.transition_hr[t];
       for (const auto& eff : tr.hazard_ratios) hr *= std::pow(eff.hr, attr[eff.attribute]);
-      const double origin = tr.clock_origin_attribute >= 0 ? -attr[static_cast<std::size_t>(tr.clock_origin_attribute)] : 0.0;
+      const double origin =
+          tr.clock_origin_attribute >= 0 ? -attr[static_cast<std::size_t>(tr.clock_origin_attribute)] : 0.0;
       const double when = draw_clock(*tr.law, tr.clock, now, origin, hr, rng);
       if (when < next) {
         next = when;

@@ -8,8 +8,8 @@ namespace mmsim::multistate {
 // Stream purposes: one per attribute, and one per state for the competing clocks drawn at each visit of it
 // (step = visit number; the state's outgoing transitions take the stream's draws in config order), so draws
 // are keyed by call site and a path shared by two strategies sees the same draws.
-inline constexpr std::uint32_t kPurposeAttribute = 1;     // + attribute index
-inline constexpr std::uint32_t kPurposeState = 100000;    // + state index
+inline constexpr std::uint32_t kPurposeAttribute = 1;   // + attribute index
+inline constexpr std::uint32_t kPurposeState = 100000;  // + state index
 
 class MultistateModel final : public Model {
  public:

@@ -58,12 +58,13 @@ void read_attributes(TableReader& ms, MultistateSpec& m, Diagnostics& diag) {
     TableReader r(*tables[i], fmt::format("{}[{}]", ms.key_path("attributes"), i), diag);
     AttributeSpec a;
     a.name = r.string("name");
-    if (index_of([&] {
-          std::vector<std::string> names;
-          for (const auto& x : m.attributes) names.push_back(x.name);
-          return names;
-        }(),
-                 a.name) >= 0) {
+    if (index_of(
+            [&] {
+              std::vector<std::string> names;
+              for (const auto& x : m.attributes) names.push_back(x.name);
+              return names;
+            }(),
+            a.name) >= 0) {
       r.error("name", fmt::format("duplicate attribute \"{}\"", a.name));
     }
     if (const toml::table* d = r.subtable("distribution")) {
@@ -105,7 +106,8 @@ void read_attribute_map(TableReader& r, std::string_view key, const MultistateSp
   }
 }
 
-void read_transitions(TableReader& ms, MultistateSpec& m, const std::vector<bool>& absorbing, Diagnostics& diag) {
+void read_transitions(TableReader& ms, MultistateSpec& m, const std::vector<bool>& absorbing,
+                      Diagnostics& diag) {
   const auto tables = ms.table_array("transitions");
   if (tables.empty() && ms.has("transitions")) ms.error("transitions", "at least one transition is needed");
   for (std::size_t i = 0; i < tables.size(); ++i) {
@@ -129,9 +131,12 @@ void read_transitions(TableReader& ms, MultistateSpec& m, const std::vector<bool
       t.law = parse_time_distribution(dr);
     }
     read_attribute_map(r, "hazard_ratios", m, NumberRule::positive(), t.hazard_ratios,
-                       [](std::uint32_t a, double v) { return AttributeEffect{a, v}; });
-    read_attribute_map(r, "set", m, NumberRule::any(), t.on_fire,
-                       [](std::uint32_t a, double v) { return AttributeAssignment{a, v}; });
+                       [](std::uint32_t a, double v) {
+                         return AttributeEffect{a, v};
+                       });
+    read_attribute_map(r, "set", m, NumberRule::any(), t.on_fire, [](std::uint32_t a, double v) {
+      return AttributeAssignment{a, v};
+    });
     r.string("source", "");  // provenance, free text
     r.finish();
     if (from < 0 || to < 0) continue;
@@ -198,7 +203,8 @@ void read_endpoints(TableReader& ms, MultistateSpec& m, Diagnostics& diag) {
     }
     m.endpoints.push_back(std::move(e));
   }
-  if (m.endpoints.size() > kMaxEndpoints) ms.error("endpoints", fmt::format("at most {} endpoints", kMaxEndpoints));
+  if (m.endpoints.size() > kMaxEndpoints)
+    ms.error("endpoints", fmt::format("at most {} endpoints", kMaxEndpoints));
 }
 
 void read_strategies(const toml::table& root, MultistateSpec& m, Diagnostics& diag) {
@@ -233,7 +239,8 @@ void read_strategies(const toml::table& root, MultistateSpec& m, Diagnostics& di
     r.finish();
     m.strategies.push_back(std::move(s));
   }
-  if (m.strategies.empty()) m.strategies.push_back(StrategySpec{"default", std::vector<double>(m.transitions.size(), 1.0)});
+  if (m.strategies.empty())
+    m.strategies.push_back(StrategySpec{"default", std::vector<double>(m.transitions.size(), 1.0)});
 }
 
 }  // namespace

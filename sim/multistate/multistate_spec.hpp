@@ -46,7 +46,7 @@ struct TransitionSpec {
 
 struct EndpointSpec {
   std::string name;
-  int start_state = -1;  // -1: time zero; else the first entry into this state
+  int start_state = -1;    // -1: time zero; else the first entry into this state
   std::vector<bool> ends;  // per state: does entering it end the endpoint?
 };
 
@@ -65,8 +65,8 @@ struct MultistateSpec {
   std::vector<StrategySpec> strategies;
 };
 
-// Validates and converts the `[multistate]` and `[[strategies]]` parts of a resolved config. Errors (with file,
-// line and key path) are collected in `diag`; the result is meaningful only when diag.ok().
+// Validates and converts the `[multistate]` and `[[strategies]]` parts of a resolved config. Errors (with
+// file, line and key path) are collected in `diag`; the result is meaningful only when diag.ok().
 MultistateSpec read_multistate_spec(const toml::table& root, config::Diagnostics& diag);
 
 }  // namespace mmsim::multistate

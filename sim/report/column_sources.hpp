@@ -29,7 +29,8 @@ class MemoryColumns final : public ColumnSource {
 template <class File>
 class FileColumns final : public ColumnSource {
  public:
-  FileColumns(const File& file, const std::vector<std::string>& strategies) : file_(file), strategies_(strategies) {}
+  FileColumns(const File& file, const std::vector<std::string>& strategies)
+      : file_(file), strategies_(strategies) {}
   void endpoint(std::size_t strategy, const std::string& name, std::vector<double>& time,
                 std::vector<std::uint8_t>& event) const override {
     const std::string path = table_path(strategies_[strategy], "patients");

@@ -67,7 +67,8 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   }
   // Paired only when both arms hold the same patients in the same order (one run); else unpaired.
   if (a.time.size() == ref.time.size()) {
-    const stats::PairedDifference d = stats::compare_rmst_paired(a.sample(), ref.sample(), tau, opt.conf_level);
+    const stats::PairedDifference d =
+        stats::compare_rmst_paired(a.sample(), ref.sample(), tau, opt.conf_level);
     c.rmst_diff = d.difference;
     c.rmst_diff_se = d.se_paired;
     c.rmst_diff_se_unpaired = d.se_unpaired;

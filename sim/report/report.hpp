@@ -3,8 +3,8 @@
 // `mmsim run` prints and stores, and what `mmsim report` formats. Model-agnostic: it sees endpoint columns
 // (time, event) and binary outcome columns by name only.
 //
-// Every simulated summary carries its Monte Carlo standard error (for a simulated cohort, the statistical SE of
-// an estimate IS its Monte Carlo error). Differences between strategies are paired: strategies in one run
+// Every simulated summary carries its Monte Carlo standard error (for a simulated cohort, the statistical SE
+// of an estimate IS its Monte Carlo error). Differences between strategies are paired: strategies in one run
 // simulate the same patients with common random numbers, so the SE of a difference uses per-patient
 // influence values of both arms (docs/statistics.md); the unpaired SE is reported beside it.
 #include <cstdint>

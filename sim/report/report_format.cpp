@@ -9,18 +9,30 @@
 namespace mmsim::report {
 namespace {
 
-std::string num(double v, int digits = 2) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "NA"; }
+std::string num(double v, int digits = 2) {
+  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "NA";
+}
 
-std::string json_num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
+std::string json_num(double v) {
+  return std::isfinite(v) ? fmt::format("{}", v) : "null";
+}
 
 std::string json_str(const std::string& s) {
   std::string out = "\"";
   for (const char ch : s) {
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(ch) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<int>(ch));
@@ -32,7 +44,9 @@ std::string json_str(const std::string& s) {
   return out + "\"";
 }
 
-std::string ci(double lo, double hi) { return fmt::format("({}, {})", num(lo), num(hi)); }
+std::string ci(double lo, double hi) {
+  return fmt::format("({}, {})", num(lo), num(hi));
+}
 
 std::string pvalue(double p) {
   if (!std::isfinite(p)) return "NA";
@@ -46,7 +60,8 @@ std::string format_table(const Report& r, bool markdown) {
     std::string line = markdown ? "|" : "";
     for (std::size_t i = 0; i < cells.size(); ++i) {
       line += markdown ? fmt::format(" {} |", cells[i])
-                       : (i == 0 ? fmt::format("{:<{}}", cells[i], widths[i]) : fmt::format(" {:>{}}", cells[i], widths[i]));
+                       : (i == 0 ? fmt::format("{:<{}}", cells[i], widths[i])
+                                 : fmt::format(" {:>{}}", cells[i], widths[i]));
     }
     out += line + "\n";
   };
@@ -71,27 +86,33 @@ std::string format_table(const Report& r, bool markdown) {
   rule(head.size());
   for (const auto& s : r.strategies) {
     for (const auto& e : s.endpoints) {
-      std::vector<std::string> cells{s.name, e.endpoint, std::to_string(e.n), std::to_string(e.events),
-                                     fmt::format("{} {}", num(e.median), ci(e.median_ci_low, e.median_ci_high))};
+      std::vector<std::string> cells{
+          s.name, e.endpoint, std::to_string(e.n), std::to_string(e.events),
+          fmt::format("{} {}", num(e.median), ci(e.median_ci_low, e.median_ci_high))};
       for (const auto& l : e.survival) cells.push_back(num(l.surv, 3));
       cells.push_back(fmt::format("{} ({})", num(e.rmst), num(e.rmst_se, 3)));
       row(cells, w);
     }
   }
   if (!r.comparisons.empty()) {
-    out += markdown ? fmt::format("\n### Comparisons with {} (paired CI of the RMST difference)\n\n", r.reference)
-                    : fmt::format("\ncomparisons with reference '{}' (HR: Cox, Efron ties; RMST difference CI uses "
-                                  "the paired SE; unpaired SE shown for contrast)\n",
-                                  r.reference);
-    std::vector<std::string> h{"strategy", "endpoint", fmt::format("HR ({}% CI)", pct), "log-rank chi2", "p",
-                               "RMST diff", fmt::format("{}% CI (paired)", pct), "SE paired", "SE unpaired"};
+    out += markdown
+               ? fmt::format("\n### Comparisons with {} (paired CI of the RMST difference)\n\n", r.reference)
+               : fmt::format(
+                     "\ncomparisons with reference '{}' (HR: Cox, Efron ties; RMST difference CI uses "
+                     "the paired SE; unpaired SE shown for contrast)\n",
+                     r.reference);
+    std::vector<std::string> h{
+        "strategy",   "endpoint",  fmt::format("HR ({}% CI)", pct),     "log-rank chi2",
+        "p",          "RMST diff", fmt::format("{}% CI (paired)", pct), "SE paired",
+        "SE unpaired"};
     std::vector<int> cw{24, 18, 22, 13, 8, 10, 20, 10, 11};
     row(h, cw);
     rule(h.size());
     for (const auto& c : r.comparisons) {
       row({c.strategy, c.endpoint, fmt::format("{} {}", num(c.hr), ci(c.hr_ci_low, c.hr_ci_high)),
-           num(c.logrank_chisq, 1), pvalue(c.logrank_p), num(c.rmst_diff), ci(c.rmst_diff_ci_low, c.rmst_diff_ci_high),
-           num(c.rmst_diff_se, 3), num(c.rmst_diff_se_unpaired, 3)},
+           num(c.logrank_chisq, 1), pvalue(c.logrank_p), num(c.rmst_diff),
+           ci(c.rmst_diff_ci_low, c.rmst_diff_ci_high), num(c.rmst_diff_se, 3),
+           num(c.rmst_diff_se_unpaired, 3)},
           cw);
     }
   }
@@ -106,7 +127,8 @@ std::string format_table(const Report& r, bool markdown) {
       for (const auto& p : s.proportions) {
         std::string diff = "";
         for (const auto& c : r.proportion_comparisons) {
-          if (c.strategy == s.name && c.name == p.name) diff = fmt::format("{} ({})", num(c.diff, 3), num(c.diff_se, 3));
+          if (c.strategy == s.name && c.name == p.name)
+            diff = fmt::format("{} ({})", num(c.diff, 3), num(c.diff_se, 3));
         }
         row({s.name, p.name, fmt::format("{} ({})", num(p.rate, 3), num(p.se, 3)), diff}, pw);
       }
@@ -117,82 +139,91 @@ std::string format_table(const Report& r, bool markdown) {
 
 std::string format_csv(const Report& r) {
   std::string out =
-      "section,strategy,reference,endpoint,n,events,median,median_ci_low,median_ci_high,rmst,rmst_se,rmst_horizon,"
+      "section,strategy,reference,endpoint,n,events,median,median_ci_low,median_ci_high,rmst,rmst_se,rmst_"
+      "horizon,"
       "time,surv,ci_low,ci_high,hr,hr_ci_low,hr_ci_high,logrank_chisq,logrank_p,rmst_diff,rmst_diff_se,"
       "rmst_diff_se_unpaired,rmst_diff_ci_low,rmst_diff_ci_high,rate,rate_se\n";
   auto f = [](double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); };
   for (const auto& s : r.strategies) {
     for (const auto& e : s.endpoints) {
-      out += fmt::format("summary,{},,{},{},{},{},{},{},{},{},{},,,,,,,,,,,,,,,,\n", s.name, e.endpoint, e.n, e.events,
-                         f(e.median), f(e.median_ci_low), f(e.median_ci_high), f(e.rmst), f(e.rmst_se),
-                         f(e.rmst_horizon));
+      out += fmt::format("summary,{},,{},{},{},{},{},{},{},{},{},,,,,,,,,,,,,,,,\n", s.name, e.endpoint, e.n,
+                         e.events, f(e.median), f(e.median_ci_low), f(e.median_ci_high), f(e.rmst),
+                         f(e.rmst_se), f(e.rmst_horizon));
       for (const auto& l : e.survival) {
-        out += fmt::format("survival,{},,{},,,,,,,,,{},{},{},{},,,,,,,,,,,,\n", s.name, e.endpoint, f(l.time), f(l.surv),
-                           f(l.ci_low), f(l.ci_high));
+        out += fmt::format("survival,{},,{},,,,,,,,,{},{},{},{},,,,,,,,,,,,\n", s.name, e.endpoint, f(l.time),
+                           f(l.surv), f(l.ci_low), f(l.ci_high));
       }
     }
     for (const auto& p : s.proportions) {
-      out += fmt::format("rate,{},,{},{},,,,,,,,,,,,,,,,,,,,,,{},{}\n", s.name, p.name, p.n, f(p.rate), f(p.se));
+      out +=
+          fmt::format("rate,{},,{},{},,,,,,,,,,,,,,,,,,,,,,{},{}\n", s.name, p.name, p.n, f(p.rate), f(p.se));
     }
   }
   for (const auto& c : r.comparisons) {
-    out += fmt::format("comparison,{},{},{},,,,,,,,,,,,,{},{},{},{},{},{},{},{},{},{},,\n", c.strategy, c.reference,
-                       c.endpoint, f(c.hr), f(c.hr_ci_low), f(c.hr_ci_high), f(c.logrank_chisq), f(c.logrank_p),
-                       f(c.rmst_diff), f(c.rmst_diff_se), f(c.rmst_diff_se_unpaired), f(c.rmst_diff_ci_low),
-                       f(c.rmst_diff_ci_high));
+    out += fmt::format("comparison,{},{},{},,,,,,,,,,,,,{},{},{},{},{},{},{},{},{},{},,\n", c.strategy,
+                       c.reference, c.endpoint, f(c.hr), f(c.hr_ci_low), f(c.hr_ci_high), f(c.logrank_chisq),
+                       f(c.logrank_p), f(c.rmst_diff), f(c.rmst_diff_se), f(c.rmst_diff_se_unpaired),
+                       f(c.rmst_diff_ci_low), f(c.rmst_diff_ci_high));
   }
   return out;
 }
 
 std::string format_json(const Report& r) {
-  std::string out = "{\n  \"reference\": " + json_str(r.reference) + ",\n  \"conf_level\": " + json_num(r.conf_level) +
-                    ",\n  \"strategies\": [";
+  std::string out = "{\n  \"reference\": " + json_str(r.reference) +
+                    ",\n  \"conf_level\": " + json_num(r.conf_level) + ",\n  \"strategies\": [";
   for (std::size_t i = 0; i < r.strategies.size(); ++i) {
     const auto& s = r.strategies[i];
     out += (i ? ",\n" : "\n") + fmt::format("    {{\"name\": {}, \"endpoints\": {{", json_str(s.name));
     for (std::size_t j = 0; j < s.endpoints.size(); ++j) {
       const auto& e = s.endpoints[j];
-      out += (j ? ",\n" : "\n") +
-             fmt::format("      {}: {{\"n\": {}, \"events\": {}, \"median\": {}, \"median_ci_low\": {}, "
-                         "\"median_ci_high\": {}, \"rmst\": {}, \"rmst_se\": {}, \"rmst_horizon\": {}, \"survival\": [",
-                         json_str(e.endpoint), e.n, e.events, json_num(e.median), json_num(e.median_ci_low),
-                         json_num(e.median_ci_high), json_num(e.rmst), json_num(e.rmst_se), json_num(e.rmst_horizon));
+      out +=
+          (j ? ",\n" : "\n") +
+          fmt::format(
+              "      {}: {{\"n\": {}, \"events\": {}, \"median\": {}, \"median_ci_low\": {}, "
+              "\"median_ci_high\": {}, \"rmst\": {}, \"rmst_se\": {}, \"rmst_horizon\": {}, \"survival\": [",
+              json_str(e.endpoint), e.n, e.events, json_num(e.median), json_num(e.median_ci_low),
+              json_num(e.median_ci_high), json_num(e.rmst), json_num(e.rmst_se), json_num(e.rmst_horizon));
       for (std::size_t k = 0; k < e.survival.size(); ++k) {
         const auto& l = e.survival[k];
-        out += fmt::format("{}{{\"time\": {}, \"surv\": {}, \"se\": {}, \"ci_low\": {}, \"ci_high\": {}}}", k ? ", " : "",
-                           json_num(l.time), json_num(l.surv), json_num(l.se), json_num(l.ci_low), json_num(l.ci_high));
+        out += fmt::format("{}{{\"time\": {}, \"surv\": {}, \"se\": {}, \"ci_low\": {}, \"ci_high\": {}}}",
+                           k ? ", " : "", json_num(l.time), json_num(l.surv), json_num(l.se),
+                           json_num(l.ci_low), json_num(l.ci_high));
       }
       out += "]}";
     }
     out += "},\n     \"rates\": {";
     for (std::size_t j = 0; j < s.proportions.size(); ++j) {
       const auto& p = s.proportions[j];
-      out += fmt::format("{}{}: {{\"n\": {}, \"rate\": {}, \"se\": {}}}", j ? ", " : "", json_str(p.name), p.n,
-                         json_num(p.rate), json_num(p.se));
+      out += fmt::format("{}{}: {{\"n\": {}, \"rate\": {}, \"se\": {}}}", j ? ", " : "", json_str(p.name),
+                         p.n, json_num(p.rate), json_num(p.se));
     }
     out += "}}";
   }
   out += "\n  ],\n  \"comparisons\": [";
   for (std::size_t i = 0; i < r.comparisons.size(); ++i) {
     const auto& c = r.comparisons[i];
-    out += (i ? ",\n" : "\n") +
-           fmt::format("    {{\"strategy\": {}, \"reference\": {}, \"endpoint\": {}, \"hr\": {}, \"hr_ci_low\": {}, "
-                       "\"hr_ci_high\": {}, \"logrank_chisq\": {}, \"logrank_p\": {}, \"rmst_diff\": {}, "
-                       "\"rmst_diff_se\": {}, \"rmst_diff_se_unpaired\": {}, \"rmst_diff_ci_low\": {}, "
-                       "\"rmst_diff_ci_high\": {}}}",
-                       json_str(c.strategy), json_str(c.reference), json_str(c.endpoint), json_num(c.hr),
-                       json_num(c.hr_ci_low), json_num(c.hr_ci_high), json_num(c.logrank_chisq), json_num(c.logrank_p),
-                       json_num(c.rmst_diff), json_num(c.rmst_diff_se), json_num(c.rmst_diff_se_unpaired),
-                       json_num(c.rmst_diff_ci_low), json_num(c.rmst_diff_ci_high));
+    out +=
+        (i ? ",\n" : "\n") +
+        fmt::format(
+            "    {{\"strategy\": {}, \"reference\": {}, \"endpoint\": {}, \"hr\": {}, \"hr_ci_low\": {}, "
+            "\"hr_ci_high\": {}, \"logrank_chisq\": {}, \"logrank_p\": {}, \"rmst_diff\": {}, "
+            "\"rmst_diff_se\": {}, \"rmst_diff_se_unpaired\": {}, \"rmst_diff_ci_low\": {}, "
+            "\"rmst_diff_ci_high\": {}}}",
+            json_str(c.strategy), json_str(c.reference), json_str(c.endpoint), json_num(c.hr),
+            json_num(c.hr_ci_low), json_num(c.hr_ci_high), json_num(c.logrank_chisq), json_num(c.logrank_p),
+            json_num(c.rmst_diff), json_num(c.rmst_diff_se), json_num(c.rmst_diff_se_unpaired),
+            json_num(c.rmst_diff_ci_low), json_num(c.rmst_diff_ci_high));
   }
   out += "\n  ],\n  \"rate_comparisons\": [";
   for (std::size_t i = 0; i < r.proportion_comparisons.size(); ++i) {
     const auto& c = r.proportion_comparisons[i];
     out += (i ? ",\n" : "\n") +
-           fmt::format("    {{\"strategy\": {}, \"reference\": {}, \"outcome\": {}, \"diff\": {}, \"diff_se\": {}, "
-                       "\"diff_se_unpaired\": {}, \"diff_ci_low\": {}, \"diff_ci_high\": {}}}",
-                       json_str(c.strategy), json_str(c.reference), json_str(c.name), json_num(c.diff),
-                       json_num(c.diff_se), json_num(c.diff_se_unpaired), json_num(c.diff_ci_low), json_num(c.diff_ci_high));
+           fmt::format(
+               "    {{\"strategy\": {}, \"reference\": {}, \"outcome\": {}, \"diff\": {}, \"diff_se\": {}, "
+               "\"diff_se_unpaired\": {}, \"diff_ci_low\": {}, \"diff_ci_high\": {}}}",
+               json_str(c.strategy), json_str(c.reference), json_str(c.name), json_num(c.diff),
+               json_num(c.diff_se), json_num(c.diff_se_unpaired), json_num(c.diff_ci_low),
+               json_num(c.diff_ci_high));
   }
   out += "\n  ]\n}\n";
   return out;

@@ -17,7 +17,8 @@ std::vector<Field> f64_fields(std::initializer_list<const char*> names) {
   return out;
 }
 
-void write(io::RunFileWriter& w, const std::string& path, const TableLayout& layout, const TableBuffer& rows) {
+void write(io::RunFileWriter& w, const std::string& path, const TableLayout& layout,
+           const TableBuffer& rows) {
   w.write_table_rows(path, layout, rows.data(), rows.rows());
 }
 
@@ -31,7 +32,8 @@ void write_report(io::RunFileWriter& w, const Report& r, const std::vector<std::
   std::vector<Field> ef{{"endpoint", FieldType::enumeration, endpoints, ""},
                         {"n", FieldType::u64, {}, ""},
                         {"events", FieldType::u64, {}, ""}};
-  for (auto& f : f64_fields({"median", "median_ci_low", "median_ci_high", "rmst", "rmst_se", "rmst_horizon"})) ef.push_back(f);
+  for (auto& f : f64_fields({"median", "median_ci_low", "median_ci_high", "rmst", "rmst_se", "rmst_horizon"}))
+    ef.push_back(f);
   const TableLayout endpoint_layout("summary_endpoints", ef);
   std::vector<Field> sf{{"endpoint", FieldType::enumeration, endpoints, ""}};
   for (auto& f : f64_fields({"time", "surv", "se", "ci_low", "ci_high"})) sf.push_back(f);
@@ -77,8 +79,9 @@ void write_report(io::RunFileWriter& w, const Report& r, const std::vector<std::
     std::vector<Field> cf{{"strategy", FieldType::enumeration, strategy_names, ""},
                           {"reference", FieldType::enumeration, strategy_names, ""},
                           {"endpoint", FieldType::enumeration, endpoints, ""}};
-    for (auto& f : f64_fields({"hr", "hr_ci_low", "hr_ci_high", "logrank_chisq", "logrank_p", "rmst_diff", "rmst_diff_se",
-                               "rmst_diff_se_unpaired", "rmst_diff_ci_low", "rmst_diff_ci_high"}))
+    for (auto& f :
+         f64_fields({"hr", "hr_ci_low", "hr_ci_high", "logrank_chisq", "logrank_p", "rmst_diff",
+                     "rmst_diff_se", "rmst_diff_se_unpaired", "rmst_diff_ci_low", "rmst_diff_ci_high"}))
       cf.push_back(f);
     const TableLayout comparison_layout("comparisons", cf);
     TableBuffer c(comparison_layout);
@@ -87,8 +90,16 @@ void write_report(io::RunFileWriter& w, const Report& r, const std::vector<std::
       row.set_enum(FieldId{0}, code(strategy_names, x.strategy));
       row.set_enum(FieldId{1}, code(strategy_names, x.reference));
       row.set_enum(FieldId{2}, code(endpoints, x.endpoint));
-      const double v[] = {x.hr,        x.hr_ci_low,    x.hr_ci_high,            x.logrank_chisq,    x.logrank_p,
-                          x.rmst_diff, x.rmst_diff_se, x.rmst_diff_se_unpaired, x.rmst_diff_ci_low, x.rmst_diff_ci_high};
+      const double v[] = {x.hr,
+                          x.hr_ci_low,
+                          x.hr_ci_high,
+                          x.logrank_chisq,
+                          x.logrank_p,
+                          x.rmst_diff,
+                          x.rmst_diff_se,
+                          x.rmst_diff_se_unpaired,
+                          x.rmst_diff_ci_low,
+                          x.rmst_diff_ci_high};
       for (std::uint32_t k = 0; k < 10; ++k) row.set_f64(FieldId{3 + k}, v[k]);
     }
     write(w, "/comparisons", comparison_layout, c);

@@ -25,10 +25,10 @@ struct RawChunk {
 struct Block {
   std::uint64_t first = 0, count = 0;
   bool last = false;
-  std::vector<TableBuffer> patients;                 // per strategy
+  std::vector<TableBuffer> patients;                   // per strategy
   std::vector<std::vector<TableBuffer>> trajectories;  // [strategy][table]
-  std::vector<io::EncodedChunk> patient_chunks;      // per strategy
-  std::vector<RawChunk> trajectory_chunks;           // cut by the serial stage, encoded in parallel
+  std::vector<io::EncodedChunk> patient_chunks;        // per strategy
+  std::vector<RawChunk> trajectory_chunks;             // cut by the serial stage, encoded in parallel
 };
 
 // Accumulates a trajectory table's rows across blocks and cuts whole chunks; serial, in patient order.
@@ -88,10 +88,11 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   std::vector<std::size_t> patient_tables(n_strategies), trajectory_tables(n_strategies * n_tables);
   for (std::size_t s = 0; s < n_strategies; ++s) {
     const std::string& name = model.strategies()[s];
-    if (write_patients) patient_tables[s] = writer->create_table(table_path(name, "patients"), schema.patients, patient_spec);
+    if (write_patients)
+      patient_tables[s] = writer->create_table(table_path(name, "patients"), schema.patients, patient_spec);
     for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t) {
-      trajectory_tables[s * n_tables + t] =
-          writer->create_table(table_path(name, schema.trajectories[t].name()), schema.trajectories[t], trajectory_spec);
+      trajectory_tables[s * n_tables + t] = writer->create_table(
+          table_path(name, schema.trajectories[t].name()), schema.trajectories[t], trajectory_spec);
     }
   }
 
@@ -144,7 +145,8 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     for (std::size_t s = 0; s < n_strategies; ++s) {
       b->patients.emplace_back(schema.patients);
       b->patients.back().reserve(b->count);
-      for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t) b->trajectories[s].emplace_back(schema.trajectories[t]);
+      for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t)
+        b->trajectories[s].emplace_back(schema.trajectories[t]);
     }
     for (std::uint64_t i = 0; i < b->count; ++i) {
       const StreamKey key{opt.seed, opt.domain, b->first + i, 0, 0};
@@ -155,8 +157,8 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     }
     if (write_patients) {
       for (std::size_t s = 0; s < n_strategies; ++s) {
-        b->patient_chunks.push_back(
-            io::encode_chunk(b->patients[s].data(), b->patients[s].rows(), schema.patients.row_size(), patient_spec));
+        b->patient_chunks.push_back(io::encode_chunk(b->patients[s].data(), b->patients[s].rows(),
+                                                     schema.patients.row_size(), patient_spec));
       }
     }
     return b;
@@ -175,7 +177,8 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
         }
         for (std::size_t o = 0; o < outcome_fields.size(); ++o) {
           auto& col = outcome.outcomes[s][o];
-          for (std::size_t r = 0; r < rows.rows(); ++r) col.push_back(rows.get<std::uint8_t>(r, outcome_fields[o]));
+          for (std::size_t r = 0; r < rows.rows(); ++r)
+            col.push_back(rows.get<std::uint8_t>(r, outcome_fields[o]));
         }
       }
     }
@@ -192,15 +195,18 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
 
   auto encode = [&](std::shared_ptr<Block> b) {
     for (auto& c : b->trajectory_chunks) {
-      c.encoded = io::encode_chunk(c.bytes.data(), c.rows, schema.trajectories[c.table].row_size(), trajectory_spec);
+      c.encoded =
+          io::encode_chunk(c.bytes.data(), c.rows, schema.trajectories[c.table].row_size(), trajectory_spec);
       c.bytes = {};
     }
     return b;
   };
 
   auto write = [&](std::shared_ptr<Block> b) {
-    for (std::size_t s = 0; s < b->patient_chunks.size(); ++s) writer->append_chunk(patient_tables[s], b->patient_chunks[s]);
-    for (const auto& c : b->trajectory_chunks) writer->append_chunk(trajectory_tables[c.strategy * n_tables + c.table], c.encoded);
+    for (std::size_t s = 0; s < b->patient_chunks.size(); ++s)
+      writer->append_chunk(patient_tables[s], b->patient_chunks[s]);
+    for (const auto& c : b->trajectory_chunks)
+      writer->append_chunk(trajectory_tables[c.strategy * n_tables + c.table], c.encoded);
     done += b->count;
     progress.update(done);
   };
@@ -209,12 +215,14 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   arena.execute([&] {
     const std::size_t tokens = static_cast<std::size_t>(threads) * 4;
     tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void, std::shared_ptr<Block>>(tbb::filter_mode::serial_in_order, source) &
-            tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(tbb::filter_mode::parallel, simulate) &
-            tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(tbb::filter_mode::serial_in_order, order) &
-            tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(tbb::filter_mode::parallel, encode) &
-            tbb::make_filter<std::shared_ptr<Block>, void>(tbb::filter_mode::serial_in_order, write));
+        tokens, tbb::make_filter<void, std::shared_ptr<Block>>(tbb::filter_mode::serial_in_order, source) &
+                    tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(
+                        tbb::filter_mode::parallel, simulate) &
+                    tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(
+                        tbb::filter_mode::serial_in_order, order) &
+                    tbb::make_filter<std::shared_ptr<Block>, std::shared_ptr<Block>>(
+                        tbb::filter_mode::parallel, encode) &
+                    tbb::make_filter<std::shared_ptr<Block>, void>(tbb::filter_mode::serial_in_order, write));
   });
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return outcome;

@@ -16,9 +16,9 @@ enum class OutputMode { trajectories, no_trajectories, summary_only };
 struct RunOptions {
   std::uint64_t patients = 10000;
   std::uint64_t seed = 1;
-  std::uint64_t domain = 0;  // second stream space (sweep replicate); 0 for a plain run
-  unsigned threads = 0;      // 0: all cores
-  std::size_t block_size = 4096;          // patients per block = rows per chunk of the patients table
+  std::uint64_t domain = 0;       // second stream space (sweep replicate); 0 for a plain run
+  unsigned threads = 0;           // 0: all cores
+  std::size_t block_size = 4096;  // patients per block = rows per chunk of the patients table
   std::size_t trajectory_chunk_rows = 16384;
   int deflate_level = 4;
   OutputMode mode = OutputMode::trajectories;
@@ -43,8 +43,8 @@ struct RunOutcome {
 // Dataset path of a strategy's table: "/strategies/<strategy>/<table>".
 std::string table_path(const std::string& strategy, const std::string& table);
 
-// Simulates the cohort. With mode != summary_only, `writer` receives the per-strategy patients tables (and the
-// trajectory tables in trajectories mode). `writer` may be null in summary_only mode.
+// Simulates the cohort. With mode != summary_only, `writer` receives the per-strategy patients tables (and
+// the trajectory tables in trajectories mode). `writer` may be null in summary_only mode.
 RunOutcome run_cohort(const Model& model, const RunOptions& options, io::RunFileWriter* writer);
 
 }  // namespace mmsim

@@ -7,7 +7,9 @@
 
 namespace mmsim {
 
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stderr_is_terminal() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 ProgressLine::ProgressLine(std::uint64_t total, bool enabled)
     : total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}

@@ -1,5 +1,6 @@
 #pragma once
-// A one-line progress display on stderr, redrawn at most a few times a second, only when stderr is a terminal.
+// A one-line progress display on stderr, redrawn at most a few times a second, only when stderr is a
+// terminal.
 #include <chrono>
 #include <cstdint>
 

@@ -1,11 +1,12 @@
 // The reference illness-death model against an independent computation of its state occupancy.
 //
-// Truth: with clock reset, the occupancy probabilities solve the Kolmogorov forward equations, which here reduce
-// to one integral:  P(on_therapy at t) = S1(t) = exp(-(t/12)^1.2 - 0.01 t),
+// Truth: with clock reset, the occupancy probabilities solve the Kolmogorov forward equations, which here
+// reduce to one integral:  P(on_therapy at t) = S1(t) = exp(-(t/12)^1.2 - 0.01 t),
 //                   P(progressed at t) = int_0^t h12(u) S1(u) S2(t-u) du,  S2(v) = exp(-(v/18)^1.1),
-// computed by Gauss-Kronrod quadrature (Boost.Math). The PFS median m solves S1(m) = 1/2 (TOMS 748 root finder).
-// Tolerances: 4 Monte Carlo standard errors (binomial SE sqrt(p(1-p)/n) for occupancy; for the sample median,
-// sqrt(1/4n) / f(m) with f the PFS density), so a correct simulator fails a check with probability ~6e-5.
+// computed by Gauss-Kronrod quadrature (Boost.Math). The PFS median m solves S1(m) = 1/2 (TOMS 748 root
+// finder). Tolerances: 4 Monte Carlo standard errors (binomial SE sqrt(p(1-p)/n) for occupancy; for the
+// sample median, sqrt(1/4n) / f(m) with f the PFS density), so a correct simulator fails a check with
+// probability ~6e-5.
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <catch2/catch.hpp>
@@ -19,9 +20,15 @@
 
 namespace {
 
-double S1(double t) { return std::exp(-std::pow(t / 12.0, 1.2) - 0.01 * t); }
-double h12(double t) { return (1.2 / 12.0) * std::pow(t / 12.0, 0.2); }
-double S2(double v) { return std::exp(-std::pow(v / 18.0, 1.1)); }
+double S1(double t) {
+  return std::exp(-std::pow(t / 12.0, 1.2) - 0.01 * t);
+}
+double h12(double t) {
+  return (1.2 / 12.0) * std::pow(t / 12.0, 0.2);
+}
+double S2(double v) {
+  return std::exp(-std::pow(v / 18.0, 1.1));
+}
 
 double p_progressed(double t) {
   auto f = [t](double u) { return h12(u) * S1(u) * S2(t - u); };
@@ -31,7 +38,8 @@ double p_progressed(double t) {
 }  // namespace
 
 TEST_CASE("reference illness-death model matches numerical integration", "[multistate][reference]") {
-  auto doc = mmsim::config::load_config(std::filesystem::path(MMSIM_SOURCE_DIR) / "configs/reference/illness_death.toml");
+  auto doc = mmsim::config::load_config(std::filesystem::path(MMSIM_SOURCE_DIR) /
+                                        "configs/reference/illness_death.toml");
   const auto scenario = mmsim::cli::load_scenario(std::move(doc));
   mmsim::RunOptions opt;
   opt.patients = 200000;
@@ -48,8 +56,9 @@ TEST_CASE("reference illness-death model matches numerical integration", "[multi
     std::nth_element(t.begin(), t.begin() + static_cast<long>(t.size() / 2), t.end());
     const double sim_median = t[t.size() / 2];
     std::uintmax_t iters = 100;
-    const auto bracket = boost::math::tools::toms748_solve([](double x) { return S1(x) - 0.5; }, 0.1, 60.0,
-                                                           boost::math::tools::eps_tolerance<double>(50), iters);
+    const auto bracket =
+        boost::math::tools::toms748_solve([](double x) { return S1(x) - 0.5; }, 0.1, 60.0,
+                                          boost::math::tools::eps_tolerance<double>(50), iters);
     const double true_median = 0.5 * (bracket.first + bracket.second);
     const double density = (h12(true_median) + 0.01) * S1(true_median);
     const double se = std::sqrt(0.25 / n) / density;
@@ -73,7 +82,8 @@ TEST_CASE("reference illness-death model matches numerical integration", "[multi
       const double sims[] = {on / n, prog / n, dead / n}, truth[] = {p_on, p_prog, p_dead};
       for (int k = 0; k < 3; ++k) {
         const double se = std::sqrt(truth[k] * (1 - truth[k]) / n);
-        INFO("t=" << at << " state " << k << " simulated " << sims[k] << " true " << truth[k] << " se " << se);
+        INFO("t=" << at << " state " << k << " simulated " << sims[k] << " true " << truth[k] << " se "
+                  << se);
         CHECK(std::abs(sims[k] - truth[k]) < 4.0 * se);
       }
     }

@@ -5,11 +5,11 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "sim/io/run_file.hpp"
 
@@ -49,12 +49,14 @@ void check_case(const RegressionCase& rc) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("mmsim_regression_{}_{}", rc.name, ::getpid());
   fs::create_directories(dir);
   const fs::path out = dir / "out.h5";
-  const std::string cmd = fmt::format("{} run {}/{} --patients {} --seed {} --threads 2 -q -o {}", MMSIM_BINARY,
-                                      MMSIM_SOURCE_DIR, rc.config, rc.patients, rc.seed, out.string());
+  const std::string cmd =
+      fmt::format("{} run {}/{} --patients {} --seed {} --threads 2 -q -o {}", MMSIM_BINARY, MMSIM_SOURCE_DIR,
+                  rc.config, rc.patients, rc.seed, out.string());
   REQUIRE(std::system(cmd.c_str()) == 0);
   const std::string got = dump_tables(out);
   fs::remove_all(dir);
-  const fs::path reference = fs::path(MMSIM_SOURCE_DIR) / "tests/regression" / (std::string(rc.name) + ".csv");
+  const fs::path reference =
+      fs::path(MMSIM_SOURCE_DIR) / "tests/regression" / (std::string(rc.name) + ".csv");
   const char* update = std::getenv("MMSIM_UPDATE_REFERENCES");
   if (update != nullptr && std::string(update) == "1") {
     std::ofstream(reference) << got;

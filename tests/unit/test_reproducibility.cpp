@@ -2,10 +2,10 @@
 // block size (the CLI end to end, compared byte for byte on the datasets' raw bytes).
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "sim/io/run_file.hpp"
 
@@ -16,8 +16,8 @@ namespace {
 fs::path run_reference(const fs::path& dir, const std::string& name, const std::string& extra, int seed = 7) {
   const fs::path out = dir / (name + ".h5");
   const std::string cmd = std::string(MMSIM_BINARY) + " run " + MMSIM_SOURCE_DIR +
-                          "/configs/reference/illness_death.toml --patients 30000 -q --seed " + std::to_string(seed) + " -o " + out.string() +
-                          " " + extra;
+                          "/configs/reference/illness_death.toml --patients 30000 -q --seed " +
+                          std::to_string(seed) + " -o " + out.string() + " " + extra;
   REQUIRE(std::system(cmd.c_str()) == 0);
   return out;
 }
