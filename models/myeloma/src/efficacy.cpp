@@ -1,0 +1,123 @@
+#include "models/myeloma/src/efficacy.hpp"
+
+#include <cmath>
+
+namespace mmsim::myeloma {
+
+std::array<double, kMechanisms> mechanism_weights(const Params& p, const PatientState& s, double t) {
+  std::array<double, kMechanisms> w{};
+  for (std::size_t m = 0; m < kMechanisms; ++m) {
+    if (std::isnan(s.mech_time[m])) continue;
+    const double hl = p.mechanisms.half_life[m];
+    w[m] = std::isinf(hl) ? 1.0 : std::exp2(-(t - s.mech_time[m]) / hl);
+  }
+  return w;
+}
+
+DepthProbs shift_odds(const DepthProbs& base, double eta) {
+  // Tail probabilities P(Y >= k) for k = mr_sd, pr, vgpr, cr.
+  std::array<double, kDepths + 1> tail{};
+  tail[0] = 1.0;
+  tail[kDepths] = 0.0;
+  double acc = 0;
+  for (std::size_t k = kDepths - 1; k >= 1; --k) {
+    acc += base[k];
+    const double p0 = std::min(acc, 1.0);
+    if (p0 <= 0.0 || p0 >= 1.0 || eta == 0.0) {
+      tail[k] = p0;
+    } else {
+      const double logit = std::log(p0 / (1.0 - p0)) + eta;
+      tail[k] = 1.0 / (1.0 + std::exp(-logit));
+    }
+  }
+  DepthProbs out{};
+  for (std::size_t k = 0; k < kDepths; ++k) out[k] = std::max(0.0, tail[k] - tail[k + 1]);
+  return out;
+}
+
+Depth pick_depth(const DepthProbs& probs, double u) {
+  double acc = 0;
+  for (std::size_t k = kDepths; k-- > 0;) {  // from cr down, so a uniform near 0 is a deep response
+    acc += probs[k];
+    if (u < acc) return static_cast<Depth>(k);
+  }
+  for (std::size_t k = 0; k < kDepths; ++k) {
+    if (probs[k] > 0) return static_cast<Depth>(k);
+  }
+  return Depth::pd;
+}
+
+Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const PatientState& s, double t) {
+  Efficacy e;
+  const Partner* pa = partner >= 0 ? &p.partners[static_cast<std::size_t>(partner)] : nullptr;
+  const Population& ref = p.populations[th.reference_population];
+
+  // Antigen density of the best modelled target (partner fold included) and the antigen-negative rule.
+  bool any_modelled = false, any_functional = false;
+  double best = -INFINITY;
+  for (std::size_t a = 0; a < kAntigens; ++a) {
+    if (((th.target_mask >> a) & 1u) == 0 || !p.antigens[a].modelled) continue;
+    const AntigenSpec& as = p.antigens[a];
+    any_modelled = true;
+    const double fold = (pa != nullptr && pa->antigen == static_cast<int>(a)) ? pa->density_fold : 1.0;
+    const double d = s.lost[a] ? 0.0 : s.density[a] * fold;
+    if (d >= as.functional_threshold && d > 0) {
+      any_functional = true;
+      best =
+          std::max(best, std::log(std::min(d, as.cap_ratio * as.reference_density) / as.reference_density));
+    }
+  }
+  e.antigen_negative = any_modelled && !any_functional;
+  e.density_term = any_functional ? best : 0.0;
+
+  e.fitness =
+      std::max(p.mechanisms.fitness_floor, s.fitness(t, p.mechanisms) + (pa ? pa->fitness_shift : 0.0));
+
+  // Centred covariates.
+  std::array<double, kResponseCovs> d{};
+  const auto bin = [&](Cov c, Attr a) { d[idx(c)] = s.x[idx(a)] - ref.mean[idx(a)]; };
+  bin(Cov::emd, Attr::emd);
+  bin(Cov::high_risk_cytogenetics, Attr::high_risk_cytogenetics);
+  bin(Cov::pcl, Attr::pcl);
+  bin(Cov::high_ferritin, Attr::high_ferritin);
+  bin(Cov::high_tumor_burden, Attr::high_tumor_burden);
+  bin(Cov::penta_refractory, Attr::penta_refractory);
+  bin(Cov::triple_class_refractory, Attr::triple_class_refractory);
+  bool same_target = false;
+  for (std::size_t a = 0; a < kAntigens; ++a) {
+    if ((th.target_mask >> a) & 1u)
+      same_target = same_target || s.exposed_to_antigen(static_cast<Antigen>(a));
+  }
+  const bool bcma_directed = (th.target_mask >> idx(Antigen::BCMA)) & 1u;
+  d[idx(Cov::prior_same_target)] =
+      (same_target ? 1.0 : 0.0) - (bcma_directed ? ref.mean[idx(Attr::prior_bcma_exposure)] : 0.0);
+  d[idx(Cov::per_prior_line)] =
+      s.x[idx(Attr::prior_lines)] + s.lines_given - ref.mean[idx(Attr::prior_lines)];
+  d[idx(Cov::tcell_fitness_per_sd)] =
+      th.tcell_dependent ? e.fitness - ref.mean[idx(Attr::tcell_fitness)] : 0.0;
+  d[idx(Cov::antigen_density_per_log)] = e.density_term;
+
+  const auto w = mechanism_weights(p, s, t);
+  const bool cart = th.category == Category::car_t || th.category == Category::allo_car_t;
+  double mech_odds = 0, mech_hr = 0;
+  for (std::size_t m = 0; m < kMechanisms; ++m) {
+    if (w[m] == 0.0) continue;
+    const Modifier& mod = (m == idx(Mech::anti_car_immunity) && cart && th.binder != Binder::none)
+                              ? p.mechanisms.anti_car_by_binder[idx(th.binder)]
+                              : p.mechanisms.modifier[m][idx(th.category)];
+    mech_odds += w[m] * mod.log_odds;
+    mech_hr += w[m] * mod.log_hr;
+  }
+
+  double eta = mech_odds + (pa ? pa->log_or : 0.0);
+  double lhr = mech_hr + (pa ? pa->log_hr : 0.0);
+  for (std::size_t c = 0; c < kResponseCovs; ++c) {
+    eta += th.log_or[c] * d[c];
+    lhr += th.log_hr[c] * d[c];
+  }
+  e.log_hr = lhr;
+  e.probs = e.antigen_negative ? p.antigen_negative : shift_odds(th.response, eta);
+  return e;
+}
+
+}  // namespace mmsim::myeloma

@@ -1,0 +1,30 @@
+#pragma once
+// How a line works for this patient (docs/model.md P3, P6): covariates centred on the therapy's reference
+// population, active failure mechanisms with their persistence weights, antigen density (and the
+// antigen-negative rule), partner drugs. Pure functions of the parameters and the patient state.
+#include "models/myeloma/src/params.hpp"
+#include "models/myeloma/src/patient_state.hpp"
+
+namespace mmsim::myeloma {
+
+struct Efficacy {
+  DepthProbs probs{};  // best-response probabilities
+  double log_hr = 0;   // progression log hazard ratio, before bridging and maintenance
+  double fitness = 0;  // effective T-cell fitness during the line (partner included)
+  bool antigen_negative = false;
+  double density_term = 0;  // ln(min(D, cap Dref) / Dref) of the best modelled target
+};
+
+// Persistence weights of the active mechanisms at time t.
+std::array<double, kMechanisms> mechanism_weights(const Params& p, const PatientState& s, double t);
+
+// Efficacy of therapy `th` (with optional partner, -1 = none) started at time t.
+Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const PatientState& s, double t);
+
+// Proportional-odds shift of base probabilities by eta (P3). Tail probabilities of 0 or 1 stay.
+DepthProbs shift_odds(const DepthProbs& base, double eta);
+
+// Index of the depth selected by a uniform u.
+Depth pick_depth(const DepthProbs& probs, double u);
+
+}  // namespace mmsim::myeloma

@@ -1,0 +1,188 @@
+#pragma once
+// The myeloma model's parameters after loading and validation (docs/model.md P0-P8 and S). Every name is
+// resolved to an index; every number keeps its source for `mmsim check --print`.
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "models/myeloma/src/names.hpp"
+#include "sim/dist/time_distribution.hpp"
+#include "sim/dist/value_distribution.hpp"
+
+namespace mmsim::myeloma {
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
+using DepthProbs = std::array<double, kDepths>;  // indexed by Depth (pd .. cr)
+
+struct Population {
+  std::string id, label, source;
+  std::array<ValueDistributionPtr, kAttrs> laws{};
+  std::array<std::string, kAttrs> law_sources{};  // the population that wrote each attribute
+  std::array<double, kAttrs> mean{};              // centering means (P3)
+  std::array<std::array<double, kAttrs>, kAttrs> corr{};
+  std::array<std::array<double, kAttrs>, kAttrs> cholesky{};  // lower triangular, of `corr`
+  std::vector<std::string> corr_sources;
+};
+
+struct Therapy {
+  std::string id, label, class_id, source;
+  Category category = Category::conventional;
+  std::uint32_t klass = 0;        // index into Params::class_ids
+  std::uint32_t target_mask = 0;  // bit per Antigen
+  int escape_antigen = -1;        // Antigen index or -1
+  Binder binder = Binder::none;
+  CellSource cell_source = CellSource::none;
+  bool tcell_dependent = false;
+  std::uint32_t reference_population = 0;
+  // pre_treatment
+  ValueDistributionPtr manufacturing_time;
+  double manufacturing_failure_prob = 0, dropout_prob = 0, waitlist_death_hazard = 0, bridging_prob = 0,
+         target_fraction_infused = 1;
+  // toxicity
+  double crs_any = 0, crs_g3 = 0, icans_any = 0, icans_g3 = 0;
+  // mortality
+  double early_trm_prob = 0, early_window = 0, late_nrm_hazard = 0, late_nrm_months = 0;
+  // response
+  DepthProbs response{};
+  double assessment_months = 1;
+  std::array<TimeDistributionPtr, kDepths> ttp{};
+  std::array<double, kResponseCovs> log_or{};     // ln odds ratios
+  std::array<double, kProgressionCovs> log_hr{};  // ln hazard ratios
+  std::array<double, kMechanisms> failure{};      // mechanism probabilities
+  double tcell_fitness_shift = 0;
+  // sources of the sub-tables, for the report
+  std::string src_pre, src_tox, src_mort, src_resp, src_ttp, src_or, src_hr, src_mech, src_state;
+};
+
+struct AntigenSpec {
+  bool modelled = false;
+  std::string unit, source;
+  Attr density_attribute = Attr::bcma_density;
+  double reference_density = 1, functional_threshold = 0, low_cutoff = 0, cap_ratio = 1;
+  ValueDistributionPtr drift, downregulation;  // multiplicative factors (value laws)
+};
+
+struct Partner {
+  std::string id, label, source;
+  std::uint32_t category_mask = 0;  // bit per Category
+  int antigen = -1;
+  double density_fold = 1, log_or = 0, log_hr = 0, fitness_shift = 0;
+};
+
+struct Maintenance {
+  std::string id, label, source;
+  Depth min_response = Depth::pr;
+  double start_months = 0, duration_months = 0, log_hr = 0, extra_death_hazard = 0;
+};
+
+struct Modifier {
+  double log_odds = 0, log_hr = 0;
+};
+
+struct MechanismSpec {
+  std::array<double, kMechanisms> half_life{};  // months, inf = permanent
+  double het_loss_weight = 1, exhaustion_weight_per_sd = 1;
+  double observed_prob = 1;
+  double recovery_per_month = 0, fitness_floor = -3;
+  std::array<std::array<Modifier, kCategories>, kMechanisms> modifier{};
+  std::array<Modifier, 4> anti_car_by_binder{};  // murine .. fully_human
+  std::string src_persistence, src_weights, src_diag, src_fitness, src_anti_car;
+  std::array<std::string, kMechanisms> src_modifier;
+};
+
+struct DiseaseSpec {
+  double hazard_responding = 0, hazard_stable = 0, hazard_progressive = 0, per_line_multiplier = 1;
+  double hr_penta = 1, hr_emd = 1, hr_hrc = 1, hr_pcl = 1;
+  TimeDistributionPtr gap;
+  double no_further_therapy_hazard = 0;
+  std::string src_mortality, src_gap, src_nft;
+};
+
+struct BackgroundSpec {
+  std::array<double, 2> rate_per_month{};  // [female, male]
+  std::array<double, 2> shape_per_year{};
+  std::array<std::string, 2> source;
+};
+
+// ---- strategies ----------------------------------------------------------------------------------------
+
+inline constexpr int kStop = -1;  // therapy index of the `stop` action
+
+struct Action {
+  int therapy = kStop;                      // index into Params::therapies, or kStop
+  std::vector<std::pair<int, double>> mix;  // therapy_mix (fixed lines only): (therapy, cumulative prob)
+  int partner = -1, maintenance = -1;
+  std::string text;  // as written, for the report
+};
+
+enum class RuleField : std::uint8_t {
+  line_number,
+  mechanism_at_last_failure,
+  bcma_status,
+  gprc5d_status,
+  prior_exposure,
+  months_since_last_cart,
+  best_response_last_line,
+  age,
+  tcell_fitness
+};
+enum class Op : std::uint8_t { eq, ne, lt, le, gt, ge, in, not_in };
+enum class ExposureKind : std::uint8_t { antigen, category, klass, therapy };
+
+struct Condition {
+  RuleField field = RuleField::line_number;
+  Op op = Op::eq;
+  double number = 0;           // numbers, enum codes, booleans (0/1)
+  std::uint32_t set_mask = 0;  // in / not_in: bit per enum code
+  ExposureKind exposure_kind = ExposureKind::therapy;
+  std::uint32_t exposure_index = 0;
+  std::string text;
+};
+
+struct Rule {
+  std::vector<Condition> when;
+  bool is_default = false;
+  Action action;
+};
+
+struct Strategy {
+  std::string name, description;
+  std::vector<Action> lines;  // fixed actions for lines 1..
+  std::vector<Rule> rules;    // own rules followed by the shared fallback rules
+};
+
+enum class TimeZero : std::uint8_t { line_start, infusion };
+
+inline constexpr const char* kEndpointNames[] = {
+    "pfs", "pfs2", "os", "ttnt", "pfs_after_relapse", "os_after_relapse"};
+inline constexpr std::size_t kEndpoints = 6;
+
+struct Params {
+  double horizon = 120;
+  std::string scenario_name, description;
+  std::uint32_t population = 0;
+  TimeZero time_zero = TimeZero::line_start;
+  int max_lines = 8;
+  std::vector<int> endpoints;  // indices into kEndpointNames, in report order
+
+  std::vector<Population> populations;
+  std::vector<std::string> class_ids;
+  std::vector<Therapy> therapies;
+  std::array<AntigenSpec, kAntigens> antigens{};
+  DepthProbs antigen_negative{};
+  std::string antigen_negative_source;
+  std::vector<Partner> partners;
+  std::vector<Maintenance> maintenances;
+  MechanismSpec mechanisms;
+  DiseaseSpec disease;
+  BackgroundSpec background;
+  std::vector<Strategy> strategies;
+
+  int therapy_index(std::string_view id) const;
+  const Population& pop() const { return populations[population]; }
+};
+
+}  // namespace mmsim::myeloma

@@ -1,0 +1,73 @@
+#pragma once
+// What the model knows about one simulated patient as time goes on: baseline attributes, current antigen
+// densities and T-cell fitness, active failure mechanisms, exposures. Fixed-size, no heap.
+#include <array>
+#include <bitset>
+#include <cmath>
+#include <cstdint>
+
+#include "models/myeloma/src/params.hpp"
+
+namespace mmsim::myeloma {
+
+inline constexpr std::size_t kMaxTherapies = 256;
+inline constexpr double kNoCart = 1e9;  // months_since_last_cart when there was none
+
+struct PatientState {
+  std::array<double, kAttrs> x{};           // baseline attributes (as drawn)
+  double age0 = 60;                         // age at time zero
+  std::array<double, kAntigens> density{};  // current density of each modelled antigen (0 = lost)
+  std::array<bool, kAntigens> lost{};
+  // T-cell fitness: value at `fitness_time`, recovering toward `x[tcell_fitness]` afterwards.
+  double fitness_at = 0, fitness_time = 0;
+  std::array<double, kMechanisms> mech_time{};  // when each mechanism was last drawn; NaN = never
+  Mech last_mechanism = Mech::none;             // as the rules see it (may be `unknown`)
+  int best_response_last = -1;                  // Depth of the last treated line, -1 none
+  double last_cart_infusion = NAN;
+  int lines_given = 0;  // simulated lines started
+  // Exposures (lines actually given, i.e. treatment started).
+  std::uint32_t antigen_exposed = 0, category_exposed = 0;
+  std::bitset<kMaxTherapies> therapy_exposed, class_exposed;
+
+  double fitness(double t, const MechanismSpec& m) const {
+    const double base = x[idx(Attr::tcell_fitness)];
+    if (fitness_at >= base) return fitness_at;
+    return std::min(base, fitness_at + m.recovery_per_month * (t - fitness_time));
+  }
+  bool exposed_to_antigen(Antigen a) const {
+    if (a == Antigen::BCMA && x[idx(Attr::prior_bcma_exposure)] > 0.5) return true;
+    return (antigen_exposed >> idx(a)) & 1u;
+  }
+};
+
+// Sets the time-zero state from baseline attributes.
+inline void init_state(const Params& p, PatientState& s) {
+  s.age0 = s.x[idx(Attr::age)];
+  for (std::size_t a = 0; a < kAntigens; ++a) {
+    const AntigenSpec& as = p.antigens[a];
+    s.density[a] = as.modelled ? s.x[idx(as.density_attribute)] : 0.0;
+    s.lost[a] = false;
+  }
+  s.fitness_at = s.x[idx(Attr::tcell_fitness)];
+  s.fitness_time = 0;
+  s.mech_time.fill(NAN);
+  s.last_mechanism = Mech::none;
+  s.best_response_last = -1;
+  s.last_cart_infusion = NAN;
+  s.lines_given = 0;
+  s.antigen_exposed = s.category_exposed = 0;
+  s.therapy_exposed.reset();
+  s.class_exposed.reset();
+}
+
+// Antigen status as strategy rules see it (P5), on the measured density (no partner).
+inline Status antigen_status(const Params& p, const PatientState& s, Antigen a) {
+  const AntigenSpec& as = p.antigens[idx(a)];
+  if (!as.modelled) return Status::expressed;
+  const double d = s.density[idx(a)];
+  if (s.lost[idx(a)] || d < as.functional_threshold) return Status::lost;
+  if (d < as.low_cutoff) return Status::low;
+  return Status::expressed;
+}
+
+}  // namespace mmsim::myeloma

@@ -1,0 +1,14 @@
+#pragma once
+// Baseline attributes through a Gaussian copula (docs/model.md P2): one uniform per attribute, turned into a
+// standard normal by normal_quantile, correlated by the Cholesky factor, mapped back to each marginal law.
+#include <array>
+
+#include "models/myeloma/src/params.hpp"
+#include "sim/random/stream.hpp"
+
+namespace mmsim::myeloma {
+
+// Fills x (Attr order). Uses only the kAttributes stream of `key` (strategy-independent).
+void sample_baseline(const Population& pop, const StreamKey& key, std::array<double, kAttrs>& x);
+
+}  // namespace mmsim::myeloma

@@ -1,0 +1,78 @@
+// The top of the myeloma config: which tables exist, [scenario], and the order the pieces are read in.
+#include "models/myeloma/src/read_params.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace mmsim::myeloma {
+
+using config::NumberRule;
+using config::TableReader;
+
+Params read_params(const toml::table& root, config::Diagnostics& diag, SimulationSettings& settings) {
+  Params p;
+  settings = read_simulation_settings(root, diag);
+  p.horizon = settings.horizon;
+  TableReader top(root, "", diag);
+  top.string("model");
+  top.string("description", "");
+  top.subtable("simulation", false);
+  if (root.contains("schema_version")) {
+    top.integer("schema_version", 1, 1);
+  } else {
+    top.error("schema_version", "missing schema_version = 1 (parameter files)");
+  }
+  // Order matters: therapies name populations; strategies name therapies, partners, maintenance.
+  read_populations(top, p);
+  read_antigens(top, p);
+  read_mechanisms(top, p);
+  read_disease(top, p);
+  read_background(top, p);
+  read_partners(top, p);
+  read_therapies(top, p);
+
+  if (const toml::table* s = top.subtable("scenario")) {
+    TableReader r(*s, "scenario", diag);
+    p.scenario_name = r.string("name");
+    p.description = r.string("description", "");
+    const std::string pop = r.string("population");
+    bool found = false;
+    for (std::size_t i = 0; i < p.populations.size(); ++i) {
+      if (p.populations[i].id == pop) {
+        p.population = static_cast<std::uint32_t>(i);
+        found = true;
+      }
+    }
+    if (!found && !p.populations.empty())
+      r.error("population", fmt::format("unknown population \"{}\"", pop));
+    p.time_zero = r.choice("time_zero", {"line_start", "infusion"}, "line_start") == "infusion"
+                      ? TimeZero::infusion
+                      : TimeZero::line_start;
+    p.max_lines = static_cast<int>(r.integer("max_lines", 1, 50, 8));
+    const std::vector<std::string> all(std::begin(kEndpointNames), std::end(kEndpointNames));
+    const auto eps = r.has("endpoints") ? r.strings("endpoints") : all;
+    for (const auto& e : eps) {
+      const auto it = std::find(all.begin(), all.end(), e);
+      if (it == all.end()) {
+        r.error("endpoints", fmt::format("unknown endpoint \"{}\" ({})", e, fmt::join(all, ", ")));
+      } else if (std::find(p.endpoints.begin(), p.endpoints.end(), it - all.begin()) != p.endpoints.end()) {
+        r.error("endpoints", fmt::format("endpoint \"{}\" listed twice", e));
+      } else {
+        p.endpoints.push_back(static_cast<int>(it - all.begin()));
+      }
+    }
+    r.finish();
+  }
+  read_strategies(top, p);
+  top.finish({"fallback_rule"});
+  // Antigen attributes must be the populations' density attributes.
+  for (std::size_t a = 0; a < kAntigens; ++a) {
+    if (p.antigens[a].modelled && p.antigens[a].drift == nullptr && diag.ok()) {
+      top.error("antigen", fmt::format("modelled antigen {} lacks post_exposure_drift", kAntigenNames[a]));
+    }
+  }
+  return p;
+}
+
+}  // namespace mmsim::myeloma

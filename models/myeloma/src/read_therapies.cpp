@@ -1,0 +1,231 @@
+// therapy_classes.toml and therapies.toml (docs/model.md P3): class templates, products inheriting them
+// (top-level keys replace, sub-tables replace as a whole), and the consistency checks.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "models/myeloma/src/read_params.hpp"
+#include "sim/dist/parse_distribution.hpp"
+
+namespace mmsim::myeloma {
+namespace {
+
+using config::NumberRule;
+using config::TableReader;
+
+template <std::size_t N>
+int read_enum(TableReader& r, std::string_view key, const std::array<std::string_view, N>& names) {
+  std::vector<std::string> choices(names.begin(), names.end());
+  const std::string v = r.choice(key, choices, choices.front());
+  return find_name(names, v);
+}
+
+void read_record(TableReader& r, const Params& p, Therapy& t) {
+  auto& diag = r.diagnostics();
+  t.label = r.string("label");
+  t.source = r.string("source");
+  t.category = static_cast<Category>(read_enum(r, "category", kCategoryNames));
+  for (const auto& name : r.strings("targets")) {
+    const int a = find_name(kAntigenNames, name);
+    if (a < 0) {
+      r.error("targets",
+              fmt::format("unknown antigen \"{}\" (antigens: {})", name, join_names(kAntigenNames)));
+    } else {
+      t.target_mask |= 1u << a;
+    }
+  }
+  const std::string escape = r.string("escape_antigen");
+  if (escape != "none") {
+    t.escape_antigen = find_name(kAntigenNames, escape);
+    if (t.escape_antigen < 0) {
+      r.error("escape_antigen", fmt::format("unknown antigen \"{}\"", escape));
+    } else if ((t.target_mask & (1u << t.escape_antigen)) == 0) {
+      r.error("escape_antigen", fmt::format("escape antigen {} is not among the targets", escape));
+    }
+  }
+  t.binder = static_cast<Binder>(read_enum(r, "binder_origin", kBinderNames));
+  t.cell_source = static_cast<CellSource>(read_enum(r, "cell_source", kCellSourceNames));
+  t.tcell_dependent = r.boolean("tcell_dependent");
+  const std::string ref = r.string("reference_population");
+  t.reference_population = 0;
+  bool found = false;
+  for (std::size_t i = 0; i < p.populations.size(); ++i) {
+    if (p.populations[i].id == ref) {
+      t.reference_population = static_cast<std::uint32_t>(i);
+      found = true;
+    }
+  }
+  if (!found) r.error("reference_population", fmt::format("unknown population \"{}\"", ref));
+  const bool cart = t.category == Category::car_t || t.category == Category::allo_car_t;
+  if (cart != (t.binder != Binder::none)) {
+    r.error("binder_origin", "binder_origin must be given exactly for car_t/allo_car_t (\"none\" otherwise)");
+  }
+  if (t.cell_source == CellSource::autologous && t.category != Category::car_t) {
+    r.error("cell_source", "autologous cells require category car_t");
+  }
+
+  if (const toml::table* s = r.subtable("pre_treatment")) {
+    TableReader q(*s, r.key_path("pre_treatment"), diag);
+    if (const toml::table* m = q.subtable("manufacturing_time")) {
+      TableReader mr(*m, q.key_path("manufacturing_time"), diag);
+      t.manufacturing_time = parse_value_distribution(mr);
+    }
+    t.manufacturing_failure_prob = q.number("manufacturing_failure_prob", NumberRule::probability());
+    t.dropout_prob = q.number("dropout_prob", NumberRule::probability());
+    t.waitlist_death_hazard = q.number("waitlist_death_hazard", NumberRule::non_negative());
+    t.bridging_prob = q.number("bridging_prob", NumberRule::probability());
+    t.target_fraction_infused = q.number("target_fraction_infused", NumberRule::probability());
+    t.src_pre = q.string("source");
+    q.finish();
+  }
+  if (const toml::table* s = r.subtable("toxicity")) {
+    TableReader q(*s, r.key_path("toxicity"), diag);
+    t.crs_any = q.number("crs_any", NumberRule::probability());
+    t.crs_g3 = q.number("crs_grade3plus", NumberRule::probability());
+    t.icans_any = q.number("icans_any", NumberRule::probability());
+    t.icans_g3 = q.number("icans_grade3plus", NumberRule::probability());
+    t.src_tox = q.string("source");
+    if (t.crs_g3 > t.crs_any) q.error("crs_grade3plus", "grade >= 3 rate exceeds the any-grade rate");
+    if (t.icans_g3 > t.icans_any) q.error("icans_grade3plus", "grade >= 3 rate exceeds the any-grade rate");
+    q.finish();
+  }
+  if (const toml::table* s = r.subtable("mortality")) {
+    TableReader q(*s, r.key_path("mortality"), diag);
+    t.early_trm_prob = q.number("early_trm_prob", NumberRule::probability());
+    t.early_window = q.number("early_window_months", NumberRule::positive());
+    t.late_nrm_hazard = q.number("late_nrm_hazard", NumberRule::non_negative());
+    t.late_nrm_months = q.number("late_nrm_months", NumberRule::non_negative());
+    t.src_mort = q.string("source");
+    q.finish();
+  }
+  if (const toml::table* s = r.subtable("response")) {
+    TableReader q(*s, r.key_path("response"), diag);
+    t.response = read_depth_probs(q, "probs");
+    t.assessment_months = q.number("assessment_months", NumberRule::positive());
+    t.src_resp = q.string("source");
+    q.finish();
+  }
+  if (const toml::table* s = r.subtable("ttp")) {
+    TableReader q(*s, r.key_path("ttp"), diag);
+    for (std::size_t d = 0; d < kDepths; ++d) {
+      if (const toml::table* dt = q.subtable(kDepthNames[d])) {
+        TableReader dr(*dt, q.key_path(kDepthNames[d]), diag);
+        t.ttp[d] = parse_time_distribution(dr);
+      }
+    }
+    t.src_ttp = q.string("source");
+    q.finish();
+  }
+  if (const toml::table* s = r.subtable("response_odds_ratios")) {
+    TableReader q(*s, r.key_path("response_odds_ratios"), diag);
+    for (std::size_t c = 0; c < kResponseCovs; ++c)
+      t.log_or[c] = std::log(q.number(kCovNames[c], NumberRule::positive(), 1.0));
+    for (std::size_t c = 0; c < kResponseCovs; ++c) {
+      if (!q.has(kCovNames[c])) q.error(kCovNames[c], "missing odds ratio");
+    }
+    t.src_or = q.string("source");
+    q.finish();
+  }
+  if (const toml::table* s = r.subtable("progression_hazard_ratios")) {
+    TableReader q(*s, r.key_path("progression_hazard_ratios"), diag);
+    for (std::size_t c = 0; c < kProgressionCovs; ++c) {
+      if (!q.has(kCovNames[c])) q.error(kCovNames[c], "missing hazard ratio");
+      t.log_hr[c] = std::log(q.number(kCovNames[c], NumberRule::positive(), 1.0));
+    }
+    t.src_hr = q.string("source");
+    q.finish();
+  }
+  if (const toml::table* s = r.subtable("failure_mechanisms")) {
+    TableReader q(*s, r.key_path("failure_mechanisms"), diag);
+    double sum = 0;
+    for (std::size_t m = 0; m < kMechanisms; ++m) {
+      t.failure[m] = q.number(kMechNames[m], NumberRule::probability());
+      sum += t.failure[m];
+    }
+    t.src_mech = q.string("source");
+    q.finish();
+    if (std::fabs(sum - 1.0) > 1e-6) {
+      r.error("failure_mechanisms", fmt::format("mechanism probabilities sum to {:.6g}, not 1", sum));
+    }
+    if (t.escape_antigen < 0 &&
+        (t.failure[idx(Mech::antigen_loss)] > 0 || t.failure[idx(Mech::antigen_down)] > 0)) {
+      q.error("antigen_loss", "antigen_loss/antigen_down need an escape_antigen (it is \"none\")");
+    }
+    if (!cart && t.failure[idx(Mech::anti_car_immunity)] > 0) {
+      q.error("anti_car_immunity", "anti_car_immunity is only possible after car_t/allo_car_t");
+    }
+  }
+  if (const toml::table* s = r.subtable("state_effects")) {
+    TableReader q(*s, r.key_path("state_effects"), diag);
+    t.tcell_fitness_shift = q.number("tcell_fitness_shift", NumberRule::between(-5.0, 5.0));
+    t.src_state = q.string("source");
+    q.finish();
+  }
+  r.finish({"inherits"});
+}
+
+}  // namespace
+
+void read_therapies(TableReader& top, Params& p) {
+  const toml::table* classes = top.subtable("class");
+  const toml::table* products = top.subtable("therapy");
+  if (classes == nullptr || products == nullptr) return;
+  auto& diag = top.diagnostics();
+  TableReader cr(*classes, "class", diag);
+  for (const auto& [k, v] : *classes) {
+    const toml::table* ct = cr.subtable(k.str());
+    if (ct == nullptr) continue;
+    if (ct->contains("inherits")) {
+      diag.error(ct->get("inherits")->source(), fmt::format("class.{}.inherits", k.str()),
+                 "a class is a complete record and cannot inherit");
+    }
+    // Classes are validated as complete records too (a product may inherit everything).
+    Therapy t;
+    t.id = std::string(k.str());
+    TableReader r(*ct, cr.key_path(k.str()), diag);
+    read_record(r, p, t);
+    p.class_ids.push_back(t.id);
+  }
+  cr.finish();
+  TableReader tr(*products, "therapy", diag);
+  for (const auto& [k, v] : *products) {
+    const toml::table* pt = tr.subtable(k.str());
+    if (pt == nullptr) continue;
+    const std::string id(k.str());
+    if (id == "stop") tr.error(k.str(), "\"stop\" is reserved for the no-further-therapy action");
+    TableReader r(*pt, tr.key_path(k.str()), diag);
+    const std::string base = r.string("inherits");
+    const toml::table* ct = classes->get_as<toml::table>(base);
+    if (ct == nullptr) {
+      r.error("inherits", fmt::format("unknown class \"{}\"", base));
+      continue;
+    }
+    if (pt->contains("category")) r.error("category", "a therapy takes its category from its class");
+    toml::table merged = *ct;  // nodes keep their source positions
+    for (const auto& [key, node] : *pt) {
+      if (key.str() == "inherits" || key.str() == "category") continue;
+      merged.insert_or_assign(key, node);
+    }
+    Therapy t;
+    t.id = id;
+    t.class_id = base;
+    for (std::size_t c = 0; c < p.class_ids.size(); ++c) {
+      if (p.class_ids[c] == base) t.klass = static_cast<std::uint32_t>(c);
+    }
+    TableReader mr(merged, tr.key_path(k.str()), diag);
+    read_record(mr, p, t);
+    r.node("inherits");
+    p.therapies.push_back(std::move(t));
+  }
+  tr.finish();
+  if (p.therapies.size() > 250) top.error("therapy", "at most 250 therapies are supported");
+}
+
+int Params::therapy_index(std::string_view id) const {
+  for (std::size_t i = 0; i < therapies.size(); ++i) {
+    if (therapies[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace mmsim::myeloma
