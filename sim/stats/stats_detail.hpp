@@ -58,8 +58,4 @@ struct GroupIndex {
 };
 GroupIndex index_groups(std::span<const std::uint32_t> group, std::span<const double> time);
 
-inline double to_double(std::int64_t v) noexcept {
-  return static_cast<double>(v);
-}
-
 }  // namespace mmsim::stats::detail
