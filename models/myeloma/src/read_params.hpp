@@ -28,6 +28,9 @@ void read_strategies(config::TableReader& top, Params& p);
 DepthProbs read_depth_probs(config::TableReader& r, std::string_view key);
 // A sub-table read with its own reader; null when absent (error when required).
 const toml::table* sub(config::TableReader& r, std::string_view key, bool required = true);
+// The member value written last (by position), to locate errors about a whole table that may have been
+// overridden key by key by an including file.
+const toml::node& anchor(const toml::table& t);
 // Position of a node, for errors about a value rather than a key.
 std::string located(const toml::node& n);
 

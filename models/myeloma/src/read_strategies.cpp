@@ -235,6 +235,7 @@ struct ParsedRule {
   const toml::table* table;
   std::string path;
   std::vector<std::string> canonical;  // sorted condition texts
+  bool valid = true;                   // all conditions parsed (else left out of the reachability check)
 };
 
 ParsedRule read_rule(const toml::table& t, std::string path, const Params& p, config::Diagnostics& diag) {
@@ -260,6 +261,7 @@ ParsedRule read_rule(const toml::table& t, std::string path, const Params& p, co
       const std::string msg = parse_condition(s->get(), p, c);
       if (!msg.empty()) {
         diag.error((*arr)[i].source(), cpath, msg);
+        pr.valid = false;
         continue;
       }
       pr.rule.when.push_back(c);
@@ -311,8 +313,9 @@ void read_strategies(TableReader& top, Params& p) {
     // subset of its own (an unconditional default is the empty set).
     for (std::size_t j = 0; j < combined.size(); ++j) {
       const bool shared = j >= own;
-      if (shared && fallback_reported[j - own]) continue;
+      if ((shared && fallback_reported[j - own]) || !combined[j].valid) continue;
       for (std::size_t i = 0; i < j; ++i) {
+        if (!combined[i].valid) continue;
         const auto& a = combined[i].canonical;
         const auto& b = combined[j].canonical;
         if (!std::includes(b.begin(), b.end(), a.begin(), a.end())) continue;

@@ -20,33 +20,40 @@ int read_enum(TableReader& r, std::string_view key, const std::array<std::string
   return find_name(names, v);
 }
 
-void read_record(TableReader& r, const Params& p, Therapy& t) {
-  auto& diag = r.diagnostics();
-  t.label = r.string("label");
-  t.source = r.string("source");
-  t.category = static_cast<Category>(read_enum(r, "category", kCategoryNames));
-  for (const auto& name : r.strings("targets")) {
+// `own` is the therapy's table, `base` its class's (null when reading a class): a key the therapy writes
+// replaces the class's, a sub-table replaces it as a whole (P3). Positions stay those of the file that wrote
+// each value.
+void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& t) {
+  auto& diag = own.diagnostics();
+  const auto R = [&](std::string_view key) -> TableReader& {
+    return (base == nullptr || own.has(key)) ? own : *base;
+  };
+  t.label = R("label").string("label");
+  t.source = R("source").string("source");
+  t.category = static_cast<Category>(read_enum(base ? *base : own, "category", kCategoryNames));
+  for (const auto& name : R("targets").strings("targets")) {
     const int a = find_name(kAntigenNames, name);
     if (a < 0) {
-      r.error("targets",
-              fmt::format("unknown antigen \"{}\" (antigens: {})", name, join_names(kAntigenNames)));
+      R("targets").error(
+          "targets", fmt::format("unknown antigen \"{}\" (antigens: {})", name, join_names(kAntigenNames)));
     } else {
       t.target_mask |= 1u << a;
     }
   }
-  const std::string escape = r.string("escape_antigen");
+  const std::string escape = R("escape_antigen").string("escape_antigen");
   if (escape != "none") {
     t.escape_antigen = find_name(kAntigenNames, escape);
     if (t.escape_antigen < 0) {
-      r.error("escape_antigen", fmt::format("unknown antigen \"{}\"", escape));
+      R("escape_antigen").error("escape_antigen", fmt::format("unknown antigen \"{}\"", escape));
     } else if ((t.target_mask & (1u << t.escape_antigen)) == 0) {
-      r.error("escape_antigen", fmt::format("escape antigen {} is not among the targets", escape));
+      R("escape_antigen")
+          .error("escape_antigen", fmt::format("escape antigen {} is not among the targets", escape));
     }
   }
-  t.binder = static_cast<Binder>(read_enum(r, "binder_origin", kBinderNames));
-  t.cell_source = static_cast<CellSource>(read_enum(r, "cell_source", kCellSourceNames));
-  t.tcell_dependent = r.boolean("tcell_dependent");
-  const std::string ref = r.string("reference_population");
+  t.binder = static_cast<Binder>(read_enum(R("binder_origin"), "binder_origin", kBinderNames));
+  t.cell_source = static_cast<CellSource>(read_enum(R("cell_source"), "cell_source", kCellSourceNames));
+  t.tcell_dependent = R("tcell_dependent").boolean("tcell_dependent");
+  const std::string ref = R("reference_population").string("reference_population");
   t.reference_population = 0;
   bool found = false;
   for (std::size_t i = 0; i < p.populations.size(); ++i) {
@@ -55,17 +62,20 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
       found = true;
     }
   }
-  if (!found) r.error("reference_population", fmt::format("unknown population \"{}\"", ref));
+  if (!found)
+    R("reference_population").error("reference_population", fmt::format("unknown population \"{}\"", ref));
   const bool cart = t.category == Category::car_t || t.category == Category::allo_car_t;
   if (cart != (t.binder != Binder::none)) {
-    r.error("binder_origin", "binder_origin must be given exactly for car_t/allo_car_t (\"none\" otherwise)");
+    R("binder_origin")
+        .error("binder_origin",
+               "binder_origin must be given exactly for car_t/allo_car_t (\"none\" otherwise)");
   }
   if (t.cell_source == CellSource::autologous && t.category != Category::car_t) {
-    r.error("cell_source", "autologous cells require category car_t");
+    R("cell_source").error("cell_source", "autologous cells require category car_t");
   }
 
-  if (const toml::table* s = r.subtable("pre_treatment")) {
-    TableReader q(*s, r.key_path("pre_treatment"), diag);
+  if (const toml::table* s = R("pre_treatment").subtable("pre_treatment")) {
+    TableReader q(*s, R("pre_treatment").key_path("pre_treatment"), diag);
     if (const toml::table* m = q.subtable("manufacturing_time")) {
       TableReader mr(*m, q.key_path("manufacturing_time"), diag);
       t.manufacturing_time = parse_value_distribution(mr);
@@ -78,8 +88,8 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
     t.src_pre = q.string("source");
     q.finish();
   }
-  if (const toml::table* s = r.subtable("toxicity")) {
-    TableReader q(*s, r.key_path("toxicity"), diag);
+  if (const toml::table* s = R("toxicity").subtable("toxicity")) {
+    TableReader q(*s, R("toxicity").key_path("toxicity"), diag);
     t.crs_any = q.number("crs_any", NumberRule::probability());
     t.crs_g3 = q.number("crs_grade3plus", NumberRule::probability());
     t.icans_any = q.number("icans_any", NumberRule::probability());
@@ -89,8 +99,8 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
     if (t.icans_g3 > t.icans_any) q.error("icans_grade3plus", "grade >= 3 rate exceeds the any-grade rate");
     q.finish();
   }
-  if (const toml::table* s = r.subtable("mortality")) {
-    TableReader q(*s, r.key_path("mortality"), diag);
+  if (const toml::table* s = R("mortality").subtable("mortality")) {
+    TableReader q(*s, R("mortality").key_path("mortality"), diag);
     t.early_trm_prob = q.number("early_trm_prob", NumberRule::probability());
     t.early_window = q.number("early_window_months", NumberRule::positive());
     t.late_nrm_hazard = q.number("late_nrm_hazard", NumberRule::non_negative());
@@ -98,15 +108,15 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
     t.src_mort = q.string("source");
     q.finish();
   }
-  if (const toml::table* s = r.subtable("response")) {
-    TableReader q(*s, r.key_path("response"), diag);
+  if (const toml::table* s = R("response").subtable("response")) {
+    TableReader q(*s, R("response").key_path("response"), diag);
     t.response = read_depth_probs(q, "probs");
     t.assessment_months = q.number("assessment_months", NumberRule::positive());
     t.src_resp = q.string("source");
     q.finish();
   }
-  if (const toml::table* s = r.subtable("ttp")) {
-    TableReader q(*s, r.key_path("ttp"), diag);
+  if (const toml::table* s = R("ttp").subtable("ttp")) {
+    TableReader q(*s, R("ttp").key_path("ttp"), diag);
     for (std::size_t d = 0; d < kDepths; ++d) {
       if (const toml::table* dt = q.subtable(kDepthNames[d])) {
         TableReader dr(*dt, q.key_path(kDepthNames[d]), diag);
@@ -116,8 +126,8 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
     t.src_ttp = q.string("source");
     q.finish();
   }
-  if (const toml::table* s = r.subtable("response_odds_ratios")) {
-    TableReader q(*s, r.key_path("response_odds_ratios"), diag);
+  if (const toml::table* s = R("response_odds_ratios").subtable("response_odds_ratios")) {
+    TableReader q(*s, R("response_odds_ratios").key_path("response_odds_ratios"), diag);
     for (std::size_t c = 0; c < kResponseCovs; ++c)
       t.log_or[c] = std::log(q.number(kCovNames[c], NumberRule::positive(), 1.0));
     for (std::size_t c = 0; c < kResponseCovs; ++c) {
@@ -126,8 +136,8 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
     t.src_or = q.string("source");
     q.finish();
   }
-  if (const toml::table* s = r.subtable("progression_hazard_ratios")) {
-    TableReader q(*s, r.key_path("progression_hazard_ratios"), diag);
+  if (const toml::table* s = R("progression_hazard_ratios").subtable("progression_hazard_ratios")) {
+    TableReader q(*s, R("progression_hazard_ratios").key_path("progression_hazard_ratios"), diag);
     for (std::size_t c = 0; c < kProgressionCovs; ++c) {
       if (!q.has(kCovNames[c])) q.error(kCovNames[c], "missing hazard ratio");
       t.log_hr[c] = std::log(q.number(kCovNames[c], NumberRule::positive(), 1.0));
@@ -135,8 +145,8 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
     t.src_hr = q.string("source");
     q.finish();
   }
-  if (const toml::table* s = r.subtable("failure_mechanisms")) {
-    TableReader q(*s, r.key_path("failure_mechanisms"), diag);
+  if (const toml::table* s = R("failure_mechanisms").subtable("failure_mechanisms")) {
+    TableReader q(*s, R("failure_mechanisms").key_path("failure_mechanisms"), diag);
     double sum = 0;
     for (std::size_t m = 0; m < kMechanisms; ++m) {
       t.failure[m] = q.number(kMechNames[m], NumberRule::probability());
@@ -145,7 +155,8 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
     t.src_mech = q.string("source");
     q.finish();
     if (std::fabs(sum - 1.0) > 1e-6) {
-      r.error("failure_mechanisms", fmt::format("mechanism probabilities sum to {:.6g}, not 1", sum));
+      diag.error(anchor(*s).source(), q.path(),
+                 fmt::format("mechanism probabilities sum to {:.6g}, not 1", sum));
     }
     if (t.escape_antigen < 0 &&
         (t.failure[idx(Mech::antigen_loss)] > 0 || t.failure[idx(Mech::antigen_down)] > 0)) {
@@ -155,13 +166,13 @@ void read_record(TableReader& r, const Params& p, Therapy& t) {
       q.error("anti_car_immunity", "anti_car_immunity is only possible after car_t/allo_car_t");
     }
   }
-  if (const toml::table* s = r.subtable("state_effects")) {
-    TableReader q(*s, r.key_path("state_effects"), diag);
+  if (const toml::table* s = R("state_effects").subtable("state_effects")) {
+    TableReader q(*s, R("state_effects").key_path("state_effects"), diag);
     t.tcell_fitness_shift = q.number("tcell_fitness_shift", NumberRule::between(-5.0, 5.0));
     t.src_state = q.string("source");
     q.finish();
   }
-  r.finish({"inherits"});
+  own.finish({"inherits"});
 }
 
 }  // namespace
@@ -183,7 +194,7 @@ void read_therapies(TableReader& top, Params& p) {
     Therapy t;
     t.id = std::string(k.str());
     TableReader r(*ct, cr.key_path(k.str()), diag);
-    read_record(r, p, t);
+    read_record(r, nullptr, p, t);
     p.class_ids.push_back(t.id);
   }
   cr.finish();
@@ -201,20 +212,16 @@ void read_therapies(TableReader& top, Params& p) {
       continue;
     }
     if (pt->contains("category")) r.error("category", "a therapy takes its category from its class");
-    toml::table merged = *ct;  // nodes keep their source positions
-    for (const auto& [key, node] : *pt) {
-      if (key.str() == "inherits" || key.str() == "category") continue;
-      merged.insert_or_assign(key, node);
-    }
     Therapy t;
     t.id = id;
     t.class_id = base;
     for (std::size_t c = 0; c < p.class_ids.size(); ++c) {
       if (p.class_ids[c] == base) t.klass = static_cast<std::uint32_t>(c);
     }
-    TableReader mr(merged, tr.key_path(k.str()), diag);
-    read_record(mr, p, t);
-    r.node("inherits");
+    TableReader br(*ct, fmt::format("class.{}", base),
+                   diag);  // never finished: the class checks its own keys
+    if (pt->contains("category")) r.node("category");
+    read_record(r, &br, p, t);
     p.therapies.push_back(std::move(t));
   }
   tr.finish();

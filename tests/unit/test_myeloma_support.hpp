@@ -1,0 +1,97 @@
+#pragma once
+// Shared helpers of the myeloma tests: load scenarios (from the repository or from text that includes the
+// parameter files), constructed patients, and running a small cohort without the runner.
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/myeloma/myeloma_model.hpp"
+#include "sim/config/loader.hpp"
+#include "sim/core/errors.hpp"
+
+namespace mmsim::myeloma::test {
+
+inline const char* kIncludes = R"(model = "myeloma"
+include = [
+  "../models/myeloma/params/population.toml",
+  "../models/myeloma/params/antigens.toml",
+  "../models/myeloma/params/mechanisms.toml",
+  "../models/myeloma/params/disease.toml",
+  "../models/myeloma/params/background_mortality.toml",
+  "../models/myeloma/params/partners.toml",
+  "../models/myeloma/params/therapy_classes.toml",
+  "../models/myeloma/params/therapies.toml",
+]
+)";
+
+inline std::string test_config_path() {
+  return std::string(MMSIM_SOURCE_DIR) + "/configs/myeloma_test_inline.toml";
+}
+
+// Builds from config text placed (virtually) in configs/; errors into diag.
+inline std::unique_ptr<MyelomaModel> build_from_text(const std::string& text, config::Diagnostics& diag) {
+  const auto doc = config::load_config_text(text, test_config_path());
+  SimulationSettings settings;
+  return build_myeloma_model(doc.root, diag, settings);
+}
+
+inline std::unique_ptr<MyelomaModel> build_file(const std::string& rel) {
+  const auto doc = config::load_config(std::string(MMSIM_SOURCE_DIR) + "/" + rel);
+  config::Diagnostics diag;
+  SimulationSettings settings;
+  auto m = build_myeloma_model(doc.root, diag, settings);
+  if (!diag.ok()) throw InputError(diag.format());
+  return m;
+}
+
+inline std::size_t strategy_index(const MyelomaModel& m, const std::string& name) {
+  const auto& s = m.strategies();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == name) return i;
+  }
+  throw std::runtime_error("no strategy " + name);
+}
+
+// An average constructed patient: 60 years, male, 5 prior lines, no risk features, BCMA 670 mol/cell,
+// GPRC5D at the median, T-cell fitness 0.
+inline std::array<double, kAttrs> average_patient() {
+  std::array<double, kAttrs> x{};
+  x[idx(Attr::age)] = 60;
+  x[idx(Attr::male)] = 1;
+  x[idx(Attr::prior_lines)] = 5;
+  x[idx(Attr::bcma_density)] = 670;
+  x[idx(Attr::gprc5d_level)] = 1;
+  return x;
+}
+
+inline PatientState state_of(const Params& p, const std::array<double, kAttrs>& x) {
+  PatientState s;
+  s.x = x;
+  init_state(p, s);
+  return s;
+}
+
+// Simulates patients 0..n-1 under one strategy (optionally all with the same constructed baseline); returns
+// the patients table.
+inline TableBuffer run_cohort(const MyelomaModel& m, std::size_t strategy, std::size_t n, std::uint64_t seed,
+                              const std::array<double, kAttrs>* baseline = nullptr) {
+  TableBuffer patients(m.schema().patients);
+  std::vector<TableBuffer> traj;
+  for (const auto& l : m.schema().trajectories) traj.emplace_back(l);
+  PatientSink sink{patients, &traj};
+  History h;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const StreamKey key{seed, 0, i, 0, 0};
+    if (baseline != nullptr) {
+      simulate_patient(m.params(), strategy, key, h, baseline);
+      m.write(h, i, sink);
+    } else {
+      m.simulate(strategy, key, sink);
+    }
+    for (auto& t : traj) t.clear();
+  }
+  return patients;
+}
+
+}  // namespace mmsim::myeloma::test
