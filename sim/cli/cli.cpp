@@ -23,6 +23,8 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
       {"run", {run_command, "simulate a scenario and write its trajectories (HDF5)"}},
       {"check", {check_command, "validate a scenario config; --print shows every parameter with its source"}},
       {"report", {report_command, "survival summaries and strategy comparisons of a run file"}},
+      {"sweep", {sweep_command, "run a parameter sweep or PSA (sharded over --shard, MPI or a SLURM array)"}},
+      {"merge", {merge_command, "join a sweep's shard files into OUTDIR/sweep.h5 and sweep.csv"}},
   };
   return table;
 }

@@ -9,5 +9,7 @@ namespace mmsim::cli {
 int run_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
+int merge_command(const std::vector<std::string>& args);
 
 }  // namespace mmsim::cli

@@ -1,0 +1,321 @@
+#include "sim/sweep/sweep_store.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "sim/core/errors.hpp"
+#include "sim/io/run_file.hpp"
+
+namespace mmsim::sweep {
+namespace fs = std::filesystem;
+namespace {
+
+const char* const kTables[] = {"/sweep/points", "/sweep/endpoints", "/sweep/rates"};
+const std::vector<std::string> kHeaderExtras{"sweep", "design", "model", "patients"};
+
+io::RunAttributes attributes(const SweepHeader& h, const std::string& filetype, bool with_config) {
+  io::RunAttributes a;
+  a.filetype = filetype;
+  a.seed = h.seed;
+  if (with_config) a.config_text = h.base_config;
+  a.strategy_order = h.shape.strategies;
+  a.extra = {{"sweep_hash", h.hash}, {"points_total", std::to_string(h.points_total)}};
+  if (with_config) {
+    for (const auto& e : h.extra) a.extra.push_back(e);
+  }
+  for (const auto& e : shape_attributes(h.shape)) a.extra.push_back(e);
+  return a;
+}
+
+SweepHeader read_header(const io::RunFileReader& r) {
+  SweepHeader h;
+  h.hash = r.string_attribute("/", "sweep_hash");
+  h.points_total = std::stoull(r.string_attribute("/", "points_total"));
+  h.seed = r.seed();
+  h.base_config = r.string_attribute("/", "config");
+  for (const auto& name : kHeaderExtras) h.extra.emplace_back(name, r.string_attribute("/", name));
+  std::vector<std::pair<std::string, std::string>> shape;
+  for (const auto& name : shape_attribute_names()) shape.emplace_back(name, r.string_attribute("/", name));
+  h.shape = shape_from_attributes(shape);
+  return h;
+}
+
+std::string hash_of(const fs::path& file) {
+  const io::RunFileReader r(file);
+  return r.string_attribute("/", "sweep_hash");
+}
+
+// Raw rows of the three tables, and their row counts, appended to `bytes`.
+struct Rows {
+  std::vector<std::byte> bytes[3];
+  std::size_t rows[3] = {0, 0, 0};
+};
+
+void write_text_atomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = fs::path(path.string() + ".tmp." + std::to_string(::getpid()));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path);
+}
+
+void write_tables(io::RunFileWriter& w, const SweepTables& t, const Rows& rows) {
+  const TableLayout* layouts[] = {&t.points, &t.endpoints, &t.rates};
+  for (int i = 0; i < 3; ++i) w.write_table_rows(kTables[i], *layouts[i], rows.bytes[i].data(), rows.rows[i]);
+}
+
+}  // namespace
+
+ShardId parse_shard(const std::string& text, const std::string& what) {
+  static const std::regex form(R"(^\s*(\d{1,9})\s*/\s*(\d{1,9})\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, form))
+    throw InputError(fmt::format("{}: \"{}\" is not K/N (shard K of N, K from 0)", what, text));
+  const ShardId s{std::stoull(m[1]), std::stoull(m[2])};
+  if (s.n == 0 || s.k >= s.n)
+    throw InputError(fmt::format("{}: \"{}\": need 0 <= K < N (shards are numbered from 0)", what, text));
+  return s;
+}
+
+std::vector<std::uint64_t> shard_points(std::uint64_t total, ShardId shard) {
+  std::vector<std::uint64_t> out;
+  for (std::uint64_t p = shard.k; p < total; p += shard.n) out.push_back(p);
+  return out;
+}
+
+std::string text_hash(const std::string& text) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+void SweepStore::claim(const std::string& hash, const std::string& resolved_text) const {
+  fs::create_directories(dir_ / "shards" / "points");
+  const fs::path file = dir_ / "sweep_hash";
+  if (!fs::exists(file)) {
+    write_text_atomically(dir_ / "sweep_resolved.toml", resolved_text);
+    write_text_atomically(file, hash + "\n");  // concurrent tasks write the same text: any winner is right
+  }
+  std::ifstream in(file);
+  std::string recorded;
+  std::getline(in, recorded);
+  if (recorded != hash) {
+    throw InputError(fmt::format(
+        "{} holds the results of a different sweep (its hash is {}, this sweep's is {}): the sweep file, its "
+        "base scenario or the cohort size changed since. Use a new output directory, or delete {} to start "
+        "over (see {} for what it ran).",
+        dir_.string(), recorded, hash, dir_.string(), (dir_ / "sweep_resolved.toml").string()));
+  }
+}
+
+fs::path SweepStore::point_file(std::uint64_t point) const {
+  return dir_ / "shards" / "points" / fmt::format("point-{}.h5", point);
+}
+
+fs::path SweepStore::shard_file(ShardId s) const {
+  return dir_ / "shards" / fmt::format("shard-{}-of-{}.h5", s.k, s.n);
+}
+
+bool SweepStore::point_done(std::uint64_t point, const std::string& hash) const {
+  const fs::path f = point_file(point);
+  if (!fs::exists(f)) return false;
+  try {
+    return hash_of(f) == hash;
+  } catch (const std::exception&) {
+    return false;  // unreadable: computed again
+  }
+}
+
+bool SweepStore::shard_done(ShardId shard, const std::string& hash) const {
+  const fs::path f = shard_file(shard);
+  if (!fs::exists(f)) return false;
+  try {
+    return hash_of(f) == hash;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+void SweepStore::remove_stale_temporaries(ShardId shard, const std::vector<std::uint64_t>& points) const {
+  std::set<std::string> mine;
+  for (std::uint64_t p : points) mine.insert(point_file(p).filename().string());
+  mine.insert(shard_file(shard).filename().string());
+  for (const fs::path& dir : {dir_ / "shards", dir_ / "shards" / "points"}) {
+    if (!fs::exists(dir)) continue;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      const auto at = name.find(".tmp.");
+      if (at != std::string::npos && mine.count(name.substr(0, at)) != 0) fs::remove(entry.path());
+    }
+  }
+}
+
+void SweepStore::write_point(const SweepHeader& h, std::uint64_t point, const PointRows& rows) const {
+  const SweepTables t(h.shape);
+  io::RunAttributes a = attributes(h, "shard", false);
+  a.extra.emplace_back("point", std::to_string(point));
+  io::RunFileWriter w(point_file(point), a);
+  Rows r;
+  const TableBuffer* bufs[] = {&rows.points, &rows.endpoints, &rows.rates};
+  for (int i = 0; i < 3; ++i) {
+    r.bytes[i].assign(bufs[i]->data(), bufs[i]->data() + bufs[i]->size_bytes());
+    r.rows[i] = bufs[i]->rows();
+  }
+  write_tables(w, t, r);
+  w.commit();
+}
+
+void SweepStore::write_shard(const SweepHeader& h, ShardId shard,
+                             const std::vector<std::uint64_t>& points) const {
+  const SweepTables t(h.shape);
+  const std::size_t per_point[] = {1, t.endpoint_rows_per_point(), t.rate_rows_per_point()};
+  Rows all;
+  for (std::uint64_t p : points) {
+    const io::RunFileReader r(point_file(p));
+    if (r.string_attribute("/", "sweep_hash") != h.hash)
+      throw std::runtime_error(fmt::format("{} belongs to another sweep", point_file(p).string()));
+    for (int i = 0; i < 3; ++i) {
+      const auto bytes = r.read_raw(kTables[i]);
+      const std::size_t n = r.rows(kTables[i]);
+      if (n != per_point[i])
+        throw std::runtime_error(fmt::format("{}: {} has {} rows, expected {}", point_file(p).string(),
+                                             kTables[i], n, per_point[i]));
+      all.bytes[i].insert(all.bytes[i].end(), bytes.begin(), bytes.end());
+      all.rows[i] += n;
+    }
+  }
+  io::RunAttributes a = attributes(h, "shard", true);
+  a.extra.emplace_back("shard", fmt::format("{}/{}", shard.k, shard.n));
+  io::RunFileWriter w(shard_file(shard), a);
+  write_tables(w, t, all);
+  w.commit();
+}
+
+std::uint64_t SweepStore::merge(std::optional<std::uint64_t> n_given) const {
+  const fs::path shards = dir_ / "shards";
+  if (!fs::exists(dir_ / "sweep_hash"))
+    throw InputError(fmt::format(
+        "{} is not a sweep output directory (no sweep_hash): run 'mmsim sweep' first", dir_.string()));
+  std::ifstream in(dir_ / "sweep_hash");
+  std::string hash;
+  std::getline(in, hash);
+
+  static const std::regex form(R"(^shard-(\d+)-of-(\d+)\.h5(\.tmp\.\d+)?$)");
+  std::set<std::uint64_t> counts;
+  std::map<std::uint64_t, std::uint64_t> temporaries;  // shard index (of the chosen N) -> count, filled below
+  std::vector<std::pair<ShardId, bool>> found;         // (shard, is temporary)
+  if (fs::exists(shards)) {
+    for (const auto& entry : fs::directory_iterator(shards)) {
+      std::smatch m;
+      const std::string name = entry.path().filename().string();
+      if (!std::regex_match(name, m, form)) continue;
+      const ShardId s{std::stoull(m[1]), std::stoull(m[2])};
+      found.emplace_back(s, m[3].matched);
+      if (!m[3].matched) counts.insert(s.n);
+    }
+  }
+  std::uint64_t n = 0;
+  if (n_given) {
+    n = *n_given;
+  } else if (counts.size() == 1) {
+    n = *counts.begin();
+  } else if (counts.empty()) {
+    for (const auto& [s, tmp] : found) counts.insert(s.n);
+    if (counts.size() != 1)
+      throw InputError(
+          fmt::format("{}: no complete shard file to merge (run 'mmsim sweep' first)", shards.string()));
+    n = *counts.begin();
+  } else {
+    std::string list;
+    for (auto c : counts) list += (list.empty() ? "" : ", ") + std::to_string(c);
+    throw InputError(
+        fmt::format("{} holds shards of several runs (N = {}): name the one to merge with --shards N",
+                    shards.string(), list));
+  }
+
+  std::vector<std::string> problems;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    const ShardId s{k, n};
+    if (fs::exists(shard_file(s))) continue;
+    const bool partial = std::any_of(found.begin(), found.end(), [&](const auto& f) {
+      return f.second && f.first.k == k && f.first.n == n;
+    });
+    problems.push_back(
+        fmt::format("shard {}/{} is {}: {}", k, n,
+                    partial ? "partial (only a temporary file: its task did not finish)" : "missing",
+                    shard_file(s).string()));
+  }
+  if (!problems.empty()) {
+    std::string text;
+    for (const auto& p : problems) text += p + "\n";
+    throw InputError(
+        fmt::format("{}cannot merge {}: re-run the missing shards ('mmsim sweep ... --shard K/{}' "
+                    "resumes where they stopped), then merge again",
+                    text, dir_.string(), n));
+  }
+
+  // Every shard: of this sweep, and holding exactly its points.
+  std::vector<std::unique_ptr<io::RunFileReader>> readers;
+  SweepHeader header;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    const ShardId s{k, n};
+    auto r = std::make_unique<io::RunFileReader>(shard_file(s));
+    const SweepHeader h = read_header(*r);
+    if (r->filetype() != "shard" || h.hash != hash)
+      throw InputError(fmt::format("{} belongs to another sweep (hash {}, OUTDIR's is {})",
+                                   shard_file(s).string(), h.hash, hash));
+    if (k == 0) header = h;
+    const auto points = r->read_u64_column(kTables[0], "point");
+    if (points != shard_points(header.points_total, s))
+      throw InputError(fmt::format("{} does not hold the points of shard {}/{} of a {}-point sweep",
+                                   shard_file(s).string(), k, n, header.points_total));
+    readers.push_back(std::move(r));
+  }
+
+  const SweepTables t(header.shape);
+  const std::size_t per_point[] = {1, t.endpoint_rows_per_point(), t.rate_rows_per_point()};
+  std::size_t row_size[] = {t.points.row_size(), t.endpoints.row_size(), t.rates.row_size()};
+  Rows merged;
+  for (int i = 0; i < 3; ++i) {
+    std::vector<std::vector<std::byte>> parts;
+    for (const auto& r : readers) {
+      parts.push_back(r->read_raw(kTables[i]));
+      const std::size_t expected =
+          shard_points(header.points_total, ShardId{parts.size() - 1, n}).size() * per_point[i];
+      if (parts.back().size() != expected * row_size[i])
+        throw InputError(fmt::format("{}: {} has {} bytes, expected {} rows",
+                                     shard_file({parts.size() - 1, n}).string(), kTables[i],
+                                     parts.back().size(), expected));
+    }
+    const std::size_t block = per_point[i] * row_size[i];
+    merged.bytes[i].reserve(header.points_total * block);
+    for (std::uint64_t p = 0; p < header.points_total; ++p) {
+      const auto& part = parts[p % n];
+      const auto at = part.begin() + static_cast<std::ptrdiff_t>((p / n) * block);
+      merged.bytes[i].insert(merged.bytes[i].end(), at, at + static_cast<std::ptrdiff_t>(block));
+    }
+    merged.rows[i] = header.points_total * per_point[i];
+  }
+
+  io::RunFileWriter w(dir_ / "sweep.h5", attributes(header, "sweep", true));
+  write_tables(w, t, merged);
+  write_text_atomically(dir_ / "sweep.csv", to_csv(t.endpoints, merged.bytes[1].data(), merged.rows[1]));
+  write_text_atomically(dir_ / "rates.csv", to_csv(t.rates, merged.bytes[2].data(), merged.rows[2]));
+  write_text_atomically(dir_ / "points.csv", to_csv(t.points, merged.bytes[0].data(), merged.rows[0]));
+  w.commit();
+  return header.points_total;
+}
+
+}  // namespace mmsim::sweep

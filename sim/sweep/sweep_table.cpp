@@ -1,0 +1,252 @@
+#include "sim/sweep/sweep_table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace mmsim::sweep {
+namespace {
+
+const char* const kEndpointKeys[] = {"median", "median_ci_low", "median_ci_high",
+                                     "rmst",   "rmst_se",       "rmst_horizon"};
+const char* const kLandmarkKeys[] = {"surv", "se", "ci_low", "ci_high"};
+const char* const kComparisonKeys[] = {"hr",
+                                       "hr_ci_low",
+                                       "hr_ci_high",
+                                       "logrank_chisq",
+                                       "logrank_p",
+                                       "rmst_diff",
+                                       "rmst_diff_se",
+                                       "rmst_diff_se_unpaired",
+                                       "rmst_diff_ci_low",
+                                       "rmst_diff_ci_high"};
+const char* const kRateKeys[] = {"rate", "se"};
+const char* const kRateComparisonKeys[] = {"diff", "diff_se", "diff_se_unpaired", "diff_ci_low",
+                                           "diff_ci_high"};
+
+std::string number_text(double v) {
+  return fmt::format("{}", v);
+}
+
+std::string landmark_name(double t) {
+  return "surv_" + number_text(t);
+}
+
+std::uint8_t code(const std::vector<std::string>& labels, const std::string& name) {
+  const auto it = std::find(labels.begin(), labels.end(), name);
+  if (it == labels.end()) throw std::logic_error("sweep table: unknown label " + name);
+  return static_cast<std::uint8_t>(it - labels.begin());
+}
+
+std::vector<Field> head(const TableShape& s, bool with_replicate) {
+  std::vector<Field> f{{"point", FieldType::u64, {}, "0-based point of the design"}};
+  if (with_replicate) f.push_back({"replicate", FieldType::u32, {}, "replicate (random-stream domain)"});
+  for (const auto& p : s.parameters) f.push_back({p, FieldType::f64, {}, "parameter value"});
+  return f;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "\n" : "") + v[i];
+  return out;
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, '\n')) out.push_back(item);
+  return out;
+}
+
+// Writes a double at the field's offset.
+void put(RowRef& row, std::uint32_t& field, double v) {
+  row.set_f64(FieldId{field++}, v);
+}
+
+}  // namespace
+
+SweepTables::SweepTables(const TableShape& s) : shape(s) {
+  auto pf = head(s, false);
+  pf.insert(pf.begin() + 1,
+            {"varied", FieldType::i32, {}, "one-way: index of the parameter moved (-1: base)"});
+  points = TableLayout("sweep_points", pf);
+
+  auto ef = head(s, true);
+  ef.push_back({"strategy", FieldType::enumeration, s.strategies, ""});
+  ef.push_back({"endpoint", FieldType::enumeration, s.endpoints, ""});
+  ef.push_back({"n", FieldType::u64, {}, ""});
+  ef.push_back({"events", FieldType::u64, {}, ""});
+  for (const char* k : kEndpointKeys) ef.push_back({k, FieldType::f64, {}, ""});
+  for (double t : s.landmarks) {
+    for (const char* k : kLandmarkKeys) {
+      const std::string name = std::strcmp(k, "surv") == 0 ? landmark_name(t) : landmark_name(t) + "_" + k;
+      ef.push_back({name, FieldType::f64, {}, fmt::format("landmark survival at {} months", t)});
+    }
+  }
+  for (const char* k : kComparisonKeys) ef.push_back({k, FieldType::f64, {}, "vs the reference strategy"});
+  endpoints = TableLayout("sweep_endpoints", ef);
+
+  auto rf = head(s, true);
+  rf.push_back({"strategy", FieldType::enumeration, s.strategies, ""});
+  // An enum needs at least one label: a model without outcomes has an empty rates table.
+  rf.push_back({"outcome", FieldType::enumeration,
+                s.outcomes.empty() ? std::vector<std::string>{"none"} : s.outcomes, ""});
+  rf.push_back({"n", FieldType::u64, {}, ""});
+  for (const char* k : kRateKeys) rf.push_back({k, FieldType::f64, {}, ""});
+  for (const char* k : kRateComparisonKeys)
+    rf.push_back({k, FieldType::f64, {}, "vs the reference strategy"});
+  rates = TableLayout("sweep_rates", rf);
+}
+
+std::size_t SweepTables::endpoint_rows_per_point() const {
+  return shape.replicates * shape.strategies.size() * shape.endpoints.size();
+}
+
+std::size_t SweepTables::rate_rows_per_point() const {
+  return shape.replicates * shape.strategies.size() * shape.outcomes.size();
+}
+
+void add_point_row(const SweepTables& t, std::uint64_t point, int varied, const std::vector<double>& values,
+                   PointRows& out) {
+  RowRef row = out.points.append();
+  row.set_u64(FieldId{0}, point);
+  row.set_i32(FieldId{1}, varied);
+  for (std::uint32_t j = 0; j < values.size(); ++j) row.set_f64(FieldId{2 + j}, values[j]);
+  (void)t;
+}
+
+void add_report_rows(const SweepTables& t, std::uint64_t point, std::uint32_t replicate,
+                     const std::vector<double>& values, const report::Report& r, PointRows& out) {
+  const auto np = static_cast<std::uint32_t>(values.size());
+  for (const auto& s : r.strategies) {
+    for (const auto& e : s.endpoints) {
+      RowRef row = out.endpoints.append();
+      row.set_u64(FieldId{0}, point);
+      row.set_u32(FieldId{1}, replicate);
+      std::uint32_t f = 2;
+      for (std::uint32_t j = 0; j < np; ++j) put(row, f, values[j]);
+      row.set_enum(FieldId{f++}, code(t.shape.strategies, s.name));
+      row.set_enum(FieldId{f++}, code(t.shape.endpoints, e.endpoint));
+      row.set_u64(FieldId{f++}, e.n);
+      row.set_u64(FieldId{f++}, e.events);
+      for (double v : {e.median, e.median_ci_low, e.median_ci_high, e.rmst, e.rmst_se, e.rmst_horizon})
+        put(row, f, v);
+      for (double lt : t.shape.landmarks) {
+        report::LandmarkValue l;
+        for (const auto& x : e.survival) {
+          if (x.time == lt) l = x;
+        }
+        for (double v : {l.surv, l.se, l.ci_low, l.ci_high}) put(row, f, v);
+      }
+      report::Comparison c;  // NaN for the reference strategy itself
+      for (const auto& x : r.comparisons) {
+        if (x.strategy == s.name && x.endpoint == e.endpoint) c = x;
+      }
+      for (double v : {c.hr, c.hr_ci_low, c.hr_ci_high, c.logrank_chisq, c.logrank_p, c.rmst_diff,
+                       c.rmst_diff_se, c.rmst_diff_se_unpaired, c.rmst_diff_ci_low, c.rmst_diff_ci_high})
+        put(row, f, v);
+    }
+    for (const auto& p : s.proportions) {
+      RowRef row = out.rates.append();
+      row.set_u64(FieldId{0}, point);
+      row.set_u32(FieldId{1}, replicate);
+      std::uint32_t f = 2;
+      for (std::uint32_t j = 0; j < np; ++j) put(row, f, values[j]);
+      row.set_enum(FieldId{f++}, code(t.shape.strategies, s.name));
+      row.set_enum(FieldId{f++}, code(t.shape.outcomes, p.name));
+      row.set_u64(FieldId{f++}, p.n);
+      put(row, f, p.rate);
+      put(row, f, p.se);
+      report::ProportionComparison c;
+      for (const auto& x : r.proportion_comparisons) {
+        if (x.strategy == s.name && x.name == p.name) c = x;
+      }
+      for (double v : {c.diff, c.diff_se, c.diff_se_unpaired, c.diff_ci_low, c.diff_ci_high}) put(row, f, v);
+    }
+  }
+}
+
+std::string to_csv(const TableLayout& layout, const std::byte* rows, std::size_t n_rows) {
+  std::string out;
+  const auto& fields = layout.fields();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const bool quote = fields[i].name.find_first_of(",\"") != std::string::npos;
+    out += (i ? "," : "") + (quote ? fmt::format("\"{}\"", fields[i].name) : fields[i].name);
+  }
+  out += '\n';
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    const std::byte* row = rows + r * layout.row_size();
+    for (std::uint32_t i = 0; i < fields.size(); ++i) {
+      if (i) out += ',';
+      const std::byte* at = row + layout.offset(FieldId{i});
+      const auto get = [at](auto v) {
+        std::memcpy(&v, at, sizeof(v));
+        return v;
+      };
+      switch (fields[i].type) {
+        case FieldType::f64: {
+          const double v = get(0.0);
+          out += std::isnan(v) ? std::string("NA") : number_text(v);
+          break;
+        }
+        case FieldType::i32:
+          out += std::to_string(get(std::int32_t{}));
+          break;
+        case FieldType::u32:
+          out += std::to_string(get(std::uint32_t{}));
+          break;
+        case FieldType::u64:
+          out += std::to_string(get(std::uint64_t{}));
+          break;
+        case FieldType::u8:
+          out += std::to_string(get(std::uint8_t{}));
+          break;
+        case FieldType::enumeration:
+          out += fields[i].labels.at(get(std::uint8_t{}));
+          break;
+      }
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<std::string> shape_attribute_names() {
+  return {"sweep_parameters", "sweep_strategies", "sweep_endpoints",
+          "sweep_outcomes",   "sweep_landmarks",  "sweep_replicates"};
+}
+
+std::vector<std::pair<std::string, std::string>> shape_attributes(const TableShape& s) {
+  std::vector<std::string> lm;
+  for (double t : s.landmarks) lm.push_back(number_text(t));
+  const auto names = shape_attribute_names();
+  return {{names[0], join(s.parameters)}, {names[1], join(s.strategies)},
+          {names[2], join(s.endpoints)},  {names[3], join(s.outcomes)},
+          {names[4], join(lm)},           {names[5], std::to_string(s.replicates)}};
+}
+
+TableShape shape_from_attributes(const std::vector<std::pair<std::string, std::string>>& a) {
+  TableShape s;
+  const auto names = shape_attribute_names();
+  const auto value = [&](const std::string& name) {
+    for (const auto& [k, v] : a) {
+      if (k == name) return v;
+    }
+    throw std::runtime_error("sweep shard lacks the attribute " + name);
+  };
+  s.parameters = split(value(names[0]));
+  s.strategies = split(value(names[1]));
+  s.endpoints = split(value(names[2]));
+  s.outcomes = split(value(names[3]));
+  for (const auto& t : split(value(names[4]))) s.landmarks.push_back(std::stod(t));
+  s.replicates = static_cast<std::uint32_t>(std::stoul(value(names[5])));
+  return s;
+}
+
+}  // namespace mmsim::sweep
