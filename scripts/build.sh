@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds mmsim.  scripts/build.sh [release|asan]   (default release; build dir build/<kind>)
+# Prints only errors; the full log of the last build is build/<kind>/build.log.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 kind=${1:-release}
@@ -9,6 +10,11 @@ case "$kind" in
   asan) flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMSIM_WERROR=ON -DMMSIM_SANITIZE=ON) ;;
   *) echo "build.sh: unknown build kind '$kind' (release|asan)" >&2; exit 2 ;;
 esac
-cmake -S "$root" -B "$root/build/$kind" "${flags[@]}" >/dev/null
-cmake --build "$root/build/$kind" -j "$jobs" -- --no-print-directory 2>&1 | grep -vE '^\[ *[0-9]+%\]' || true
-test "${PIPESTATUS[0]}" -eq 0
+dir="$root/build/$kind"
+mkdir -p "$dir"
+log="$dir/build.log"
+if ! { cmake -S "$root" -B "$dir" "${flags[@]}" && cmake --build "$dir" -j "$jobs"; } >"$log" 2>&1; then
+  grep -E "error|Error" -A5 "$log" | head -100 >&2 || tail -50 "$log" >&2
+  echo "build.sh: the $kind build failed; full log: $log" >&2
+  exit 1
+fi
