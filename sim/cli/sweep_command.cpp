@@ -260,7 +260,7 @@ int sweep_command(const std::vector<std::string>& args) {
   std::optional<sweep::SweepStore> store;
   try {
     const sweep::SweepSpec spec = sweep::read_sweep(
-        vm["sweep"].as<std::string>(), [](const config::ConfigDocument& d) { (void)load_scenario(d); });
+        vm["sweep"].as<std::string>(), [](config::ConfigDocument d) { (void)load_scenario(std::move(d)); });
     if (explicit_shard) {
       shard = *explicit_shard;
       source = 1;

@@ -54,7 +54,8 @@ toml::value<T> located(T value, const toml::source_region& origin) {
   text += std::is_same_v<T, double> ? "v = 0.0" : "v = 0";
   const std::string path = origin.path ? std::string(*origin.path) : std::string("<sweep>");
   toml::table parsed = toml::parse(text, path);
-  toml::value<T> node = *parsed.get("v")->as<T>();
+  // Moved, not copied: a toml++ copy drops the source position.
+  toml::value<T> node = std::move(*parsed.get("v")->as<T>());
   node = value;  // exact: no decimal round trip
   return node;
 }

@@ -142,8 +142,16 @@ struct Reader {
   Diagnostics& diag;
 
   void parameters(TableReader& top) {
+    if (!top.has("parameter")) {
+      toml::source_region top_of_file;
+      top_of_file.begin = {1, 1};
+      top_of_file.end = {1, 1};
+      top_of_file.path = std::make_shared<const std::string>(spec.file);
+      diag.error(top_of_file, "parameter", "no [[parameter]] table: a sweep varies at least one parameter");
+      return;
+    }
     const auto tables = top.table_array("parameter");
-    if (tables.empty() && top.has("parameter")) top.error("parameter", "name at least one [[parameter]]");
+    if (tables.empty()) top.error("parameter", "name at least one [[parameter]]");
     std::set<std::string> paths, names;
     for (std::size_t i = 0; i < tables.size(); ++i) {
       TableReader r(*tables[i], fmt::format("parameter[{}]", i), diag);
@@ -160,7 +168,7 @@ struct Reader {
           if (target == nullptr) {
             r.error("path", fmt::format("{} in the base scenario {}", error, spec.base_file));
           } else if (!target->is_number()) {
-            r.error("path", fmt::format("{} is a {} in the base scenario, not a number", p.path.text,
+            r.error("path", fmt::format("{} is {} in the base scenario, not a number", p.path.text,
                                         config::toml_type_name(*target)));
           } else {
             path_ok = true;
@@ -521,7 +529,8 @@ std::string design_name(DesignKind kind) {
 }
 
 std::string SweepSpec::resolved_text() const {
-  return fmt::format("# sweep {}\n{}\n# base scenario {}\n{}", file, document.resolved_text(), base_file,
+  // No file names: the same sweep run from another directory (or by another path) is the same sweep.
+  return fmt::format("# the sweep, resolved\n{}\n# its base scenario, resolved\n{}", document.resolved_text(),
                      base.resolved_text());
 }
 
@@ -548,7 +557,7 @@ SweepSpec read_sweep_text(const std::string& text, const std::filesystem::path& 
     diag.throw_if_errors();
   }
   spec.base_file = base_path.lexically_normal().string();
-  spec.base = config::load_config(base_path);
+  spec.base = config::load_config(spec.base_file);
 
   const std::string design = top.choice("design", design_names());
   spec.design = static_cast<DesignKind>(std::find(design_names().begin(), design_names().end(), design) -
@@ -587,9 +596,9 @@ SweepSpec read_sweep_text(const std::string& text, const std::filesystem::path& 
 }
 
 config::ConfigDocument point_document(const SweepSpec& spec, const SweepPoint& point) {
-  config::ConfigDocument doc;
-  doc.root = spec.base.root;
-  doc.main_file = spec.base.main_file;
+  // Loaded again rather than copied: a toml++ copy drops every node's source position, and the model's
+  // errors must keep pointing at the base scenario's lines (and at the sweep file's for the values set here).
+  config::ConfigDocument doc = config::load_config(spec.base_file);
   for (std::size_t j = 0; j < spec.parameters.size(); ++j) {
     const Parameter& p = spec.parameters[j];
     set_number(doc.root, p.path, point.values[j], p.where);

@@ -75,7 +75,7 @@ struct SweepSpec {
   std::vector<SumGroup> groups;
   std::vector<SweepPoint> points;  // the whole design, in point order
 
-  // The sweep and its base, resolved, as one text: what the OUTDIR's hash is computed from.
+  // The sweep and its base, resolved, as one text (no file names): what the OUTDIR's hash is computed from.
   std::string resolved_text() const;
 };
 
@@ -83,7 +83,8 @@ struct SweepSpec {
 inline constexpr std::uint64_t kParameterDomain = 0x5357'4545'5000'0000ULL;
 
 // Checks a point document with the model's own rules (cli::load_scenario in production); throws InputError.
-using ScenarioCheck = std::function<void(const config::ConfigDocument&)>;
+// Takes the document by value: a copied toml++ node loses its source position, so pass it on by moving.
+using ScenarioCheck = std::function<void(config::ConfigDocument)>;
 
 // Reads and validates a sweep file and generates its design. Throws InputError listing every problem.
 SweepSpec read_sweep(const std::filesystem::path& file, const ScenarioCheck& check);
