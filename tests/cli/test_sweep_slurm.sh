@@ -34,13 +34,12 @@ m="$work/munge"
 mkdir -p "$m/run"
 dd if=/dev/urandom of="$m/munge.key" bs=1024 count=1 status=none
 chown -R munge:munge "$m"
-chmod 0700 "$m"
 chmod 0711 "$m/run"
 chmod 0600 "$m/munge.key"
 chmod 0711 "$m"  # slurm (root) and job steps reach the socket through it
 setpriv --reuid=munge --regid=munge --init-groups munged -F --socket="$m/run/munge.socket" \
   --key-file="$m/munge.key" --pid-file="$m/run/munged.pid" --log-file="$m/munged.log" \
-  --seed-file="$m/munged.seed" --origin=127.0.0.1 &
+  --seed-file="$m/munged.seed" --origin=127.0.0.1 >"$work/munged.out" 2>&1 &
 pids+=($!)
 
 # --- slurm: generated config, loopback only ---------------------------------------------------------------
