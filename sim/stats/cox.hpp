@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 
+#include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/survival_sample.hpp"
 
 namespace mmsim::stats {
@@ -32,5 +33,10 @@ struct CoxHazardRatio {
 // NaN, are left out. The hazard ratio is treated : reference.
 CoxHazardRatio cox_hazard_ratio(const SurvivalSample& sample, std::span<const std::uint32_t> group,
                                 std::uint32_t treated, std::uint32_t reference, double conf_level = 0.95);
+// The same fit from the Kaplan-Meier tables of the two groups (their distinct times and counts are all the
+// partial likelihood needs): O(rows), no patients, no sort. Identical to the call above on the two samples
+// stacked, i.e. it treats the groups as independent samples.
+CoxHazardRatio cox_hazard_ratio(const KaplanMeier& treated, const KaplanMeier& reference,
+                                double conf_level = 0.95);
 
 }  // namespace mmsim::stats

@@ -140,16 +140,14 @@ std::vector<double> find_quantiles(const std::vector<double>& x_all, const std::
   return out;
 }
 
-}  // namespace
-
-KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
-  validate_sample(sample, 1);
+// The table from the included patients sorted by time. With `rows`, records[i].aux is the patient's position
+// and rows[aux] receives the patient's row.
+KaplanMeier build_table(const std::vector<detail::TimeRecord>& records, std::size_t patients,
+                        double conf_level, std::vector<std::uint32_t>* rows) {
   const double z = detail::normal_critical_value(conf_level);
-  const auto records = detail::sorted_records(sample, {});
-
   KaplanMeier km;
   km.n = records.size();
-  km.n_excluded = sample.time.size() - records.size();
+  km.n_excluded = patients - records.size();
   km.conf_level = conf_level;
   std::size_t distinct = 0;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -168,6 +166,7 @@ KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
     std::int64_t d = 0;
     std::int64_t c = 0;
     for (; i < records.size() && records[i].time == t; ++i) {
+      if (rows != nullptr) (*rows)[records[i].aux] = static_cast<std::uint32_t>(km.time.size());
       if (records[i].code == 1) {
         ++d;
       } else {
@@ -199,6 +198,35 @@ KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
     at_risk -= d + c;
   }
   return km;
+}
+
+}  // namespace
+
+KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
+  validate_sample(sample, 1);
+  (void)detail::normal_critical_value(conf_level);
+  return build_table(detail::sorted_records(sample, {}), sample.time.size(), conf_level, nullptr);
+}
+
+KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level) {
+  validate_sample(sample, 1);
+  (void)detail::normal_critical_value(conf_level);
+  if (sample.time.size() >= kNoRow) {
+    throw InputError(
+        fmt::format("kaplan_meier_with_rows: {} patients (at most {})", sample.time.size(), kNoRow - 1));
+  }
+  std::vector<detail::TimeRecord> records;
+  records.reserve(sample.time.size());
+  for (std::size_t i = 0; i < sample.time.size(); ++i) {
+    if (std::isnan(sample.time[i])) continue;
+    records.push_back(detail::TimeRecord{sample.time[i], static_cast<std::uint32_t>(i), sample.event[i]});
+  }
+  std::sort(records.begin(), records.end(),
+            [](const detail::TimeRecord& a, const detail::TimeRecord& b) { return a.time < b.time; });
+  KaplanMeierRows out;
+  out.row.assign(sample.time.size(), kNoRow);
+  out.km = build_table(records, sample.time.size(), conf_level, &out.row);
+  return out;
 }
 
 LandmarkSurvival survival_at(const KaplanMeier& km, double t) {

@@ -37,6 +37,16 @@ struct KaplanMeier {
 // O(n log n): one sort of the included patients. Throws InputError on invalid data (see validate_sample).
 KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level = 0.95);
 
+// The curve together with each patient's row in km.time (kNoRow for a NaN time), from the same single sort:
+// what the influence functions of paired.hpp need, so a curve and any number of its influence vectors cost
+// one O(n log n) sort and then O(n) each. At most 2^32 - 2 patients.
+inline constexpr std::uint32_t kNoRow = 0xFFFFFFFFu;
+struct KaplanMeierRows {
+  KaplanMeier km;
+  std::vector<std::uint32_t> row;  // per patient, in sample order
+};
+KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level = 0.95);
+
 // Survival at a landmark time t >= 0: the step function at t, with Greenwood SE and log-log CI.
 //   before the first observed time: surv 1, se 0, CI [1, 1];
 //   where S = 1 after censorings only: CI [1, 1]; where S = 0: se 0, CI [0, 0] (the exact infinitesimal-

@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/survival_sample.hpp"
 
 namespace mmsim::stats {
@@ -25,5 +26,8 @@ struct LogRankTest {
 // whose expected count is 0 are dropped from the quadratic form, and the statistic is 0 with df 0 when
 // fewer than two groups remain.
 LogRankTest log_rank_test(const SurvivalSample& sample, std::span<const std::uint32_t> group);
+// Two groups from their Kaplan-Meier tables, labelled 0 and 1: O(rows), no patients, no sort. Identical to
+// the call above on the two samples stacked (so it treats them as independent samples).
+LogRankTest log_rank_test(const KaplanMeier& group0, const KaplanMeier& group1);
 
 }  // namespace mmsim::stats

@@ -39,15 +39,17 @@ std::size_t rows_up_to(const KaplanMeier& km, double t) {
 
 // Shared shape of both influence functions: for patient i in row m with event e,
 //   infl_i = -scale * ( e * [m < kept] * event_weight[m] - prefix[min(m, kept - 1)] ).
-std::vector<double> assemble(const SurvivalSample& sample, const KaplanMeier& km, std::size_t kept,
-                             long double scale, const std::vector<long double>& event_weight,
+// rows[i] is patient i's row, or no_row.
+template <class Row>
+std::vector<double> assemble(const SurvivalSample& sample, std::span<const Row> rows, Row no_row,
+                             std::size_t kept, long double scale,
+                             const std::vector<long double>& event_weight,
                              const std::vector<long double>& prefix) {
   std::vector<double> out(sample.time.size(), 0.0);
   if (kept == 0) return out;
-  const auto rows = detail::patient_rows(sample, km.time);
   for (std::size_t i = 0; i < sample.time.size(); ++i) {
-    const std::size_t m = rows[i];
-    if (m == detail::kNoRow) continue;
+    if (rows[i] == no_row) continue;
+    const auto m = static_cast<std::size_t>(rows[i]);
     long double value = -prefix[std::min(m, kept - 1)];
     if (sample.event[i] == 1 && m < kept) value += event_weight[m];
     out[i] = static_cast<double>(-scale * value);
@@ -75,17 +77,26 @@ PairedDifference finish(double estimate_a, double estimate_b, long double ss_a, 
   return out;
 }
 
-}  // namespace
+// The influence of patient i is determined by (row, event): the per-row tables of both estimators.
+struct InfluenceTables {
+  std::size_t kept = 0;
+  long double scale = 1.0L;
+  bool all_nan = false;
+  std::vector<long double> event_weight, prefix;
+};
 
-std::vector<double> survival_influence(const SurvivalSample& sample, const KaplanMeier& km, double t) {
-  check_built_from(sample, km);
+InfluenceTables survival_tables(const KaplanMeier& km, double t) {
   if (!std::isfinite(t) || t < 0.0)
     throw InputError(fmt::format("landmark time {} is not finite and >= 0", t));
+  InfluenceTables out;
   const std::size_t kept = rows_up_to(km, t);
-  if (kept == 0) return std::vector<double>(sample.time.size(), 0.0);
+  if (kept == 0) return out;
   const double s = km.surv[kept - 1];
-  if (s == 0.0) return std::vector<double>(sample.time.size(), 0.0);
-  if (t > km.time.back()) return std::vector<double>(sample.time.size(), kNaN);
+  if (s == 0.0) return out;
+  if (t > km.time.back()) {
+    out.all_nan = true;
+    return out;
+  }
   // event_weight[m] = 1 / (r_m - d_m); prefix[j] = sum_{l<=j} d_l / (r_l (r_l - d_l)). S > 0 at t, so
   // r > d on every row up to t.
   std::vector<long double> event_weight(kept), prefix(kept);
@@ -97,15 +108,19 @@ std::vector<double> survival_influence(const SurvivalSample& sample, const Kapla
     g.add(d / (r * (r - d)));
     prefix[j] = g.value();
   }
-  return assemble(sample, km, kept, static_cast<long double>(s), event_weight, prefix);
+  out.kept = kept;
+  out.scale = static_cast<long double>(s);
+  out.event_weight = std::move(event_weight);
+  out.prefix = std::move(prefix);
+  return out;
 }
 
-std::vector<double> rmst_influence(const SurvivalSample& sample, const KaplanMeier& km, double tau) {
-  check_built_from(sample, km);
+InfluenceTables rmst_tables(const KaplanMeier& km, double tau) {
   if (!std::isfinite(tau) || tau < 0.0)
     throw InputError(fmt::format("RMST horizon {} is not finite and >= 0", tau));
+  InfluenceTables out;
   const std::size_t kept = rows_up_to(km, tau);
-  if (kept == 0) return std::vector<double>(sample.time.size(), 0.0);
+  if (kept == 0) return out;
   // after[j] = area under S from time[j] to tau; event_weight[m] = after[m] / (r_m - d_m);
   // prefix[j] = sum_{l<=j} after[l] d_l / (r_l (r_l - d_l)); rows with r = d have after = 0 and drop out.
   std::vector<long double> after(kept), event_weight(kept), prefix(kept);
@@ -127,7 +142,51 @@ std::vector<double> rmst_influence(const SurvivalSample& sample, const KaplanMei
     }
     prefix[j] = h.value();
   }
-  return assemble(sample, km, kept, 1.0L, event_weight, prefix);
+  out.kept = kept;
+  out.event_weight = std::move(event_weight);
+  out.prefix = std::move(prefix);
+  return out;
+}
+
+template <class Row>
+std::vector<double> apply(const SurvivalSample& sample, std::span<const Row> rows, Row no_row,
+                          const InfluenceTables& t) {
+  if (t.all_nan) return std::vector<double>(sample.time.size(), kNaN);
+  return assemble(sample, rows, no_row, t.kept, t.scale, t.event_weight, t.prefix);
+}
+
+void check_rows(const SurvivalSample& sample, const KaplanMeierRows& fit) {
+  check_built_from(sample, fit.km);
+  if (fit.row.size() != sample.time.size()) {
+    throw InputError(fmt::format("Kaplan-Meier rows cover {} patients but the sample has {}", fit.row.size(),
+                                 sample.time.size()));
+  }
+}
+
+}  // namespace
+
+std::vector<double> survival_influence(const SurvivalSample& sample, const KaplanMeier& km, double t) {
+  check_built_from(sample, km);
+  const InfluenceTables tables = survival_tables(km, t);
+  const auto rows = detail::patient_rows(sample, km.time);
+  return apply(sample, std::span<const std::size_t>(rows), detail::kNoRow, tables);
+}
+
+std::vector<double> rmst_influence(const SurvivalSample& sample, const KaplanMeier& km, double tau) {
+  check_built_from(sample, km);
+  const InfluenceTables tables = rmst_tables(km, tau);
+  const auto rows = detail::patient_rows(sample, km.time);
+  return apply(sample, std::span<const std::size_t>(rows), detail::kNoRow, tables);
+}
+
+std::vector<double> survival_influence(const SurvivalSample& sample, const KaplanMeierRows& fit, double t) {
+  check_rows(sample, fit);
+  return apply(sample, std::span<const std::uint32_t>(fit.row), kNoRow, survival_tables(fit.km, t));
+}
+
+std::vector<double> rmst_influence(const SurvivalSample& sample, const KaplanMeierRows& fit, double tau) {
+  check_rows(sample, fit);
+  return apply(sample, std::span<const std::uint32_t>(fit.row), kNoRow, rmst_tables(fit.km, tau));
 }
 
 std::vector<double> proportion_influence(std::span<const std::uint8_t> response) {
@@ -183,22 +242,22 @@ void check_same_patients(const SurvivalSample& a, const SurvivalSample& b) {
 PairedDifference compare_survival_paired(const SurvivalSample& a, const SurvivalSample& b, double t,
                                          double conf_level) {
   check_same_patients(a, b);
-  const auto km_a = kaplan_meier(a, conf_level);
-  const auto km_b = kaplan_meier(b, conf_level);
-  const auto ia = survival_influence(a, km_a, t);
-  const auto ib = survival_influence(b, km_b, t);
-  return paired_difference(survival_at(km_a, t).surv, ia, survival_at(km_b, t).surv, ib, conf_level);
+  const auto fit_a = kaplan_meier_with_rows(a, conf_level);
+  const auto fit_b = kaplan_meier_with_rows(b, conf_level);
+  const auto ia = survival_influence(a, fit_a, t);
+  const auto ib = survival_influence(b, fit_b, t);
+  return paired_difference(survival_at(fit_a.km, t).surv, ia, survival_at(fit_b.km, t).surv, ib, conf_level);
 }
 
 PairedDifference compare_rmst_paired(const SurvivalSample& a, const SurvivalSample& b, double tau,
                                      double conf_level) {
   check_same_patients(a, b);
-  const auto km_a = kaplan_meier(a, conf_level);
-  const auto km_b = kaplan_meier(b, conf_level);
-  const auto ia = rmst_influence(a, km_a, tau);
-  const auto ib = rmst_influence(b, km_b, tau);
-  return paired_difference(restricted_mean(km_a, tau).estimate, ia, restricted_mean(km_b, tau).estimate, ib,
-                           conf_level);
+  const auto fit_a = kaplan_meier_with_rows(a, conf_level);
+  const auto fit_b = kaplan_meier_with_rows(b, conf_level);
+  const auto ia = rmst_influence(a, fit_a, tau);
+  const auto ib = rmst_influence(b, fit_b, tau);
+  return paired_difference(restricted_mean(fit_a.km, tau).estimate, ia,
+                           restricted_mean(fit_b.km, tau).estimate, ib, conf_level);
 }
 
 PairedDifference compare_proportions_paired(std::span<const std::uint8_t> response_a,

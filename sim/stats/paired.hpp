@@ -24,6 +24,10 @@ namespace mmsim::stats {
 // estimate). All NaN when t is past the last observed time while S > 0 (not estimable).
 std::vector<double> survival_influence(const SurvivalSample& sample, const KaplanMeier& km, double t);
 std::vector<double> rmst_influence(const SurvivalSample& sample, const KaplanMeier& km, double tau);
+// The same from a curve built with kaplan_meier_with_rows: no sort, O(n + rows) each, so a report computes
+// the RMST and every landmark influence vector of a strategy from the one sort that built its curve.
+std::vector<double> survival_influence(const SurvivalSample& sample, const KaplanMeierRows& fit, double t);
+std::vector<double> rmst_influence(const SurvivalSample& sample, const KaplanMeierRows& fit, double tau);
 // Per-patient influence on a proportion p = mean(response): (response[i] - p) / n. response[i] is 0 or 1.
 std::vector<double> proportion_influence(std::span<const std::uint8_t> response);
 

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/survival_sample.hpp"
 
 namespace mmsim::stats::detail {
@@ -57,5 +58,35 @@ struct GroupIndex {
   std::vector<std::uint32_t> index;  // per patient
 };
 GroupIndex index_groups(std::span<const std::uint32_t> group, std::span<const double> time);
+
+// Walks the union of the distinct times of two Kaplan-Meier tables (group 0 and group 1) in ascending order,
+// calling f(time, at_risk, deaths, leaving) with two-element arrays: patients at risk just before the time,
+// events at it and patients leaving at it (events + censored), per group. These are exactly the counts a
+// pass over the two groups' patients stacked and sorted by time gives, in O(rows) without the patients.
+template <class F>
+void for_each_two_group_time(const KaplanMeier& g0, const KaplanMeier& g1, F&& f) {
+  std::int64_t at_risk[2] = {static_cast<std::int64_t>(g0.n), static_cast<std::int64_t>(g1.n)};
+  std::size_t j0 = 0, j1 = 0;
+  while (j0 < g0.time.size() || j1 < g1.time.size()) {
+    const bool in0 = j0 < g0.time.size() && (j1 == g1.time.size() || g0.time[j0] <= g1.time[j1]);
+    const bool in1 = j1 < g1.time.size() && (j0 == g0.time.size() || g1.time[j1] <= g0.time[j0]);
+    const double t = in0 ? g0.time[j0] : g1.time[j1];
+    std::int64_t deaths[2] = {0, 0};
+    std::int64_t leaving[2] = {0, 0};
+    if (in0) {
+      deaths[0] = g0.n_event[j0];
+      leaving[0] = g0.n_event[j0] + g0.n_censor[j0];
+      ++j0;
+    }
+    if (in1) {
+      deaths[1] = g1.n_event[j1];
+      leaving[1] = g1.n_event[j1] + g1.n_censor[j1];
+      ++j1;
+    }
+    f(t, at_risk, deaths, leaving);
+    at_risk[0] -= leaving[0];
+    at_risk[1] -= leaving[1];
+  }
+}
 
 }  // namespace mmsim::stats::detail
