@@ -8,6 +8,7 @@
 #include "sim/core/errors.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/report/column_sources.hpp"
+#include "sim/report/report_h5.hpp"
 
 namespace mmsim::cli {
 namespace {
@@ -29,9 +30,11 @@ int report_command(const std::vector<std::string>& args) {
       "mmsim report RESULT.h5 [options]\n\nSurvival summaries per strategy and endpoint (Kaplan-Meier median "
       "with "
       "Brookmeyer-Crowley CI, landmark survival, RMST) and comparisons with the reference strategy (Cox HR, "
-      "log-rank, paired RMST difference), recomputed from the run's patients tables.\n\nOptions");
+      "log-rank, paired RMST and landmark differences), recomputed from the run's patients tables; for a "
+      "--summary-only run, the summaries stored by 'mmsim run'.\n\nOptions");
   visible.add_options()("help,h", "show this help");
   add_report_options(visible);
+  add_planning_options(visible);
   po::options_description hidden;
   hidden.add_options()("result", po::value<std::string>(), "run file");
   po::positional_options_description pos;
@@ -49,21 +52,44 @@ int report_command(const std::vector<std::string>& args) {
   const std::vector<std::string> strategies = file.strategy_order();
   const std::vector<std::string> endpoints = split_attribute(file.string_attribute("/", "endpoints"));
   const std::vector<std::string> outcomes = split_attribute(file.string_attribute("/", "outcomes"));
-  for (const auto& s : strategies) {
-    if (!file.has_dataset(table_path(s, "patients"))) {
-      throw InputError(
-          fmt::format("{} has no per-patient rows (run with --summary-only?): its stored summaries are "
-                      "under /strategies/<name>/summary/",
-                      path));
-    }
-  }
   const ReportRequest request = read_report_options(vm, strategies, endpoints);
+  bool per_patient = true;
+  for (const auto& s : strategies) per_patient = per_patient && file.has_dataset(table_path(s, "patients"));
+  if (!per_patient) {
+    // A --summary-only run: print the summaries `mmsim run` stored, which cannot be recomputed.
+    if (!report::has_stored_report(file)) {
+      throw InputError(fmt::format("{} has neither per-patient rows nor stored summaries", path));
+    }
+    const report::Report stored = report::read_report(file);
+    auto refuse = [&](const char* option, const std::string& stored_value) {
+      throw InputError(fmt::format(
+          "{}: {} has no per-patient rows (a --summary-only run), so its stored summaries cannot be "
+          "recomputed; they use {} (drop the option, or rerun without --summary-only)",
+          option, path, stored_value));
+    };
+    std::vector<double> stored_landmarks;
+    if (!stored.strategies.empty() && !stored.strategies.front().endpoints.empty()) {
+      for (const auto& l : stored.strategies.front().endpoints.front().survival)
+        stored_landmarks.push_back(l.time);
+    }
+    if (request.landmarks_given && request.options.landmarks != stored_landmarks)
+      refuse("--landmarks", fmt::format("landmarks {}", fmt::join(stored_landmarks, ",")));
+    if (request.horizon_given && !stored.strategies.empty() && !stored.strategies.front().endpoints.empty() &&
+        request.options.rmst_horizon != stored.strategies.front().endpoints.front().rmst_horizon) {
+      refuse("--rmst-horizon",
+             fmt::format("RMST horizon {}", stored.strategies.front().endpoints.front().rmst_horizon));
+    }
+    if (request.reference_given && strategies.at(request.options.reference) != stored.reference)
+      refuse("--reference", fmt::format("reference '{}'", stored.reference));
+    fmt::print("{}", report::format_report(finish_report(stored, request), request.format));
+    return kExitOk;
+  }
   const double horizon = std::stod(file.string_attribute("/", "horizon_months"));
   const report::FileColumns<io::RunFileReader> columns(file, strategies);
   const std::vector<std::string>& wanted = request.endpoints.empty() ? endpoints : request.endpoints;
   const report::Report r =
       report::compute_report(columns, strategies, wanted, outcomes, horizon, request.options);
-  fmt::print("{}", report::format_report(r, request.format));
+  fmt::print("{}", report::format_report(finish_report(r, request), request.format));
   return kExitOk;
 }
 

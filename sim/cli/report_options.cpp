@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "sim/core/errors.hpp"
@@ -36,6 +37,13 @@ void add_report_options(po::options_description& desc) {
       "format", po::value<std::string>()->default_value("table"), "table, csv, json or markdown");
 }
 
+void add_planning_options(po::options_description& desc) {
+  desc.add_options()(
+      "target-se", po::value<std::string>(),
+      "Monte Carlo planning: print the patients needed for each RMST SE and each RMST-difference "
+      "SE (paired and unpaired) to reach this value, in months");
+}
+
 ReportRequest read_report_options(const po::variables_map& vm, const std::vector<std::string>& strategies,
                                   const std::vector<std::string>& endpoints) {
   ReportRequest r;
@@ -48,6 +56,22 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
       }
     }
   }
+  r.landmarks_given = !vm["landmarks"].defaulted();
+  r.horizon_given = vm.count("rmst-horizon") > 0;
+  r.reference_given = vm.count("reference") > 0;
+  if (vm.count("target-se")) {
+    const std::string t = vm["target-se"].as<std::string>();
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(t, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != t.size() || !(v > 0) || !std::isfinite(v))
+      throw InputError(fmt::format("--target-se: '{}' is not a positive standard error", t));
+    r.target_se = v;
+  }
   r.options.landmarks.clear();
   for (const auto& t : split(vm["landmarks"].as<std::string>())) {
     std::size_t used = 0;
@@ -57,13 +81,14 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != t.size() || !(v >= 0))
+    if (used != t.size() || !(v >= 0) || !std::isfinite(v))
       throw InputError(fmt::format("--landmarks: '{}' is not a time in months", t));
     r.options.landmarks.push_back(v);
   }
   if (vm.count("rmst-horizon")) {
     r.options.rmst_horizon = vm["rmst-horizon"].as<double>();
-    if (!(r.options.rmst_horizon > 0)) throw InputError("--rmst-horizon must be positive");
+    if (!(r.options.rmst_horizon > 0) || !std::isfinite(r.options.rmst_horizon))
+      throw InputError("--rmst-horizon must be a positive number of months");
   }
   if (vm.count("reference")) {
     const std::string name = vm["reference"].as<std::string>();
@@ -87,6 +112,11 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
     throw InputError(fmt::format("--format: unknown format '{}' (table, csv, json, markdown)", f));
   }
   return r;
+}
+
+report::Report finish_report(report::Report r, const ReportRequest& request) {
+  if (std::isfinite(request.target_se)) report::apply_target_se(r, request.target_se);
+  return filter_endpoints(std::move(r), request.endpoints);
 }
 
 report::Report filter_endpoints(report::Report r, const std::vector<std::string>& endpoints) {

@@ -13,12 +13,19 @@ struct ReportRequest {
   report::ReportOptions options;
   std::vector<std::string> endpoints;  // to print (all when empty)
   report::Format format = report::Format::table;
+  double target_se = report::kNaN;  // --target-se: Monte Carlo planning (NaN: not asked)
+  // Whether --landmarks / --rmst-horizon / --reference were given (a stored report cannot be recomputed).
+  bool landmarks_given = false, horizon_given = false, reference_given = false;
 };
 
 void add_report_options(po::options_description& desc);
+// --target-se (mmsim report only).
+void add_planning_options(po::options_description& desc);
 // Validates against the run's strategies and endpoints; InputError naming the option otherwise.
 ReportRequest read_report_options(const po::variables_map& vm, const std::vector<std::string>& strategies,
                                   const std::vector<std::string>& endpoints);
+// The report restricted to `endpoints` (unchanged when empty), with the Monte Carlo planning of --target-se.
+report::Report finish_report(report::Report r, const ReportRequest& request);
 // The report restricted to `endpoints` (unchanged when empty).
 report::Report filter_endpoints(report::Report r, const std::vector<std::string>& endpoints);
 

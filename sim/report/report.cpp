@@ -1,28 +1,51 @@
 #include "sim/report/report.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
+#include "sim/core/errors.hpp"
 #include "sim/stats/cox.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/log_rank.hpp"
+#include "sim/stats/monte_carlo.hpp"
 #include "sim/stats/paired.hpp"
 
 namespace mmsim::report {
 namespace {
 
-struct Columns {
+// One strategy's columns of one endpoint and its Kaplan-Meier curve with each patient's row in it: the
+// single sort every summary, comparison and influence vector of this arm is computed from.
+struct Arm {
   std::vector<double> time;
   std::vector<std::uint8_t> event;
+  stats::KaplanMeierRows fit;
   stats::SurvivalSample sample() const { return {time, event}; }
 };
 
-EndpointSummary summarize(const std::string& name, const Columns& c, double tau, const ReportOptions& opt) {
+void load(Arm& arm, const ColumnSource& source, std::size_t strategy, const std::string& endpoint,
+          double conf_level) {
+  source.endpoint(strategy, endpoint, arm.time, arm.event);
+  arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level);
+}
+
+EndpointSummary summarize(const std::string& name, const Arm& arm, double tau, const ReportOptions& opt) {
   EndpointSummary s;
   s.endpoint = name;
-  const stats::KaplanMeier km = stats::kaplan_meier(c.sample(), opt.conf_level);
+  s.rmst_horizon = tau;
+  const stats::KaplanMeier& km = arm.fit.km;
   s.n = km.n;
   for (const auto d : km.n_event) s.events += static_cast<std::uint64_t>(d);
+  for (const double t : opt.landmarks) {
+    const stats::LandmarkSurvival l = km.n == 0 ? stats::LandmarkSurvival{} : stats::survival_at(km, t);
+    if (km.n == 0 || l.beyond_follow_up) {
+      s.survival.push_back({t, kNaN, kNaN, kNaN, kNaN});
+    } else {
+      s.survival.push_back({t, l.surv, l.se, l.lower, l.upper});
+    }
+  }
   if (km.n == 0) return s;
   const stats::SurvivalQuantile med = stats::median_survival(km);
   s.median = med.time;
@@ -31,49 +54,50 @@ EndpointSummary summarize(const std::string& name, const Columns& c, double tau,
   const stats::RestrictedMean rm = stats::restricted_mean(km, tau);
   s.rmst = rm.estimate;
   s.rmst_se = rm.se;
-  s.rmst_horizon = tau;
-  for (const double t : opt.landmarks) {
-    const stats::LandmarkSurvival l = stats::survival_at(km, t);
-    if (l.beyond_follow_up) {
-      s.survival.push_back({t, kNaN, kNaN, kNaN, kNaN});
-    } else {
-      s.survival.push_back({t, l.surv, l.se, l.lower, l.upper});
-    }
-  }
   return s;
 }
 
 Comparison compare(const std::string& strategy, const std::string& reference, const std::string& endpoint,
-                   const Columns& a, const Columns& ref, double tau, const ReportOptions& opt) {
-  Comparison c{strategy, reference, endpoint};
-  // HR and log-rank on the two arms stacked: group 1 = strategy, 0 = reference.
-  Columns both;
-  both.time = ref.time;
-  both.time.insert(both.time.end(), a.time.begin(), a.time.end());
-  both.event = ref.event;
-  both.event.insert(both.event.end(), a.event.begin(), a.event.end());
-  std::vector<std::uint32_t> group(both.time.size(), 0);
-  std::fill(group.begin() + static_cast<long>(ref.time.size()), group.end(), 1u);
-  const stats::CoxHazardRatio hr = stats::cox_hazard_ratio(both.sample(), group, 1, 0, opt.conf_level);
+                   const Arm& a, const Arm& ref, double tau, const ReportOptions& opt) {
+  Comparison c;
+  c.strategy = strategy;
+  c.reference = reference;
+  c.endpoint = endpoint;
+  // HR and log-rank from the two curves' tables (the arms as independent samples; no stacked copy, no sort).
+  const stats::CoxHazardRatio hr = stats::cox_hazard_ratio(a.fit.km, ref.fit.km, opt.conf_level);
   if (hr.finite) {
     c.hr = hr.hr;
     c.hr_ci_low = hr.lower;
     c.hr_ci_high = hr.upper;
   }
-  const stats::LogRankTest lr = stats::log_rank_test(both.sample(), group);
+  const stats::LogRankTest lr = stats::log_rank_test(ref.fit.km, a.fit.km);
   if (lr.df > 0) {
     c.logrank_chisq = lr.chi_square;
     c.logrank_p = lr.p_value;
   }
-  // Paired only when both arms hold the same patients in the same order (one run); else unpaired.
-  if (a.time.size() == ref.time.size()) {
+  for (const double t : opt.landmarks) c.survival_diff.push_back({t, kNaN, kNaN, kNaN, kNaN, kNaN});
+  // Paired only when both arms hold the same patients in the same order (one run); else left undefined.
+  if (a.time.size() != ref.time.size() || a.fit.km.n == 0 || ref.fit.km.n == 0) return c;
+  {
+    const auto ia = stats::rmst_influence(a.sample(), a.fit, tau);
+    const auto ib = stats::rmst_influence(ref.sample(), ref.fit, tau);
     const stats::PairedDifference d =
-        stats::compare_rmst_paired(a.sample(), ref.sample(), tau, opt.conf_level);
+        stats::paired_difference(stats::restricted_mean(a.fit.km, tau).estimate, ia,
+                                 stats::restricted_mean(ref.fit.km, tau).estimate, ib, opt.conf_level);
     c.rmst_diff = d.difference;
     c.rmst_diff_se = d.se_paired;
     c.rmst_diff_se_unpaired = d.se_unpaired;
     c.rmst_diff_ci_low = d.lower;
     c.rmst_diff_ci_high = d.upper;
+  }
+  for (auto& l : c.survival_diff) {
+    const stats::LandmarkSurvival sa = stats::survival_at(a.fit.km, l.time);
+    const stats::LandmarkSurvival sb = stats::survival_at(ref.fit.km, l.time);
+    if (sa.beyond_follow_up || sb.beyond_follow_up) continue;
+    const auto ia = stats::survival_influence(a.sample(), a.fit, l.time);
+    const auto ib = stats::survival_influence(ref.sample(), ref.fit, l.time);
+    const stats::PairedDifference d = stats::paired_difference(sa.surv, ia, sb.surv, ib, opt.conf_level);
+    l = {l.time, d.difference, d.se_paired, d.se_unpaired, d.lower, d.upper};
   }
   return c;
 }
@@ -91,23 +115,27 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   for (std::size_t s = 0; s < strategies.size(); ++s) r.strategies[s].name = strategies[s];
 
   for (const auto& ep : endpoints) {
-    Columns ref;
-    source.endpoint(opt.reference, ep, ref.time, ref.event);
+    Arm ref;
+    load(ref, source, opt.reference, ep, opt.conf_level);
+    r.patients = std::max<std::uint64_t>(r.patients, ref.time.size());
     for (std::size_t s = 0; s < strategies.size(); ++s) {
       if (s == opt.reference) {
         r.strategies[s].endpoints.push_back(summarize(ep, ref, tau, opt));
         continue;
       }
-      Columns a;
-      source.endpoint(s, ep, a.time, a.event);
+      Arm a;
+      load(a, source, s, ep, opt.conf_level);
       r.strategies[s].endpoints.push_back(summarize(ep, a, tau, opt));
       r.comparisons.push_back(compare(strategies[s], r.reference, ep, a, ref, tau, opt));
     }
   }
   for (const auto& name : outcomes) {
     const std::vector<std::uint8_t> ref = source.outcome(opt.reference, name);
+    r.patients = std::max<std::uint64_t>(r.patients, ref.size());
     for (std::size_t s = 0; s < strategies.size(); ++s) {
-      const std::vector<std::uint8_t> a = s == opt.reference ? ref : source.outcome(s, name);
+      const std::vector<std::uint8_t> other =
+          s == opt.reference ? std::vector<std::uint8_t>{} : source.outcome(s, name);
+      const std::vector<std::uint8_t>& a = s == opt.reference ? ref : other;
       ProportionSummary p{name, a.size()};
       if (!a.empty()) {
         const double k = std::accumulate(a.begin(), a.end(), 0.0);
@@ -122,6 +150,24 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
     }
   }
   return r;
+}
+
+void apply_target_se(Report& r, double target_se) {
+  if (!(target_se > 0.0 && std::isfinite(target_se))) {
+    throw InputError(fmt::format("target SE {} must be a positive number", target_se));
+  }
+  r.target_se = target_se;
+  auto needed = [&](double se) -> std::optional<std::uint64_t> {
+    if (!std::isfinite(se) || r.patients == 0) return std::nullopt;
+    return stats::patients_needed(se, r.patients, target_se);
+  };
+  for (auto& s : r.strategies) {
+    for (auto& e : s.endpoints) e.rmst_patients_needed = needed(e.rmst_se);
+  }
+  for (auto& c : r.comparisons) {
+    c.rmst_diff_patients_needed = needed(c.rmst_diff_se);
+    c.rmst_diff_patients_needed_unpaired = needed(c.rmst_diff_se_unpaired);
+  }
 }
 
 }  // namespace mmsim::report

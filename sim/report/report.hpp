@@ -9,6 +9,7 @@
 // influence values of both arms (docs/statistics.md); the unpaired SE is reported beside it.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,9 @@ struct EndpointSummary {
   std::uint64_t n = 0, events = 0;
   double median = kNaN, median_ci_low = kNaN, median_ci_high = kNaN;
   double rmst = kNaN, rmst_se = kNaN, rmst_horizon = kNaN;
-  std::vector<LandmarkValue> survival;
+  std::vector<LandmarkValue> survival;  // one per landmark, in the order asked
+  // Set by apply_target_se: cohort size for rmst_se to reach the target.
+  std::optional<std::uint64_t> rmst_patients_needed;
 };
 
 struct ProportionSummary {
@@ -47,12 +50,22 @@ struct StrategySummary {
   std::vector<ProportionSummary> proportions;
 };
 
+// Paired difference (strategy minus reference) of survival at one landmark.
+struct LandmarkDifference {
+  double time = kNaN, diff = kNaN, se = kNaN, se_unpaired = kNaN, ci_low = kNaN, ci_high = kNaN;
+};
+
+// HR and log-rank treat the two arms as independent samples (under common random numbers they are positively
+// correlated, so their CI and p-value are conservative); the RMST and landmark differences use the paired SE.
 struct Comparison {
   std::string strategy, reference, endpoint;
   double hr = kNaN, hr_ci_low = kNaN, hr_ci_high = kNaN;
   double logrank_chisq = kNaN, logrank_p = kNaN;
   double rmst_diff = kNaN, rmst_diff_se = kNaN, rmst_diff_se_unpaired = kNaN;
   double rmst_diff_ci_low = kNaN, rmst_diff_ci_high = kNaN;  // from the paired SE
+  std::vector<LandmarkDifference> survival_diff;             // one per landmark
+  // Set by apply_target_se: cohort size for rmst_diff_se (paired) / the unpaired SE to reach the target.
+  std::optional<std::uint64_t> rmst_diff_patients_needed, rmst_diff_patients_needed_unpaired;
 };
 
 struct ProportionComparison {
@@ -66,6 +79,8 @@ struct Report {
   std::vector<ProportionComparison> proportion_comparisons;
   std::string reference;
   double conf_level = 0.95;
+  std::uint64_t patients = 0;  // simulated cohort size (every strategy simulates the same patients)
+  double target_se = kNaN;     // set by apply_target_se
 };
 
 // Where the per-patient columns come from (in-memory columns of a summary-only run, or a run file).
@@ -77,10 +92,16 @@ class ColumnSource {
   virtual std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const = 0;
 };
 
-// Computes every summary and comparison. Holds at most two strategies' columns of one endpoint at a time.
+// Computes every summary and comparison. Holds at most two strategies' columns of one endpoint at a time
+// (the reference's and one other's), and sorts each strategy's column once per endpoint: O(n log n).
 Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
                       const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
                       double horizon, const ReportOptions& options);
+
+// Monte Carlo error planning: fills rmst_patients_needed and rmst_diff_patients_needed(_unpaired), the cohort
+// size at which those SEs reach target_se (stats::patients_needed: SE falls as 1/sqrt(patients)). Undefined
+// or missing SEs leave the fields empty. target_se must be positive.
+void apply_target_se(Report& report, double target_se);
 
 enum class Format { table, csv, json, markdown };
 std::string format_report(const Report& report, Format format);

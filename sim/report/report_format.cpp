@@ -2,7 +2,9 @@
 // Markdown. Undefined values print as "NA" in text forms and null in JSON.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "sim/report/report.hpp"
 
@@ -15,6 +17,10 @@ std::string num(double v, int digits = 2) {
 
 std::string json_num(double v) {
   return std::isfinite(v) ? fmt::format("{}", v) : "null";
+}
+
+std::string json_count(const std::optional<std::uint64_t>& n) {
+  return n ? std::to_string(*n) : "null";
 }
 
 std::string json_str(const std::string& s) {
@@ -116,6 +122,55 @@ std::string format_table(const Report& r, bool markdown) {
           cw);
     }
   }
+  if (!r.comparisons.empty() && !r.comparisons.front().survival_diff.empty()) {
+    out += markdown
+               ? fmt::format("\n### Survival differences with {} at landmarks (paired SE)\n\n", r.reference)
+               : fmt::format("\nsurvival difference vs '{}' at landmarks: diff (paired SE)\n", r.reference);
+    std::vector<std::string> h{"strategy", "endpoint"};
+    std::vector<int> lw{24, 18};
+    for (const auto& l : r.comparisons.front().survival_diff) {
+      h.push_back(fmt::format("dS({:g})", l.time));
+      lw.push_back(17);
+    }
+    row(h, lw);
+    rule(h.size());
+    for (const auto& c : r.comparisons) {
+      std::vector<std::string> cells{c.strategy, c.endpoint};
+      for (const auto& l : c.survival_diff)
+        cells.push_back(fmt::format("{} ({})", num(l.diff, 4), num(l.se, 4)));
+      row(cells, lw);
+    }
+  }
+  if (std::isfinite(r.target_se)) {
+    auto needed = [](const std::optional<std::uint64_t>& n) {
+      return n ? std::to_string(*n) : std::string("NA");
+    };
+    out += markdown ? fmt::format(
+                          "\n### Monte Carlo error: patients needed for an SE of {:g} (now {} patients)\n\n",
+                          r.target_se, r.patients)
+                    : fmt::format(
+                          "\nMonte Carlo error: patients needed for an SE of {:g} (now {} patients; the SE "
+                          "falls as 1/sqrt(patients))\n",
+                          r.target_se, r.patients);
+    std::vector<int> mw{24, 18, 12, 16};
+    row({"strategy", "endpoint", "RMST SE", "patients needed"}, mw);
+    rule(4);
+    for (const auto& s : r.strategies) {
+      for (const auto& e : s.endpoints)
+        row({s.name, e.endpoint, num(e.rmst_se, 4), needed(e.rmst_patients_needed)}, mw);
+    }
+    if (!r.comparisons.empty()) {
+      out += markdown ? "\n" : fmt::format("RMST difference vs '{}'\n", r.reference);
+      std::vector<int> dw{24, 18, 12, 16, 12, 16};
+      row({"strategy", "endpoint", "SE paired", "needed (paired)", "SE unpaired", "needed (unpaired)"}, dw);
+      rule(6);
+      for (const auto& c : r.comparisons) {
+        row({c.strategy, c.endpoint, num(c.rmst_diff_se, 4), needed(c.rmst_diff_patients_needed),
+             num(c.rmst_diff_se_unpaired, 4), needed(c.rmst_diff_patients_needed_unpaired)},
+            dw);
+      }
+    }
+  }
   bool any_outcomes = false;
   for (const auto& s : r.strategies) any_outcomes = any_outcomes || !s.proportions.empty();
   if (any_outcomes) {
@@ -137,52 +192,158 @@ std::string format_table(const Report& r, bool markdown) {
   return out;
 }
 
+// One long table: every row has a `section` and fills the columns that apply to it; the rest are empty.
 std::string format_csv(const Report& r) {
-  std::string out =
-      "section,strategy,reference,endpoint,n,events,median,median_ci_low,median_ci_high,rmst,rmst_se,rmst_"
-      "horizon,"
-      "time,surv,ci_low,ci_high,hr,hr_ci_low,hr_ci_high,logrank_chisq,logrank_p,rmst_diff,rmst_diff_se,"
-      "rmst_diff_se_unpaired,rmst_diff_ci_low,rmst_diff_ci_high,rate,rate_se\n";
+  static const std::vector<std::string> columns{"section",
+                                                "strategy",
+                                                "reference",
+                                                "endpoint",
+                                                "outcome",
+                                                "n",
+                                                "events",
+                                                "median",
+                                                "median_ci_low",
+                                                "median_ci_high",
+                                                "rmst",
+                                                "rmst_se",
+                                                "rmst_horizon",
+                                                "time",
+                                                "surv",
+                                                "se",
+                                                "ci_low",
+                                                "ci_high",
+                                                "hr",
+                                                "hr_ci_low",
+                                                "hr_ci_high",
+                                                "logrank_chisq",
+                                                "logrank_p",
+                                                "rmst_diff",
+                                                "rmst_diff_se",
+                                                "rmst_diff_se_unpaired",
+                                                "rmst_diff_ci_low",
+                                                "rmst_diff_ci_high",
+                                                "diff",
+                                                "diff_se",
+                                                "diff_se_unpaired",
+                                                "diff_ci_low",
+                                                "diff_ci_high",
+                                                "rate",
+                                                "rate_se",
+                                                "patients_needed",
+                                                "patients_needed_unpaired"};
+  std::string out = fmt::format("{}\n", fmt::join(columns, ","));
   auto f = [](double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); };
+  auto u = [](const std::optional<std::uint64_t>& n) { return n ? std::to_string(*n) : std::string(); };
+  auto quote = [](const std::string& v) {
+    if (v.find_first_of(",\"\n") == std::string::npos) return v;
+    std::string q = "\"";
+    for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+  };
+  auto emit = [&](const std::vector<std::pair<std::string, std::string>>& cells) {
+    std::vector<std::string> line(columns.size());
+    for (const auto& [k, v] : cells) {
+      const auto it = std::find(columns.begin(), columns.end(), k);
+      line[static_cast<std::size_t>(it - columns.begin())] = quote(v);
+    }
+    out += fmt::format("{}\n", fmt::join(line, ","));
+  };
   for (const auto& s : r.strategies) {
     for (const auto& e : s.endpoints) {
-      out += fmt::format("summary,{},,{},{},{},{},{},{},{},{},{},,,,,,,,,,,,,,,,\n", s.name, e.endpoint, e.n,
-                         e.events, f(e.median), f(e.median_ci_low), f(e.median_ci_high), f(e.rmst),
-                         f(e.rmst_se), f(e.rmst_horizon));
+      emit({{"section", "summary"},
+            {"strategy", s.name},
+            {"endpoint", e.endpoint},
+            {"n", std::to_string(e.n)},
+            {"events", std::to_string(e.events)},
+            {"median", f(e.median)},
+            {"median_ci_low", f(e.median_ci_low)},
+            {"median_ci_high", f(e.median_ci_high)},
+            {"rmst", f(e.rmst)},
+            {"rmst_se", f(e.rmst_se)},
+            {"rmst_horizon", f(e.rmst_horizon)},
+            {"patients_needed", u(e.rmst_patients_needed)}});
       for (const auto& l : e.survival) {
-        out += fmt::format("survival,{},,{},,,,,,,,,{},{},{},{},,,,,,,,,,,,\n", s.name, e.endpoint, f(l.time),
-                           f(l.surv), f(l.ci_low), f(l.ci_high));
+        emit({{"section", "survival"},
+              {"strategy", s.name},
+              {"endpoint", e.endpoint},
+              {"time", f(l.time)},
+              {"surv", f(l.surv)},
+              {"se", f(l.se)},
+              {"ci_low", f(l.ci_low)},
+              {"ci_high", f(l.ci_high)}});
       }
     }
     for (const auto& p : s.proportions) {
-      out +=
-          fmt::format("rate,{},,{},{},,,,,,,,,,,,,,,,,,,,,,{},{}\n", s.name, p.name, p.n, f(p.rate), f(p.se));
+      emit({{"section", "rate"},
+            {"strategy", s.name},
+            {"outcome", p.name},
+            {"n", std::to_string(p.n)},
+            {"rate", f(p.rate)},
+            {"rate_se", f(p.se)}});
     }
   }
   for (const auto& c : r.comparisons) {
-    out += fmt::format("comparison,{},{},{},,,,,,,,,,,,,{},{},{},{},{},{},{},{},{},{},,\n", c.strategy,
-                       c.reference, c.endpoint, f(c.hr), f(c.hr_ci_low), f(c.hr_ci_high), f(c.logrank_chisq),
-                       f(c.logrank_p), f(c.rmst_diff), f(c.rmst_diff_se), f(c.rmst_diff_se_unpaired),
-                       f(c.rmst_diff_ci_low), f(c.rmst_diff_ci_high));
+    emit({{"section", "comparison"},
+          {"strategy", c.strategy},
+          {"reference", c.reference},
+          {"endpoint", c.endpoint},
+          {"hr", f(c.hr)},
+          {"hr_ci_low", f(c.hr_ci_low)},
+          {"hr_ci_high", f(c.hr_ci_high)},
+          {"logrank_chisq", f(c.logrank_chisq)},
+          {"logrank_p", f(c.logrank_p)},
+          {"rmst_diff", f(c.rmst_diff)},
+          {"rmst_diff_se", f(c.rmst_diff_se)},
+          {"rmst_diff_se_unpaired", f(c.rmst_diff_se_unpaired)},
+          {"rmst_diff_ci_low", f(c.rmst_diff_ci_low)},
+          {"rmst_diff_ci_high", f(c.rmst_diff_ci_high)},
+          {"patients_needed", u(c.rmst_diff_patients_needed)},
+          {"patients_needed_unpaired", u(c.rmst_diff_patients_needed_unpaired)}});
+    for (const auto& l : c.survival_diff) {
+      emit({{"section", "survival_diff"},
+            {"strategy", c.strategy},
+            {"reference", c.reference},
+            {"endpoint", c.endpoint},
+            {"time", f(l.time)},
+            {"diff", f(l.diff)},
+            {"diff_se", f(l.se)},
+            {"diff_se_unpaired", f(l.se_unpaired)},
+            {"diff_ci_low", f(l.ci_low)},
+            {"diff_ci_high", f(l.ci_high)}});
+    }
+  }
+  for (const auto& c : r.proportion_comparisons) {
+    emit({{"section", "rate_comparison"},
+          {"strategy", c.strategy},
+          {"reference", c.reference},
+          {"outcome", c.name},
+          {"diff", f(c.diff)},
+          {"diff_se", f(c.diff_se)},
+          {"diff_se_unpaired", f(c.diff_se_unpaired)},
+          {"diff_ci_low", f(c.diff_ci_low)},
+          {"diff_ci_high", f(c.diff_ci_high)}});
   }
   return out;
 }
 
 std::string format_json(const Report& r) {
   std::string out = "{\n  \"reference\": " + json_str(r.reference) +
-                    ",\n  \"conf_level\": " + json_num(r.conf_level) + ",\n  \"strategies\": [";
+                    ",\n  \"conf_level\": " + json_num(r.conf_level) +
+                    ",\n  \"patients\": " + std::to_string(r.patients) +
+                    ",\n  \"target_se\": " + json_num(r.target_se) + ",\n  \"strategies\": [";
   for (std::size_t i = 0; i < r.strategies.size(); ++i) {
     const auto& s = r.strategies[i];
     out += (i ? ",\n" : "\n") + fmt::format("    {{\"name\": {}, \"endpoints\": {{", json_str(s.name));
     for (std::size_t j = 0; j < s.endpoints.size(); ++j) {
       const auto& e = s.endpoints[j];
-      out +=
-          (j ? ",\n" : "\n") +
-          fmt::format(
-              "      {}: {{\"n\": {}, \"events\": {}, \"median\": {}, \"median_ci_low\": {}, "
-              "\"median_ci_high\": {}, \"rmst\": {}, \"rmst_se\": {}, \"rmst_horizon\": {}, \"survival\": [",
-              json_str(e.endpoint), e.n, e.events, json_num(e.median), json_num(e.median_ci_low),
-              json_num(e.median_ci_high), json_num(e.rmst), json_num(e.rmst_se), json_num(e.rmst_horizon));
+      out += (j ? ",\n" : "\n") +
+             fmt::format(
+                 "      {}: {{\"n\": {}, \"events\": {}, \"median\": {}, \"median_ci_low\": {}, "
+                 "\"median_ci_high\": {}, \"rmst\": {}, \"rmst_se\": {}, \"rmst_horizon\": {}, "
+                 "\"rmst_patients_needed\": {}, \"survival\": [",
+                 json_str(e.endpoint), e.n, e.events, json_num(e.median), json_num(e.median_ci_low),
+                 json_num(e.median_ci_high), json_num(e.rmst), json_num(e.rmst_se), json_num(e.rmst_horizon),
+                 json_count(e.rmst_patients_needed));
       for (std::size_t k = 0; k < e.survival.size(); ++k) {
         const auto& l = e.survival[k];
         out += fmt::format("{}{{\"time\": {}, \"surv\": {}, \"se\": {}, \"ci_low\": {}, \"ci_high\": {}}}",
@@ -202,17 +363,27 @@ std::string format_json(const Report& r) {
   out += "\n  ],\n  \"comparisons\": [";
   for (std::size_t i = 0; i < r.comparisons.size(); ++i) {
     const auto& c = r.comparisons[i];
-    out +=
-        (i ? ",\n" : "\n") +
-        fmt::format(
-            "    {{\"strategy\": {}, \"reference\": {}, \"endpoint\": {}, \"hr\": {}, \"hr_ci_low\": {}, "
-            "\"hr_ci_high\": {}, \"logrank_chisq\": {}, \"logrank_p\": {}, \"rmst_diff\": {}, "
-            "\"rmst_diff_se\": {}, \"rmst_diff_se_unpaired\": {}, \"rmst_diff_ci_low\": {}, "
-            "\"rmst_diff_ci_high\": {}}}",
-            json_str(c.strategy), json_str(c.reference), json_str(c.endpoint), json_num(c.hr),
-            json_num(c.hr_ci_low), json_num(c.hr_ci_high), json_num(c.logrank_chisq), json_num(c.logrank_p),
-            json_num(c.rmst_diff), json_num(c.rmst_diff_se), json_num(c.rmst_diff_se_unpaired),
-            json_num(c.rmst_diff_ci_low), json_num(c.rmst_diff_ci_high));
+    out += (i ? ",\n" : "\n") +
+           fmt::format(
+               "    {{\"strategy\": {}, \"reference\": {}, \"endpoint\": {}, \"hr\": {}, \"hr_ci_low\": {}, "
+               "\"hr_ci_high\": {}, \"logrank_chisq\": {}, \"logrank_p\": {}, \"rmst_diff\": {}, "
+               "\"rmst_diff_se\": {}, \"rmst_diff_se_unpaired\": {}, \"rmst_diff_ci_low\": {}, "
+               "\"rmst_diff_ci_high\": {}, \"rmst_diff_patients_needed\": {}, "
+               "\"rmst_diff_patients_needed_unpaired\": {}, \"survival_diff\": [",
+               json_str(c.strategy), json_str(c.reference), json_str(c.endpoint), json_num(c.hr),
+               json_num(c.hr_ci_low), json_num(c.hr_ci_high), json_num(c.logrank_chisq),
+               json_num(c.logrank_p), json_num(c.rmst_diff), json_num(c.rmst_diff_se),
+               json_num(c.rmst_diff_se_unpaired), json_num(c.rmst_diff_ci_low), json_num(c.rmst_diff_ci_high),
+               json_count(c.rmst_diff_patients_needed), json_count(c.rmst_diff_patients_needed_unpaired));
+    for (std::size_t k = 0; k < c.survival_diff.size(); ++k) {
+      const auto& l = c.survival_diff[k];
+      out += fmt::format(
+          "{}{{\"time\": {}, \"diff\": {}, \"se\": {}, \"se_unpaired\": {}, \"ci_low\": {}, \"ci_high\": "
+          "{}}}",
+          k ? ", " : "", json_num(l.time), json_num(l.diff), json_num(l.se), json_num(l.se_unpaired),
+          json_num(l.ci_low), json_num(l.ci_high));
+    }
+    out += "]}";
   }
   out += "\n  ],\n  \"rate_comparisons\": [";
   for (std::size_t i = 0; i < r.proportion_comparisons.size(); ++i) {
