@@ -109,7 +109,7 @@ std::optional<ShardId> slurm_shard() {
 }
 
 std::string shard_source_name(int which) {
-  static const char* names[] = {"unsharded", "--shard", "MPI", "SLURM array"};
+  static const char* names[] = {"", " from --shard", " from MPI", " from the SLURM array"};
   return names[which];
 }
 
@@ -310,7 +310,7 @@ int sweep_command(const std::vector<std::string>& args) {
       store->claim(h.hash, resolved);
 
       const auto mine = sweep::shard_points(spec.points.size(), shard);
-      const std::string tag = fmt::format("[{} shard {}/{}]", shard_source_name(source), shard.k, shard.n);
+      const std::string tag = fmt::format("[shard {}/{}{}]", shard.k, shard.n, shard_source_name(source));
       if (store->shard_done(shard, h.hash)) {
         if (!quiet) fmt::print("{} already complete: {}\n", tag, store->shard_file(shard).string());
       } else {

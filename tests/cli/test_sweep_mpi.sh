@@ -22,7 +22,7 @@ else
   "${launch[@]}" </dev/null >"$work/out" 2>&1 || note_fail "mpirun"
 fi
 echo "mpirun -n 3 (launch, 12 points, merge): $(( ($(date +%s%N) - start) / 1000000 )) ms"
-grep -q "MPI shard 2/3" "$work/out" || { note_fail "ranks did not shard by MPI rank"; cat "$work/out"; }
+grep -q "shard 2/3 from MPI" "$work/out" || { note_fail "ranks did not shard by MPI rank"; cat "$work/out"; }
 grep -q "merged 12 point" "$work/out" || { note_fail "rank 0 did not merge"; cat "$work/out"; }
 for k in 0 1 2; do [[ -e "$work/mpi/shards/shard-$k-of-3.h5" ]] || note_fail "no shard $k of 3"; done
 same_sweep "$work/serial/sweep.h5" "$work/mpi/sweep.h5" || note_fail "MPI result differs from unsharded"
