@@ -22,8 +22,9 @@ class MyelomaModel final : public Model {
   std::string parameter_report() const override;
 
   const Params& params() const { return params_; }
-  // Writes one simulated history (used by simulate(); public for tests).
-  void write(const History& h, std::uint64_t patient, PatientSink& sink) const;
+  // Writes one simulated history (used by simulate(); public for tests). `key` is the patient's stream key
+  // (the trial enrolment time is drawn from it).
+  void write(const History& h, const StreamKey& key, PatientSink& sink) const;
 
  private:
   Params params_;
@@ -32,8 +33,8 @@ class MyelomaModel final : public Model {
   // Patients table.
   FieldId f_id_;
   std::array<FieldId, kAttrs> f_attr_{};
-  FieldId f_index_therapy_, f_infused1_, f_best1_, f_resp1_, f_cr1_, f_mech1_, f_therapy2_, f_best2_,
-      f_resp2_, f_lines_, f_death_cause_;
+  FieldId f_index_therapy_, f_infused1_, f_best1_, f_resp1_, f_cr1_, f_crs1_, f_crs3_1_, f_mech1_,
+      f_therapy2_, f_best2_, f_resp2_, f_lines_, f_death_cause_;
   std::vector<FieldId> f_ep_time_, f_ep_event_;
   // Lines table.
   FieldId l_patient_, l_line_, l_therapy_, l_partner_, l_maintenance_, l_start_, l_infusion_, l_end_, l_best_,

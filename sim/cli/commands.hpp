@@ -11,5 +11,6 @@ int check_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int merge_command(const std::vector<std::string>& args);
+int calibrate_command(const std::vector<std::string>& args);
 
 }  // namespace mmsim::cli

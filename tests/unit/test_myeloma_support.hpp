@@ -85,7 +85,7 @@ inline TableBuffer run_cohort(const MyelomaModel& m, std::size_t strategy, std::
     const StreamKey key{seed, 0, i, 0, 0};
     if (baseline != nullptr) {
       simulate_patient(m.params(), strategy, key, h, baseline);
-      m.write(h, i, sink);
+      m.write(h, key, sink);
     } else {
       m.simulate(strategy, key, sink);
     }

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "models/myeloma/src/read_params.hpp"
+#include "models/myeloma/src/streams.hpp"
 
 namespace mmsim::myeloma {
 namespace {
@@ -57,6 +58,8 @@ MyelomaModel::MyelomaModel(Params params) : params_(std::move(params)) {
       {"response_line1", FieldType::u8, {}, "1 if best response of line 1 >= PR (intention to treat)"});
   pf.push_back(
       {"cr_line1", FieldType::u8, {}, "1 if best response of line 1 is CR/sCR (intention to treat)"});
+  pf.push_back({"crs_any_line1", FieldType::u8, {}, "1 if line 1 caused CRS of any grade"});
+  pf.push_back({"crs_grade3_line1", FieldType::u8, {}, "1 if line 1 caused CRS of grade >= 3"});
   pf.push_back(
       {"mechanism_line1", FieldType::enumeration, mech_labels, "failure mechanism at line 1 progression"});
   pf.push_back(
@@ -73,7 +76,8 @@ MyelomaModel::MyelomaModel(Params params) : params_(std::move(params)) {
     schema_.endpoints.push_back(n);
   }
   schema_.patients = TableLayout("patients", std::move(pf));
-  schema_.outcomes = {"response_line1", "cr_line1", "response_line2"};
+  schema_.outcomes = {"response_line1", "cr_line1",      "response_line2",
+                      "infused_line1",  "crs_any_line1", "crs_grade3_line1"};
   schema_.state_names = labels(kStateNames);
 
   schema_.trajectories.emplace_back(
@@ -115,6 +119,8 @@ MyelomaModel::MyelomaModel(Params params) : params_(std::move(params)) {
   f_best1_ = p.find("best_response_line1");
   f_resp1_ = p.find("response_line1");
   f_cr1_ = p.find("cr_line1");
+  f_crs1_ = p.find("crs_any_line1");
+  f_crs3_1_ = p.find("crs_grade3_line1");
   f_mech1_ = p.find("mechanism_line1");
   f_therapy2_ = p.find("therapy_line2");
   f_best2_ = p.find("best_response_line2");
@@ -153,12 +159,17 @@ MyelomaModel::MyelomaModel(Params params) : params_(std::move(params)) {
 void MyelomaModel::simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const {
   thread_local History h;
   simulate_patient(params_, strategy, key, h);
-  write(h, key.patient, sink);
+  write(h, key, sink);
 }
 
-void MyelomaModel::write(const History& h, std::uint64_t patient, PatientSink& sink) const {
+void MyelomaModel::write(const History& h, const StreamKey& key, PatientSink& sink) const {
+  const std::uint64_t patient = key.patient;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const double horizon = params_.horizon;
+  double horizon = params_.horizon;
+  if (params_.trial) {  // administrative censoring at the data cut-off, after uniform accrual
+    RandomStream rs(StreamKey{key.seed, key.domain, patient, kTrialAccrual, 0});
+    horizon = std::min(horizon, params_.trial_cutoff - params_.trial_accrual * rs.uniform());
+  }
   const PatientState& s = h.state;
   RowRef row = sink.patients.append();
   row.set_u64(f_id_, patient);
@@ -179,6 +190,8 @@ void MyelomaModel::write(const History& h, std::uint64_t patient, PatientSink& s
   row.set_enum(f_best1_, l1 ? code_plus_one(l1->best_response) : 0);
   row.set_u8(f_resp1_, l1 && l1->best_response >= static_cast<int>(Depth::pr) ? 1 : 0);
   row.set_u8(f_cr1_, l1 && l1->best_response == static_cast<int>(Depth::cr) ? 1 : 0);
+  row.set_u8(f_crs1_, l1 && l1->crs > 0 ? 1 : 0);
+  row.set_u8(f_crs3_1_, l1 && l1->crs >= 3 ? 1 : 0);
   row.set_enum(f_mech1_, static_cast<std::uint8_t>(l1 ? idx(l1->mechanism) : idx(Mech::none)));
   row.set_enum(f_therapy2_, l2 ? code_plus_one(l2->therapy) : 0);
   row.set_enum(f_best2_, l2 ? code_plus_one(l2->best_response) : 0);

@@ -167,6 +167,12 @@ struct Params {
   TimeZero time_zero = TimeZero::line_start;
   int max_lines = 8;
   std::vector<int> endpoints;  // indices into kEndpointNames, in report order
+  // Trial emulation (`[trial]`, docs/model.md S): uniform accrual over `trial_accrual` months from the first
+  // enrolment, data cut-off `trial_cutoff` months after it; each patient is censored administratively at
+  // min(horizon, cutoff - own enrolment time), on the clock of the index line's start
+  // (enrolment/randomization).
+  bool trial = false;
+  double trial_accrual = 0.0, trial_cutoff = 0.0;
 
   std::vector<Population> populations;
   std::vector<std::string> class_ids;

@@ -64,6 +64,16 @@ Params read_params(const toml::table& root, config::Diagnostics& diag, Simulatio
     }
     r.finish();
   }
+  if (const toml::table* t = top.subtable("trial", false)) {
+    TableReader r(*t, "trial", diag);
+    p.trial = true;
+    p.trial_accrual = r.number("accrual_months", NumberRule::non_negative());
+    p.trial_cutoff = r.number("cutoff_months", NumberRule::positive());
+    if (p.trial_cutoff < p.trial_accrual)
+      r.error("cutoff_months", "the data cut-off must not come before the end of accrual");
+    // Keys read by `mmsim calibrate` (trial name, arms, targets), not by the model.
+    r.finish({"name", "description", "source", "evidence_file", "replicates", "arm", "target"});
+  }
   read_strategies(top, p);
   top.finish({"fallback_rule"});
   // Antigen attributes must be the populations' density attributes.
