@@ -19,6 +19,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.transforms  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 SUPPORTED_SCHEMA_MAJOR = 1
 
@@ -65,9 +67,9 @@ def main():
         if f.attrs.get("filetype") != "run" or version[0] != SUPPORTED_SCHEMA_MAJOR:
             sys.exit(f"plot_km.py: {args.result}: not an mmsim run file of schema {SUPPORTED_SCHEMA_MAJOR}.x")
         strategies = [s.decode() if isinstance(s, bytes) else str(s) for s in f.attrs["strategy_order"]]
-        first = f[f"/strategies/{strategies[0]}/patients"]
-        if first is None or "patients" not in f[f"/strategies/{strategies[0]}"]:
+        if any(f"/strategies/{s}/patients" not in f for s in strategies):
             sys.exit(f"plot_km.py: {args.result}: no patients tables (was it run with --summary-only?)")
+        first = f[f"/strategies/{strategies[0]}/patients"]
         endpoints = [n[:-5] for n in first.dtype.names if n.endswith("_time")]
         endpoint = args.endpoint or endpoints[0]
         if endpoint not in endpoints:
@@ -81,12 +83,19 @@ def main():
             keep = ~np.isnan(time)
             curves.append((s, time[keep], event[keep]))
 
-    max_time = args.max_time or horizon or max(c[1].max() for c in curves if len(c[1]))
-    ticks = np.linspace(0, max_time, 7)
-    fig = plt.figure(figsize=(8.5, 6.2))
-    ax = fig.add_axes([0.1, 0.36, 0.86, 0.58])
+    # x axis: to the horizon, or to the end of follow-up when every curve ends well before it.
+    last = max((c[1].max() for c in curves if len(c[1])), default=horizon or 1.0)
+    max_time = args.max_time or min(horizon or last, last)
+    ticks = MaxNLocator(nbins=8, steps=[1, 2, 3, 6, 10]).tick_values(0, max_time)
+    ticks = [t for t in ticks if 0 <= t <= max_time * 1.0001]
+    n_rows = len(curves)
+    fig = plt.figure(figsize=(8.5, 6.0 + 0.22 * n_rows))
+    table_height = 0.05 + 0.035 * n_rows  # figure fraction of the number-at-risk table
+    left, width = 0.2, 0.76
+    ax = fig.add_axes([left, table_height + 0.13, width, 0.92 - table_height - 0.13])
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     risk_rows = []
+    any_censored = False
     for i, (name, time, event) in enumerate(curves):
         color = colors[i % len(colors)]
         if len(time) == 0:
@@ -94,36 +103,43 @@ def main():
             continue
         t, at_risk, d, cens, surv, lo, hi = kaplan_meier(time, event)
         x, y = step(t, surv)
-        ax.step(x, y, where="post", color=color, lw=1.8, label=f"{name} (n={len(time)})")
+        ax.step(x, y, where="post", color=color, lw=1.8, label=f"{name} (n = {len(time)})", zorder=3)
         xl, yl = step(t, lo)
         xh, yh = step(t, hi)
-        ax.fill_between(xl, yl, yh, step="post", color=color, alpha=0.18, lw=0)
+        ax.fill_between(xl, yl, yh, step="post", color=color, alpha=0.2, lw=0, zorder=2)
         # Censoring marks: at most 60 per curve, spread over the censored times, so large cohorts stay legible.
         ct = t[cens > 0]
         if len(ct):
+            any_censored = True
             pick = ct[np.unique(np.linspace(0, len(ct) - 1, min(60, len(ct))).astype(int))]
-            ax.plot(pick, surv[np.searchsorted(t, pick)], "|", color=color, ms=7, mew=1.2)
+            ax.plot(pick, surv[np.searchsorted(t, pick)], "|", color=color, ms=7, mew=1.2, zorder=4)
         counts = [int((time >= tk).sum()) for tk in ticks]
         risk_rows.append((name, color, counts))
     ax.set_xlim(0, max_time)
     ax.set_ylim(0, 1.02)
     ax.set_xticks(ticks)
     ax.set_ylabel(f"{endpoint.upper()} probability")
-    ax.set_xlabel("months")
+    ax.set_xlabel("Time since start (months)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if any_censored:
+        ax.plot([], [], "|", color="0.3", ms=7, mew=1.2, label="censored")
+    ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
     ax.set_title(f"{os.path.basename(args.result)}: {endpoint} (Kaplan-Meier, 95% log-log CI)", fontsize=10)
 
-    tab_ax = fig.add_axes([0.1, 0.03, 0.86, 0.22])
+    # Number at risk under the axes, one row per strategy, counts centred under the x ticks.
+    tab_ax = fig.add_axes([left, 0.02, width, table_height], sharex=None)
     tab_ax.set_xlim(0, max_time)
-    tab_ax.set_ylim(-0.5, len(risk_rows) - 0.5)
+    tab_ax.set_ylim(n_rows - 0.5, -1.3)
     tab_ax.axis("off")
-    tab_ax.text(0, len(risk_rows) - 0.2, "Number at risk", fontsize=8, fontweight="bold", va="bottom")
+    label_at = matplotlib.transforms.blended_transform_factory(tab_ax.transAxes, tab_ax.transData)
+    tab_ax.text(-0.07, -1.0, "Number at risk", transform=label_at, fontsize=8, fontweight="bold", ha="right",
+                va="center")
     for row, (name, color, counts) in enumerate(risk_rows):
-        yy = len(risk_rows) - 1 - row - 0.3
-        tab_ax.text(-0.01 * max_time, yy, name, color=color, fontsize=7, ha="right", va="center")
+        tab_ax.text(-0.07, row, name, transform=label_at, color=color, fontsize=8, ha="right", va="center")
         for tk, c in zip(ticks, counts):
-            tab_ax.text(tk, yy, f"{c}", fontsize=7, ha="center", va="center")
+            tab_ax.text(tk, row, f"{c}", fontsize=8, ha="center", va="center")
 
     prefix = args.out or os.path.splitext(args.result)[0] + f"_{endpoint}_km"
     fig.savefig(prefix + ".png", dpi=130)
