@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "sim/calibration/overrides.hpp"
@@ -114,7 +115,7 @@ n = 3
 }
 
 TEST_CASE("evidence CSV: quoted fields with commas and doubled quotes") {
-  const std::string path = std::string(MMSIM_SOURCE_DIR) + "/build/test_evidence_tmp.csv";
+  const std::string path = (std::filesystem::temp_directory_path() / "mmsim_test_evidence.csv").string();
   std::ofstream(path) << "id,endpoint,value,ci_low,ci_high,n,source\n"
                          "X1,ORR,0.73,,,128,\"Munshi, 2021 \"\"NEJM\"\"\"\n"
                          "X2,HR_PFS,0.49,0.38,0.63,386,plain\n";
