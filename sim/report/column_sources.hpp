@@ -17,6 +17,7 @@ class MemoryColumns final : public ColumnSource {
   void endpoint(std::size_t strategy, const std::string& name, std::vector<double>& time,
                 std::vector<std::uint8_t>& event) const override;
   std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const override;
+  bool concurrent_reads() const override { return true; }
 
  private:
   const RunOutcome& outcome_;

@@ -1,10 +1,13 @@
 #include "sim/report/report.hpp"
 
+#include <oneapi/tbb/parallel_for.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "sim/core/errors.hpp"
 #include "sim/stats/cox.hpp"
@@ -114,19 +117,40 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   r.strategies.resize(strategies.size());
   for (std::size_t s = 0; s < strategies.size(); ++s) r.strategies[s].name = strategies[s];
 
-  for (const auto& ep : endpoints) {
+  // Each (endpoint, strategy) result lands in its own slot and is assembled in order afterwards, so the
+  // result does not depend on scheduling. In-memory columns are summarized in parallel; file reads stay
+  // sequential.
+  const std::size_t n_ep = endpoints.size(), n_s = strategies.size();
+  std::vector<EndpointSummary> summaries(n_ep * n_s);
+  std::vector<std::optional<Comparison>> comparisons(n_ep * n_s);
+  std::vector<std::uint64_t> patients(n_ep, 0);
+  const bool parallel = source.concurrent_reads();
+  auto for_each = [parallel](std::size_t n, const auto& body) {
+    if (parallel) {
+      tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { body(i); });
+    } else {
+      for (std::size_t i = 0; i < n; ++i) body(i);
+    }
+  };
+  for_each(n_ep, [&](std::size_t e) {
+    const std::string& ep = endpoints[e];
     Arm ref;
     load(ref, source, opt.reference, ep, opt.conf_level);
-    r.patients = std::max<std::uint64_t>(r.patients, ref.time.size());
-    for (std::size_t s = 0; s < strategies.size(); ++s) {
-      if (s == opt.reference) {
-        r.strategies[s].endpoints.push_back(summarize(ep, ref, tau, opt));
-        continue;
-      }
+    patients[e] = ref.time.size();
+    summaries[e * n_s + opt.reference] = summarize(ep, ref, tau, opt);
+    for_each(n_s, [&](std::size_t s) {
+      if (s == opt.reference) return;
       Arm a;
       load(a, source, s, ep, opt.conf_level);
-      r.strategies[s].endpoints.push_back(summarize(ep, a, tau, opt));
-      r.comparisons.push_back(compare(strategies[s], r.reference, ep, a, ref, tau, opt));
+      summaries[e * n_s + s] = summarize(ep, a, tau, opt);
+      comparisons[e * n_s + s] = compare(strategies[s], r.reference, ep, a, ref, tau, opt);
+    });
+  });
+  for (std::size_t e = 0; e < n_ep; ++e) {
+    r.patients = std::max(r.patients, patients[e]);
+    for (std::size_t s = 0; s < n_s; ++s) {
+      r.strategies[s].endpoints.push_back(std::move(summaries[e * n_s + s]));
+      if (comparisons[e * n_s + s]) r.comparisons.push_back(std::move(*comparisons[e * n_s + s]));
     }
   }
   for (const auto& name : outcomes) {

@@ -90,6 +90,8 @@ class ColumnSource {
   virtual void endpoint(std::size_t strategy, const std::string& endpoint, std::vector<double>& time,
                         std::vector<std::uint8_t>& event) const = 0;
   virtual std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const = 0;
+  // True when endpoint() and outcome() may be called from several threads at once.
+  virtual bool concurrent_reads() const { return false; }
 };
 
 // Computes every summary and comparison. Holds at most two strategies' columns of one endpoint at a time
