@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <sstream>
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/report_options.hpp"
@@ -11,19 +10,6 @@
 #include "sim/report/report_h5.hpp"
 
 namespace mmsim::cli {
-namespace {
-
-std::vector<std::string> split_attribute(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
-}  // namespace
 
 int report_command(const std::vector<std::string>& args) {
   po::options_description visible(
@@ -50,8 +36,8 @@ int report_command(const std::vector<std::string>& args) {
   if (file.filetype() != "run")
     throw InputError(fmt::format("{} is a {} file, not a run file", path, file.filetype()));
   const std::vector<std::string> strategies = file.strategy_order();
-  const std::vector<std::string> endpoints = split_attribute(file.string_attribute("/", "endpoints"));
-  const std::vector<std::string> outcomes = split_attribute(file.string_attribute("/", "outcomes"));
+  const std::vector<std::string> endpoints = split_list(file.string_attribute("/", "endpoints"));
+  const std::vector<std::string> outcomes = split_list(file.string_attribute("/", "outcomes"));
   const ReportRequest request = read_report_options(vm, strategies, endpoints);
   bool per_patient = true;
   for (const auto& s : strategies) per_patient = per_patient && file.has_dataset(table_path(s, "patients"));

@@ -11,7 +11,13 @@
 namespace mmsim::cli {
 namespace {
 
-std::vector<std::string> split(const std::string& text) {
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream ss(text);
   std::string item;
@@ -20,12 +26,6 @@ std::vector<std::string> split(const std::string& text) {
   }
   return out;
 }
-
-bool contains(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-}  // namespace
 
 void add_report_options(po::options_description& desc) {
   desc.add_options()("endpoint", po::value<std::string>(),
@@ -48,7 +48,7 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
                                   const std::vector<std::string>& endpoints) {
   ReportRequest r;
   if (vm.count("endpoint")) {
-    r.endpoints = split(vm["endpoint"].as<std::string>());
+    r.endpoints = split_list(vm["endpoint"].as<std::string>());
     for (const auto& e : r.endpoints) {
       if (!contains(endpoints, e)) {
         throw InputError(fmt::format("--endpoint: unknown endpoint '{}' (this model has: {})", e,
@@ -73,7 +73,7 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
     r.target_se = v;
   }
   r.options.landmarks.clear();
-  for (const auto& t : split(vm["landmarks"].as<std::string>())) {
+  for (const auto& t : split_list(vm["landmarks"].as<std::string>())) {
     std::size_t used = 0;
     double v = 0;
     try {
