@@ -21,7 +21,8 @@ using Command = int (*)(const std::vector<std::string>&);
 const std::map<std::string, std::pair<Command, const char*>>& commands() {
   static const std::map<std::string, std::pair<Command, const char*>> table = {
       {"run", {run_command, "simulate a scenario and write its trajectories (HDF5)"}},
-      {"calibrate", {calibrate_command, "fit parameters to trial targets; --predict: trial-sized prediction intervals"}},
+      {"calibrate",
+       {calibrate_command, "fit parameters to trial targets; --predict: trial-sized prediction intervals"}},
       {"check", {check_command, "validate a scenario config; --print shows every parameter with its source"}},
       {"report", {report_command, "survival summaries and strategy comparisons of a run file"}},
       {"sweep", {sweep_command, "run a parameter sweep or PSA (sharded over --shard, MPI or a SLURM array)"}},
