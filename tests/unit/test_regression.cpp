@@ -88,3 +88,7 @@ void check_case(const RegressionCase& rc) {
 TEST_CASE("regression: reference illness-death model", "[regression]") {
   check_case({"illness_death", "configs/reference/illness_death.toml", 300, 11});
 }
+
+TEST_CASE("regression: flagship myeloma scenario", "[regression]") {
+  check_case({"post_cart_salvage", "configs/post_cart_salvage.toml", 40, 5});
+}
