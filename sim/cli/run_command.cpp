@@ -30,8 +30,13 @@ int run_command(const std::vector<std::string>& args) {
       "threads", po::value<unsigned>()->default_value(0), "worker threads (0: all cores)")(
       "no-trajectories", "write the patients tables but no events/lines tables")(
       "summary-only", "write no per-patient rows at all, only summaries")(
-      "block-size", po::value<std::size_t>()->default_value(4096), "patients per block (rows per chunk)")(
-      "compression", po::value<int>()->default_value(4), "deflate level 0-9 for per-patient tables")(
+      "no-summary",
+      "skip the end-of-run statistics (exact Kaplan-Meier needs each endpoint column in memory: O(n)); "
+      "compute "
+      "them later with 'mmsim report'. The simulation and the writing run in memory bounded by the block "
+      "size")("block-size", po::value<std::size_t>()->default_value(4096),
+              "patients per block (rows per chunk)")("compression", po::value<int>()->default_value(4),
+                                                     "deflate level 0-9 for per-patient tables")(
       "quiet,q", "no progress line and no summary table");
   add_report_options(visible);
   po::options_description hidden;
@@ -42,6 +47,9 @@ int run_command(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     std::cout << visible << "\n";
     return kExitOk;
+  }
+  if (vm.count("no-summary") && vm.count("summary-only")) {
+    throw InputError("mmsim run: --no-summary and --summary-only exclude each other");
   }
   if (vm.count("no-trajectories") && vm.count("summary-only")) {
     throw InputError("mmsim run: --no-trajectories and --summary-only exclude each other");
@@ -91,6 +99,14 @@ int run_command(const std::vector<std::string>& args) {
 
   io::RunFileWriter writer(out, attrs);
   const RunOutcome outcome = run_cohort(model, opt, &writer);
+  if (vm.count("no-summary")) {
+    writer.commit();
+    if (!quiet) {
+      fmt::print("wrote {} ({} patients x {} strategies in {:.2f} s; no summaries: see 'mmsim report')\n",
+                 out.string(), opt.patients, model.strategies().size(), outcome.seconds);
+    }
+    return kExitOk;
+  }
   const report::MemoryColumns memory(outcome, schema.endpoints, schema.outcomes);
   const report::FileColumns<io::RunFileWriter> written(writer, model.strategies());
   const report::ColumnSource& columns =
