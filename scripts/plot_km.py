@@ -142,8 +142,9 @@ def main():
             tab_ax.text(tk, row, f"{c}", fontsize=8, ha="center", va="center")
 
     prefix = args.out or os.path.splitext(args.result)[0] + f"_{endpoint}_km"
-    fig.savefig(prefix + ".png", dpi=130)
-    fig.savefig(prefix + ".svg")
+    # "tight" keeps long strategy names of the numbers-at-risk table inside the figure.
+    fig.savefig(prefix + ".png", dpi=130, bbox_inches="tight")
+    fig.savefig(prefix + ".svg", bbox_inches="tight")
     print(f"wrote {prefix}.png and {prefix}.svg")
 
 
