@@ -15,28 +15,16 @@
 
 #include "sim/core/table.hpp"
 #include "sim/io/run_file.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using mmsim::FieldType;
 using mmsim::TableLayout;
 
-namespace {
+using mmsim::test::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("mmsim_test_io_ext_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+namespace {
 
 struct CommandResult {
   int status = -1;
@@ -109,7 +97,7 @@ TEST_CASE("h5dump shows enum labels and decodes directly written chunks", "[io][
     return;
   }
   const int level = GENERATE(0, 4);
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_ext_"};
   const fs::path file = write_sample(dir.path, level);
   const CommandResult dump = run("h5dump -p -d /strategies/cilta/patients '" + file.string() + "'");
   INFO(dump.output.substr(0, 3000));
@@ -134,7 +122,7 @@ TEST_CASE("h5py reads fields by name and attributes as str", "[io][external]") {
     return;
   }
   const int level = GENERATE(0, 4);
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_ext_"};
   const fs::path file = write_sample(dir.path, level);
   const fs::path script = dir.path / "check.py";
   std::ofstream(script) << R"(import sys, h5py

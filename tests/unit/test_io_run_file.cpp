@@ -16,6 +16,7 @@
 #include "sim/core/table.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/run_file.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -29,23 +30,9 @@ using mmsim::io::RunAttributes;
 using mmsim::io::RunFileReader;
 using mmsim::io::RunFileWriter;
 
-namespace {
+using mmsim::test::TempDir;
 
-// A fresh directory under the system temp directory, removed with its contents at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("mmsim_test_io_run_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+namespace {
 
 TableLayout every_type_layout() {
   return TableLayout("patients",
@@ -138,7 +125,7 @@ TEST_CASE("tables of every field type round-trip through chunked files", "[io][r
   const TableLayout layout = every_type_layout();
   const Rows rows = make_rows(layout, n);
   const ChunkSpec spec{128, level};
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_run_"};
   const fs::path file = dir.path / "sub" / "run.h5";
   const ssize_t objects_before = open_hdf5_objects();
   {
@@ -182,7 +169,7 @@ TEST_CASE("tables of every field type round-trip through chunked files", "[io][r
 }
 
 TEST_CASE("root attributes describe the run", "[io][run_file]") {
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_run_"};
   const fs::path file = dir.path / "run.h5";
   {
     RunFileWriter writer(file, sample_attributes());
@@ -206,7 +193,7 @@ TEST_CASE("root attributes describe the run", "[io][run_file]") {
 
 TEST_CASE("configs far above the 64 KiB attribute limit and empty strategy lists are stored",
           "[io][run_file]") {
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_run_"};
   const fs::path file = dir.path / "run.h5";
   RunAttributes attributes;
   for (int i = 0; attributes.config_text.size() < 300 * 1024; ++i) {
@@ -224,7 +211,7 @@ TEST_CASE("configs far above the 64 KiB attribute limit and empty strategy lists
 }
 
 TEST_CASE("small tables and attributes on groups and datasets", "[io][run_file]") {
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_run_"};
   const fs::path file = dir.path / "run.h5";
   const TableLayout layout = every_type_layout();
   const Rows rows = make_rows(layout, 17);
@@ -251,7 +238,7 @@ TEST_CASE("small tables and attributes on groups and datasets", "[io][run_file]"
 }
 
 TEST_CASE("misuse of the writer is reported", "[io][run_file]") {
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_run_"};
   const TableLayout layout = every_type_layout();
   const Rows rows = make_rows(layout, 300);
   RunFileWriter writer(dir.path / "run.h5", sample_attributes());
@@ -276,7 +263,7 @@ TEST_CASE("misuse of the writer is reported", "[io][run_file]") {
 }
 
 TEST_CASE("a run that fails leaves no temporary file and an existing file untouched", "[io][run_file]") {
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_run_"};
   const fs::path file = dir.path / "run.h5";
   const TableLayout layout = every_type_layout();
   const Rows rows = make_rows(layout, 1000);
@@ -325,7 +312,7 @@ TEST_CASE("a run that fails leaves no temporary file and an existing file untouc
 }
 
 TEST_CASE("commit replaces an existing file atomically", "[io][run_file]") {
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_run_"};
   const fs::path file = dir.path / "run.h5";
   { std::ofstream(file) << "old contents"; }
   RunAttributes attributes = sample_attributes();
@@ -340,7 +327,7 @@ TEST_CASE("commit replaces an existing file atomically", "[io][run_file]") {
 }
 
 TEST_CASE("the reader refuses files that are not mmsim files of a known schema", "[io][run_file]") {
-  TempDir dir;
+  TempDir dir{"mmsim_test_io_run_"};
 
   SECTION("a newer schema major version") {
     const fs::path file = dir.path / "future.h5";
