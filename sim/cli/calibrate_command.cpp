@@ -10,11 +10,12 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <variant>
 
-#include "sim/calibration/overrides.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/cli/trial_emulation.hpp"
+#include "sim/config/config_path.hpp"
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/random/stream.hpp"
@@ -47,6 +48,23 @@ struct Settings {
   std::vector<Parameter> parameters;
 };
 
+// A calibrated path must parse and must not step into an array: the fitted values are written to the
+// parameters file as TOML dotted keys, which name table keys only (and an included array would replace the
+// whole array, not one element).
+void check_path(config::TableReader& r, const std::string& text) {
+  std::string error;
+  const auto path = config::parse_config_path(text, error);
+  if (!path) {
+    r.error("paths", error);
+  } else if (std::any_of(path->steps.begin(), path->steps.end(),
+                         [](const config::PathStep& s) { return std::holds_alternative<std::size_t>(s); })) {
+    r.error("paths",
+            fmt::format("\"{}\" steps into an array: a calibrated value is written to the parameters "
+                        "file as a TOML dotted key, which names table keys only",
+                        text));
+  }
+}
+
 Settings read_settings(const fs::path& file) {
   Settings s;
   s.file = file;
@@ -75,6 +93,7 @@ Settings read_settings(const fs::path& file) {
     Parameter q;
     q.name = r.string("name");
     q.paths = r.strings("paths");
+    for (const auto& path : q.paths) check_path(r, path);
     const std::string mode = r.choice("mode", {"set", "scale", "shift"}, "set");
     q.mode = mode == "scale" ? Mode::scale : mode == "shift" ? Mode::shift : Mode::set;
     q.weights = r.has("weights") ? r.numbers("weights", config::NumberRule::any())
@@ -453,7 +472,7 @@ std::vector<double> current_point(const Problem& pr) {
   const config::ConfigDocument real = config::load_config(t.path);
   for (std::size_t i = 0; i < pr.settings.parameters.size(); ++i) {
     const Parameter& p = pr.settings.parameters[i];
-    const double cur = calibration::get_number(real.root, p.paths[0]);
+    const double cur = config::get_number(real.root, config::require_config_path(p.paths[0]));
     const double b = pr.base[i][0];
     const double v = p.mode == Mode::set ? cur : p.mode == Mode::scale ? cur / b : (cur - b) / p.weights[0];
     u.push_back(to_unit(p, v));
@@ -619,7 +638,7 @@ int calibrate_command(const std::vector<std::string>& args) {
   for (const auto& p : pr.settings.parameters) {
     std::vector<double> b;
     for (const auto& path : p.paths)
-      b.push_back(calibration::get_number(pr.trials.front().document.root, path));
+      b.push_back(config::get_number(pr.trials.front().document.root, config::require_config_path(path)));
     pr.base.push_back(b);
   }
   std::vector<double> u;

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sim/calibration/overrides.hpp"
 #include "sim/cli/model_registry.hpp"
+#include "sim/config/config_path.hpp"
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/runner/cohort_runner.hpp"
@@ -22,7 +22,9 @@ LoadedScenario build(const Trial& trial, const std::vector<Override>& overrides)
   config::ConfigDocument doc;
   doc.root = trial.document.root;
   doc.main_file = trial.document.main_file;
-  for (const auto& o : overrides) calibration::set_number(doc.root, o.path, o.value);
+  // Fitted values are fractional in general, so an integer node takes a float (see config::IntegerNode).
+  for (const auto& o : overrides)
+    config::set_number(doc.root, config::require_config_path(o.path), o.value, config::IntegerNode::to_float);
   return load_scenario(std::move(doc));
 }
 

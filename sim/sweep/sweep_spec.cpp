@@ -162,9 +162,9 @@ struct Reader {
       if (const toml::node* pn = r.node("path"); pn != nullptr && pn->is_string()) {
         p.where = pn->source();
         std::string error;
-        if (auto parsed = parse_config_path(text, error)) {
+        if (auto parsed = config::parse_config_path(text, error)) {
           p.path = *parsed;
-          const toml::node* target = find_node(spec.base.root, p.path, error);
+          const toml::node* target = config::find_node(spec.base.root, p.path, error);
           if (target == nullptr) {
             r.error("path", fmt::format("{} in the base scenario {}", error, spec.base_file));
           } else if (!target->is_number()) {
@@ -239,17 +239,17 @@ struct Reader {
   }
 
   void group(TableReader& r, Parameter& p, std::size_t index) {
-    const ConfigPath parent = parent_path(p.path);
+    const config::ConfigPath parent = config::parent_path(p.path);
     std::string error;
-    const toml::node* node = find_node(spec.base.root, parent, error);
+    const toml::node* node = config::find_node(spec.base.root, parent, error);
     auto it = std::find_if(spec.groups.begin(), spec.groups.end(),
                            [&](const SumGroup& g) { return g.path.text == parent.text; });
     if (it == spec.groups.end()) {
       SumGroup g;
       g.path = parent;
-      const auto add = [&](PathStep step, const toml::node& member) {
+      const auto add = [&](config::PathStep step, const toml::node& member) {
         if (!member.is_number()) return;  // e.g. a `source` string beside the probabilities
-        g.members.push_back(child_path(parent, std::move(step)));
+        g.members.push_back(config::child_path(parent, std::move(step)));
         g.base.push_back(member.is_integer() ? static_cast<double>(*member.value<std::int64_t>())
                                              : *member.value<double>());
         g.parameter.push_back(-1);
@@ -405,7 +405,8 @@ void set_group(toml::table& root, const SweepSpec& spec, const SumGroup& g, cons
   if (others <= 0.0) return;
   const double factor = std::max(0.0, (1.0 - varied) / others);
   for (std::size_t m = 0; m < g.members.size(); ++m) {
-    if (g.parameter[m] < 0) set_number(root, g.members[m], g.base[m] * factor, origin);
+    if (g.parameter[m] < 0)
+      config::set_number(root, g.members[m], g.base[m] * factor, config::IntegerNode::keep, origin);
   }
   (void)spec;
 }
@@ -601,7 +602,7 @@ config::ConfigDocument point_document(const SweepSpec& spec, const SweepPoint& p
   config::ConfigDocument doc = config::load_config(spec.base_file);
   for (std::size_t j = 0; j < spec.parameters.size(); ++j) {
     const Parameter& p = spec.parameters[j];
-    set_number(doc.root, p.path, point.values[j], p.where);
+    config::set_number(doc.root, p.path, point.values[j], config::IntegerNode::keep, p.where);
   }
   for (const auto& g : spec.groups) {
     const int first = *std::find_if(g.parameter.begin(), g.parameter.end(), [](int q) { return q >= 0; });

@@ -1,6 +1,7 @@
 #pragma once
 // A sweep file: a base scenario, the parameters to vary (addressed by dotted paths into the base scenario's
-// resolved config) and a design that turns them into points. The format is documented in docs/sweeps.md.
+// resolved config, sim/config/config_path.hpp) and a design that turns them into points. The format is
+// documented in docs/sweeps.md.
 //
 // Reading a sweep file validates everything that can be known without simulating: the design and its
 // distributions, every path (it must name a number of the base scenario), sum-to-one groups, and each
@@ -12,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/config_path.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/random/stream.hpp"
-#include "sim/sweep/config_path.hpp"
 
 namespace mmsim::sweep {
 
@@ -32,7 +33,7 @@ struct Law {
 };
 
 struct Parameter {
-  ConfigPath path;
+  config::ConfigPath path;
   std::string name;  // column name (default: the path)
   toml::source_region where;
   double base = 0.0;  // the base scenario's value
@@ -47,10 +48,10 @@ struct Parameter {
 // A table (or array) of probabilities that must keep summing to one: its members that are parameters are set
 // by the design, the others are rescaled by one common factor so the total stays 1.
 struct SumGroup {
-  ConfigPath path;
-  std::vector<ConfigPath> members;  // every numeric member
-  std::vector<double> base;         // their base values
-  std::vector<int> parameter;       // per member: the parameter setting it, or -1
+  config::ConfigPath path;
+  std::vector<config::ConfigPath> members;  // every numeric member
+  std::vector<double> base;                 // their base values
+  std::vector<int> parameter;               // per member: the parameter setting it, or -1
 };
 
 struct SweepPoint {

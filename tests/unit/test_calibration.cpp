@@ -1,12 +1,12 @@
-// Calibration (issue 6; docs/calibration.md): the objective's weighting and pass rule, the override helper,
-// the evidence reader, and the default model keeping every target of the trial configs in place.
+// Calibration (issue 6; docs/calibration.md): the objective's weighting and pass rule, the evidence reader,
+// and the default model keeping every target of the trial configs in place. The dotted paths that calibration
+// parameters name are tested in test_config_path.cpp.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 
-#include "sim/calibration/overrides.hpp"
 #include "sim/calibration/targets.hpp"
 #include "sim/cli/trial_emulation.hpp"
 #include "sim/core/errors.hpp"
@@ -95,23 +95,6 @@ TEST_CASE("rates among infused patients, survival figures and HR from columns") 
   hr.reference.push_back('a');
   CHECK(simulate_target(hr, arm, &arm).value == Approx(1.0));
   CHECK_THROWS_AS(simulate_target(make(TargetKind::crs_any, 0.8), arm, nullptr), InputError);
-}
-
-TEST_CASE("dotted-path overrides of a resolved config") {
-  toml::table root = toml::parse(R"(
-[therapy.x.ttp]
-cr = { dist = "gompertz", shape = -0.01, rate = 0.02 }
-[class.y]
-n = 3
-)");
-  CHECK(get_number(root, "therapy.x.ttp.cr.rate") == Approx(0.02));
-  set_number(root, "therapy.x.ttp.cr.rate", 0.05);
-  CHECK(get_number(root, "therapy.x.ttp.cr.rate") == Approx(0.05));
-  set_number(root, "class.y.n", 3.5);  // an integer becomes a float
-  CHECK(get_number(root, "class.y.n") == Approx(3.5));
-  CHECK_THROWS_AS(get_number(root, "therapy.x.ttp.vgpr.scale"), InputError);
-  CHECK_THROWS_AS(set_number(root, "therapy.x.ttp.cr.dist", 1.0), InputError);
-  CHECK_THROWS_AS(set_number(root, "therapy..x", 1.0), InputError);
 }
 
 TEST_CASE("evidence CSV: quoted fields with commas and doubled quotes") {

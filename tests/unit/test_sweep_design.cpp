@@ -1,6 +1,6 @@
-// Sweep designs (sim/sweep/): the path grammar, PSA draws (moments within SE-based tolerances, and
-// Kolmogorov-Smirnov against Boost.Math's beta, gamma, lognormal and normal laws), LHS stratification,
-// sum-to-one groups kept at 1, and the design being a pure function of the sweep file.
+// Sweep designs (sim/sweep/): PSA draws (moments within SE-based tolerances, and Kolmogorov-Smirnov against
+// Boost.Math's beta, gamma, lognormal and normal laws), LHS stratification, sum-to-one groups kept at 1, and
+// the design being a pure function of the sweep file. The path grammar is tested in test_config_path.cpp.
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/lognormal.hpp>
@@ -15,7 +15,6 @@
 
 #include "sim/cli/model_registry.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/sweep/config_path.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "tests/unit/test_dist_support.hpp"
 
@@ -63,32 +62,6 @@ void check_moments(const Law& law, const std::vector<double>& x) {
 }
 
 }  // namespace
-
-TEST_CASE("config paths: grammar and lookup", "[sweep]") {
-  std::string error;
-  const auto p = parse_config_path("multistate.transitions[0].distribution.scale", error);
-  REQUIRE(p);
-  REQUIRE(p->steps.size() == 5);
-  CHECK(std::get<std::size_t>(p->steps[2]) == 0);
-  const auto q = parse_config_path("strategies[1].hazard_multipliers.\"on_therapy->progressed\"", error);
-  REQUIRE(q);
-  CHECK(std::get<std::string>(q->steps.back()) == "on_therapy->progressed");
-  CHECK(q->text == "strategies[1].hazard_multipliers.\"on_therapy->progressed\"");
-  const auto r = parse_config_path("a.b[2][3].c", error);
-  REQUIRE(r);
-  CHECK(r->steps.size() == 5);
-  for (const char* bad : {"", "a..b", "a[", "a[x]", "a.b.", ".a", "a[1]b", "a.\"b"}) {
-    INFO(bad);
-    CHECK_FALSE(parse_config_path(bad, error));
-  }
-
-  const auto doc = config::load_config(kSweeps / "two_arm.toml");
-  const toml::node* n = find_node(doc.root, *p, error);
-  REQUIRE(n != nullptr);
-  CHECK(n->value<double>() == 12.0);
-  CHECK(find_node(doc.root, *parse_config_path("multistate.transitions[9].to", error), error) == nullptr);
-  CHECK(error.find("out of bounds") != std::string::npos);
-}
 
 TEST_CASE("PSA draws: moments and distribution of every law", "[sweep][statistical]") {
   const std::size_t n = test::kGofSamples;

@@ -1,12 +1,18 @@
-#include "sim/sweep/config_path.hpp"
+#include "sim/config/config_path.hpp"
 
 #include <fmt/format.h>
 
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
 
-namespace mmsim::sweep {
+#include "sim/config/table_reader.hpp"
+#include "sim/core/errors.hpp"
+
+namespace mmsim::config {
 namespace {
 
 bool bare_char(char c) {
@@ -44,20 +50,31 @@ std::string list_keys(const toml::table& t) {
   return out;
 }
 
-// A fresh node whose source region is `origin`: parsed from text padded to the same line and column.
+// A fresh node whose source region is `origin`: parsed from text padded to the same line and column. Without
+// an origin, a plain node (no position).
 template <class T>
 toml::value<T> located(T value, const toml::source_region& origin) {
-  const std::uint32_t line = origin.begin.line > 0 ? origin.begin.line : 1;
-  const std::uint32_t col = origin.begin.column > 0 ? origin.begin.column : 1;
-  std::string text(line - 1, '\n');
-  text.append(col - 1, ' ');
+  if (!origin.begin) return toml::value<T>(value);
+  std::string text(origin.begin.line - 1, '\n');
+  text.append(origin.begin.column - 1, ' ');
   text += std::is_same_v<T, double> ? "v = 0.0" : "v = 0";
-  const std::string path = origin.path ? std::string(*origin.path) : std::string("<sweep>");
-  toml::table parsed = toml::parse(text, path);
+  toml::table parsed = toml::parse(text, origin.path ? std::string(*origin.path) : std::string());
   // Moved, not copied: a toml++ copy drops the source position.
   toml::value<T> node = std::move(*parsed.get("v")->as<T>());
   node = value;  // exact: no decimal round trip
   return node;
+}
+
+// The number node at `path`, or InputError naming the missing step or what is there instead.
+const toml::node& number_node(const toml::table& root, const ConfigPath& path) {
+  std::string error;
+  const toml::node* node = find_node(root, path, error);
+  if (node == nullptr)
+    throw InputError(fmt::format("path \"{}\" in the resolved config: {}", path.text, error));
+  if (!node->is_number())
+    throw InputError(fmt::format("path \"{}\" in the resolved config: {}, not a number", path.text,
+                                 toml_type_name(*node)));
+  return *node;
 }
 
 }  // namespace
@@ -96,6 +113,13 @@ std::optional<ConfigPath> parse_config_path(const std::string& text, std::string
   }
   p.text = join(p.steps, p.steps.size());
   return p;
+}
+
+ConfigPath require_config_path(const std::string& text) {
+  std::string error;
+  auto path = parse_config_path(text, error);
+  if (!path) throw InputError(error);
+  return *std::move(path);
 }
 
 const toml::node* find_node(const toml::table& root, const ConfigPath& path, std::string& error) {
@@ -144,31 +168,32 @@ ConfigPath child_path(const ConfigPath& parent, PathStep step) {
   return p;
 }
 
-void set_number(toml::table& root, const ConfigPath& path, double value, const toml::source_region& origin) {
+double get_number(const toml::table& root, const ConfigPath& path) {
+  return *number_node(root, path).value<double>();
+}
+
+void set_number(toml::table& root, const ConfigPath& path, double value, IntegerNode integer,
+                const toml::source_region& origin) {
+  const bool keep_integer = number_node(root, path).is_integer() && integer == IntegerNode::keep;
+  if (keep_integer && (std::trunc(value) != value || std::fabs(value) > 9.0e15))
+    throw std::logic_error(fmt::format("set_number: {} is an integer, {} is not", path.text, value));
   std::string error;
-  toml::node* parent = const_cast<toml::node*>(find_node(root, parent_path(path), error));
-  const toml::node* old = find_node(root, path, error);
-  if (parent == nullptr || old == nullptr) throw std::logic_error("set_number: " + error);
-  const bool integer = old->is_integer();
-  if (integer && (std::trunc(value) != value || std::fabs(value) > 9.0e15))
-    throw std::logic_error("set_number: non-integral value for an integer");
+  // The path's node exists, so its parent does.
+  toml::node& parent = *const_cast<toml::node*>(find_node(root, parent_path(path), error));
   const PathStep& last = path.steps.back();
-  if (const auto* key = std::get_if<std::string>(&last)) {
-    if (integer) {
-      parent->as_table()->insert_or_assign(*key,
-                                           located<std::int64_t>(static_cast<std::int64_t>(value), origin));
+  const auto put = [&](auto node) {
+    if (const auto* key = std::get_if<std::string>(&last)) {
+      parent.as_table()->insert_or_assign(*key, std::move(node));
     } else {
-      parent->as_table()->insert_or_assign(*key, located<double>(value, origin));
+      toml::array& a = *parent.as_array();
+      a.replace(a.cbegin() + static_cast<std::ptrdiff_t>(std::get<std::size_t>(last)), std::move(node));
     }
+  };
+  if (keep_integer) {
+    put(located<std::int64_t>(static_cast<std::int64_t>(value), origin));
   } else {
-    toml::array& a = *parent->as_array();
-    const auto at = a.cbegin() + static_cast<std::ptrdiff_t>(std::get<std::size_t>(last));
-    if (integer) {
-      a.replace(at, located<std::int64_t>(static_cast<std::int64_t>(value), origin));
-    } else {
-      a.replace(at, located<double>(value, origin));
-    }
+    put(located<double>(value, origin));
   }
 }
 
-}  // namespace mmsim::sweep
+}  // namespace mmsim::config
