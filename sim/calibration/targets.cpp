@@ -158,16 +158,41 @@ double residual(const Target& t, double simulated) {
   return (scale(t.kind, simulated) - scale(t.kind, t.value)) / published_se(t);
 }
 
+namespace {
+
+bool has_ci(const Target& t) {
+  return std::isfinite(t.ci_low) && std::isfinite(t.ci_high);
+}
+
+// The acceptance band of `passes`.
+std::pair<double, double> band(const Target& t) {
+  if (has_ci(t)) return {t.ci_low, t.ci_high};
+  return {t.value - 0.1 * std::fabs(t.value), t.value + 0.1 * std::fabs(t.value)};
+}
+
+}  // namespace
+
+double band_residual(const Target& t, double simulated, double margin) {
+  if (!std::isfinite(simulated) || (log_scale(t.kind) && simulated <= 0)) return 0.0;
+  auto [lo, hi] = band(t);
+  margin = std::min(margin, 0.5 * (hi - lo));
+  lo += margin;
+  hi -= margin;
+  const double g = scale(t.kind, simulated);
+  if (simulated < lo) return (g - scale(t.kind, lo)) / published_se(t);
+  if (simulated > hi) return (g - scale(t.kind, hi)) / published_se(t);
+  return 0.0;
+}
+
 double objective_term(const Target& t, double simulated) {
-  const double r = residual(t, simulated);
-  return r * r;
+  const double r = residual(t, simulated), b = band_residual(t, simulated);
+  return r * r + b * b;
 }
 
 bool passes(const Target& t, double simulated) {
   if (!std::isfinite(simulated)) return false;
-  if (std::isfinite(t.ci_low) && std::isfinite(t.ci_high))
-    return simulated >= t.ci_low && simulated <= t.ci_high;
-  return std::fabs(simulated - t.value) <= 0.1 * std::fabs(t.value);
+  const auto [lo, hi] = band(t);
+  return simulated >= lo && simulated <= hi;
 }
 
 Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColumns* reference) {

@@ -181,8 +181,9 @@ std::vector<double> residuals(const Problem& pr, const std::vector<double>& u, s
   std::vector<double> r;
   for (const auto& t : pr.trials) {
     const auto sims = evaluate_trial(t, ov, patients, pr.settings.seed, pr.threads);
-    for (std::size_t i = 0; i < t.targets.size(); ++i)
-      r.push_back(calibration::residual(t.targets[i], sims[i].value));
+    for (std::size_t i = 0; i < t.targets.size(); ++i) {
+      for (double ri : calibration::target_residuals(t.targets[i], sims[i])) r.push_back(ri);
+    }
   }
   return r;
 }
@@ -228,16 +229,23 @@ nlopt_algorithm algorithm(const std::string& name) {
   return NLOPT_LN_BOBYQA;
 }
 
-std::optional<std::vector<double>> read_state(const Problem& pr) {
-  if (!fs::exists(pr.settings.state)) return std::nullopt;
+// Overwrites u with the state file's best point for every parameter the file names; returns how many it
+// named. A parameter added to the calibration since (absent from the file) keeps its start in u.
+std::size_t read_state(const Problem& pr, std::vector<double>& u) {
+  if (!fs::exists(pr.settings.state)) return 0;
   const toml::table t = toml::parse_file(pr.settings.state.string());
-  std::vector<double> u;
-  for (const auto& p : pr.settings.parameters) {
-    const auto v = t["best"][p.name].value<double>();
-    if (!v) return std::nullopt;
-    u.push_back(std::clamp(to_unit(p, *v), 0.0, 1.0));
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < pr.settings.parameters.size(); ++i) {
+    const Parameter& p = pr.settings.parameters[i];
+    if (const auto v = t["best"][p.name].value<double>()) {
+      u[i] = std::clamp(to_unit(p, *v), 0.0, 1.0);
+      ++found;
+    } else {
+      fmt::print(stderr, "calibrate: {} is not in the state file; it starts from its hand-set value\n",
+                 p.name);
+    }
   }
-  return u;
+  return found;
 }
 
 void fit(Problem& pr, bool resume) {
@@ -248,8 +256,7 @@ void fit(Problem& pr, bool resume) {
     x0[i] = std::clamp(to_unit(p, std::isnan(p.start) ? identity_value(p, pr.base[i]) : p.start), 0.0, 1.0);
   }
   if (resume) {
-    if (auto s = read_state(pr)) {
-      x0 = *s;
+    if (read_state(pr, x0) > 0) {
       fmt::print(stderr, "calibrate: resuming from the best point in {}\n", pr.settings.state.string());
     } else {
       fmt::print(stderr, "calibrate: no usable state in {}; starting afresh\n", pr.settings.state.string());

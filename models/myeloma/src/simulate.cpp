@@ -205,15 +205,17 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   const double tp = ti + t_rel;
 
   // 4. Competing deaths on piecewise-constant hazards (disease by state, late NRM, maintenance toxicity).
+  // The disease hazard follows the line's best response from the treatment start, not only from its
+  // assessment: the response is under way in that first month (median time to first response ~1 month for
+  // CAR-T), so a patient bound for CR does not carry a progressive-disease death risk until then. Charging the
+  // progressive hazard there killed ~6% of CAR-T responders in the first month, which no trial shows.
   const DiseaseSpec& d = p.disease;
-  const double h_after = depth == Depth::pd      ? d.hazard_progressive
-                         : depth == Depth::mr_sd ? d.hazard_stable
-                                                 : d.hazard_responding;
-  std::array<double, 6> cuts{ta, ti + th.early_window, ti + th.late_nrm_months, kInf, kInf, kInf};
-  if (maintained) {
-    cuts[3] = ti + mt->start_months;
-    cuts[4] = ti + mt->start_months + mt->duration_months;
-  }
+  const double h_line = depth == Depth::pd      ? d.hazard_progressive
+                        : depth == Depth::mr_sd ? d.hazard_stable
+                                                : d.hazard_responding;
+  const double m_start = maintained ? ti + mt->start_months : kInf;
+  const double m_end = maintained ? m_start + mt->duration_months : kInf;
+  std::array<double, 4> cuts{ti + th.early_window, ti + th.late_nrm_months, m_start, m_end};
   std::sort(cuts.begin(), cuts.end());
   const double line_end = std::min({tp, t_bg, t_trm, horizon});
   RandomStream dr = stream(key, kLineDeath, n);
@@ -224,10 +226,10 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
     const double b = k < cuts.size() ? std::min(cuts[k], line_end) : line_end;
     if (b <= a) continue;
     const double mid = 0.5 * (a + b);
-    const double hd = (mid < ta ? d.hazard_progressive : h_after) * dmult;
+    const double hd = h_line * dmult;
     const double hn =
         (mid >= ti + th.early_window && mid < ti + th.late_nrm_months) ? th.late_nrm_hazard : 0.0;
-    const double hm = (maintained && mid >= cuts[3] && mid < cuts[4]) ? mt->extra_death_hazard : 0.0;
+    const double hm = (mid >= m_start && mid < m_end) ? mt->extra_death_hazard : 0.0;
     const double total = hd + hn + hm;
     const double e = exp_draw(dr), u = dr.uniform();
     if (total > 0 && a + e / total < b) {
