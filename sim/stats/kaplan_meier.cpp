@@ -16,12 +16,18 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// R's log-log pointwise limits (survival:::survfit_confint); NaN where S is 0 or 1.
-double loglog_limit(double s, double se_log, double z, bool lower) {
-  if (!(s > 0.0 && s < 1.0)) return kNaN;
-  const double shift = z * se_log / std::log(s);
-  const double centre = std::log(-std::log(s));
-  return std::exp(-std::exp(lower ? centre - shift : centre + shift));
+// R's log-log pointwise limits (survival:::survfit_confint); NaN where S is 0 or 1. Both limits share
+// log(S) and log(-log(S)).
+void loglog_limits(double s, double se_log, double z, double& lower, double& upper) {
+  if (!(s > 0.0 && s < 1.0)) {
+    lower = upper = kNaN;
+    return;
+  }
+  const double log_s = std::log(s);
+  const double shift = z * se_log / log_s;
+  const double centre = std::log(-log_s);
+  lower = std::exp(-std::exp(centre - shift));
+  upper = std::exp(-std::exp(centre + shift));
 }
 
 void check_time_argument(double t, const char* what) {
@@ -29,6 +35,73 @@ void check_time_argument(double t, const char* what) {
     throw InputError(fmt::format("{} {} is not a finite time >= 0", what, t));
   }
 }
+
+// The table from the included patients sorted by time. With `rows`, records[i].aux is the patient's position
+// and rows[aux] receives the patient's row.
+KaplanMeier build_table(const std::vector<detail::TimeRecord>& records, std::size_t patients,
+                        double conf_level, std::vector<std::uint32_t>* rows) {
+  const double z = detail::normal_critical_value(conf_level);
+  KaplanMeier km;
+  km.n = records.size();
+  km.n_excluded = patients - records.size();
+  km.conf_level = conf_level;
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i == 0 || records[i].time != records[i - 1].time) ++distinct;
+  }
+  for (auto* v : {&km.time, &km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper})
+    v->reserve(distinct);
+  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->reserve(distinct);
+
+  long double s = 1.0L;
+  detail::CompensatedSum greenwood;
+  bool reached_zero = false;
+  std::int64_t at_risk = static_cast<std::int64_t>(records.size());
+  for (std::size_t i = 0; i < records.size();) {
+    const double t = records[i].time;
+    std::int64_t d = 0;
+    std::int64_t c = 0;
+    for (; i < records.size() && records[i].time == t; ++i) {
+      if (rows != nullptr) (*rows)[records[i].aux] = static_cast<std::uint32_t>(km.time.size());
+      if (records[i].code == 1) {
+        ++d;
+      } else {
+        ++c;
+      }
+    }
+    if (d > 0) {
+      if (at_risk > d) {
+        const auto r = static_cast<long double>(at_risk);
+        const auto dd = static_cast<long double>(d);
+        s *= (r - dd) / r;
+        greenwood.add(dd / (r * (r - dd)));
+      } else {
+        s = 0.0L;
+        reached_zero = true;
+      }
+    }
+    const double surv = static_cast<double>(s);
+    const double se_log = reached_zero ? kInf : std::sqrt(static_cast<double>(greenwood.value()));
+    km.time.push_back(t);
+    km.n_risk.push_back(at_risk);
+    km.n_event.push_back(d);
+    km.n_censor.push_back(c);
+    km.surv.push_back(surv);
+    km.se_log_surv.push_back(se_log);
+    km.se_surv.push_back(surv * se_log);
+    double lower = 0.0;
+    double upper = 0.0;
+    loglog_limits(surv, se_log, z, lower, upper);
+    km.lower.push_back(lower);
+    km.upper.push_back(upper);
+    at_risk -= d + c;
+  }
+  return km;
+}
+
+}  // namespace
+
+namespace detail {
 
 // R's approx(x = key, y = index, v, method = "constant", f = 1) on points already sorted by key with ties
 // collapsed: the value at the first key >= v, or NaN when v is outside [key.front(), key.back()].
@@ -57,10 +130,12 @@ void regularize(std::vector<std::pair<double, double>>& points, std::vector<doub
   }
 }
 
-// A transcription of the algorithm of survival:::findq (R survival 3.5): x = c(0, time), y = c(0, 1 - curve),
-// where the curve may hold NaN (R's NA). Written from its documented behaviour, per probability p.
-std::vector<double> find_quantiles(const std::vector<double>& x_all, const std::vector<double>& y_all,
-                                   std::span<const double> probs) {
+// The general path: a transcription of the algorithm of survival:::findq (R survival 3.5): x = c(0, time), y
+// = c(0, 1 - curve), where the curve may hold NaN (R's NA). Written from its documented behaviour, per
+// probability p.
+std::vector<double> find_quantiles_reference(const std::vector<double>& x_all,
+                                             const std::vector<double>& y_all,
+                                             std::span<const double> probs) {
   constexpr double tol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
   std::vector<double> out(probs.size(), kNaN);
   if (probs.empty()) return out;
@@ -140,67 +215,132 @@ std::vector<double> find_quantiles(const std::vector<double>& x_all, const std::
   return out;
 }
 
-// The table from the included patients sorted by time. With `rows`, records[i].aux is the patient's position
-// and rows[aux] receives the patient's row.
-KaplanMeier build_table(const std::vector<detail::TimeRecord>& records, std::size_t patients,
-                        double conf_level, std::vector<std::uint32_t>* rows) {
-  const double z = detail::normal_critical_value(conf_level);
-  KaplanMeier km;
-  km.n = records.size();
-  km.n_excluded = patients - records.size();
-  km.conf_level = conf_level;
-  std::size_t distinct = 0;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (i == 0 || records[i].time != records[i - 1].time) ++distinct;
-  }
-  for (auto* v : {&km.time, &km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper})
-    v->reserve(distinct);
-  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->reserve(distinct);
+// The same result as find_quantiles_reference on x = (x_at(0), ..., x_at(count - 1)) and likewise y, without
+// building any full-length array when the non-NaN y are non-decreasing (the common case; otherwise the arrays
+// are materialized and the reference path runs). One pass: repeated y values are skipped as the reference
+// does (keeping the first occurrence; NaN once), and for each p and each of the keys y + tol and y - tol the
+// first run of equal keys >= p is tracked. regularize averages the positions of such a run (positions in
+// the de-duplicated sequence, which counts the NaN kept), and the quantile reads x at that average truncated,
+// so the x values from the run's first position on are kept until the run ends.
+template <class XAt, class YAt>
+std::vector<double> find_quantiles_at(std::size_t count, const XAt& x_at, const YAt& y_at,
+                                      std::span<const double> probs) {
+  constexpr double tol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
+  std::vector<double> out(probs.size(), kNaN);
+  if (probs.empty() || count == 0) return out;
+  const double pmin = *std::min_element(probs.begin(), probs.end());
 
-  long double s = 1.0L;
-  detail::CompensatedSum greenwood;
-  bool reached_zero = false;
-  std::int64_t at_risk = static_cast<std::int64_t>(records.size());
-  for (std::size_t i = 0; i < records.size();) {
-    const double t = records[i].time;
-    std::int64_t d = 0;
-    std::int64_t c = 0;
-    for (; i < records.size() && records[i].time == t; ++i) {
-      if (rows != nullptr) (*rows)[records[i].aux] = static_cast<std::uint32_t>(km.time.size());
-      if (records[i].code == 1) {
-        ++d;
-      } else {
-        ++c;
-      }
-    }
-    if (d > 0) {
-      if (at_risk > d) {
-        const auto r = static_cast<long double>(at_risk);
-        const auto dd = static_cast<long double>(d);
-        s *= (r - dd) / r;
-        greenwood.add(dd / (r * (r - dd)));
-      } else {
-        s = 0.0L;
-        reached_zero = true;
-      }
-    }
-    const double surv = static_cast<double>(s);
-    const double se_log = reached_zero ? kInf : std::sqrt(static_cast<double>(greenwood.value()));
-    km.time.push_back(t);
-    km.n_risk.push_back(at_risk);
-    km.n_event.push_back(d);
-    km.n_censor.push_back(c);
-    km.surv.push_back(surv);
-    km.se_log_surv.push_back(se_log);
-    km.se_surv.push_back(surv * se_log);
-    km.lower.push_back(loglog_limit(surv, se_log, z, true));
-    km.upper.push_back(loglog_limit(surv, se_log, z, false));
-    at_risk -= d + c;
+  struct Run {
+    double p = 0.0;
+    double shift = 0.0;  // +tol or -tol
+    bool found = false;
+    bool done = false;
+    bool first_key = false;  // the run starts at the first key (approx's lower end)
+    double key = 0.0;
+    double total = 0.0;  // sum of the run's positions, as regularize adds them
+    std::size_t size = 0;
+    std::size_t first = 0;   // position where the run starts
+    std::vector<double> xs;  // x at positions first, first + 1, ...
+  };
+  std::vector<Run> runs(2 * probs.size());
+  for (std::size_t q = 0; q < probs.size(); ++q) {
+    runs[2 * q].p = runs[2 * q + 1].p = probs[q];
+    runs[2 * q].shift = tol;
+    runs[2 * q + 1].shift = -tol;
   }
-  return km;
+  std::size_t active = runs.size();
+
+  double ymax = -kInf;
+  double last_value = -kInf;  // last non-NaN y seen (for the monotonicity check)
+  bool have_last = false;
+  bool seen_nan = false;
+  std::size_t kept = 0;       // positions in the de-duplicated sequence so far
+  std::size_t kept_keys = 0;  // of which non-NaN
+  double x0 = 0.0;            // x at position 0
+  double y_kept_last = 0.0;   // y at the last position
+  for (std::size_t i = 0; i < count; ++i) {
+    const double v = y_at(i);
+    const bool nan = std::isnan(v);
+    if (nan) {
+      if (seen_nan) continue;
+      seen_nan = true;
+    } else {
+      if (v < last_value) {
+        // Not monotone: the general path.
+        std::vector<double> x(count), y(count);
+        for (std::size_t j = 0; j < count; ++j) {
+          x[j] = x_at(j);
+          y[j] = y_at(j);
+        }
+        return find_quantiles_reference(x, y, probs);
+      }
+      ymax = std::max(ymax, v);
+      const bool dup = have_last && v == last_value;
+      have_last = true;
+      last_value = v;
+      if (dup) continue;
+    }
+    const std::size_t k = kept++;
+    y_kept_last = v;
+    if (active == 0 && k > 0) continue;
+    const double xk = x_at(i);
+    if (k == 0) x0 = xk;
+    for (Run& r : runs) {
+      if (r.done) continue;
+      if (nan) {
+        if (r.found) r.xs.push_back(xk);
+        continue;
+      }
+      const double key = v + r.shift;
+      if (!r.found) {
+        if (key >= r.p) {
+          r.found = true;
+          r.first_key = kept_keys == 0;
+          r.key = key;
+          r.total = static_cast<double>(k);
+          r.size = 1;
+          r.first = k;
+          r.xs.push_back(xk);
+        }
+      } else if (key == r.key) {
+        r.total += static_cast<double>(k);
+        ++r.size;
+        r.xs.push_back(xk);
+      } else {
+        r.done = true;
+        --active;
+      }
+    }
+    if (!nan) ++kept_keys;
+  }
+  if (ymax < pmin) return out;
+  const double xmax = x_at(count - 1);
+
+  // approx(..., method = "constant", f = 1): NaN when p is outside [first key, last key].
+  auto at = [](const Run& r) {
+    if (!r.found || (r.first_key && r.p < r.key)) return kNaN;
+    const double index = r.total / static_cast<double>(r.size);
+    return r.xs[static_cast<std::size_t>(index) - r.first];
+  };
+  for (std::size_t q = 0; q < probs.size(); ++q) {
+    const double p = probs[q];
+    const double a1 = at(runs[2 * q]);
+    const double a2 = at(runs[2 * q + 1]);
+    double value = (a1 + a2) / 2.0;
+    if (p == 0.0) value = x0;
+    if (!std::isnan(y_kept_last) && std::fabs(p - y_kept_last) < tol) value = (a1 + xmax) / 2.0;
+    out[q] = value;
+  }
+  return out;
 }
 
-}  // namespace
+std::vector<double> find_quantiles(std::span<const double> x, std::span<const double> y,
+                                   std::span<const double> probs) {
+  return find_quantiles_at(
+      y.size(), [&](std::size_t i) { return x[i]; }, [&](std::size_t i) { return y[i]; }, probs);
+}
+
+}  // namespace detail
 
 KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
   validate_sample(sample, 1);
@@ -221,8 +361,7 @@ KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf
     if (std::isnan(sample.time[i])) continue;
     records.push_back(detail::TimeRecord{sample.time[i], static_cast<std::uint32_t>(i), sample.event[i]});
   }
-  std::sort(records.begin(), records.end(),
-            [](const detail::TimeRecord& a, const detail::TimeRecord& b) { return a.time < b.time; });
+  detail::sort_by_time(records);
   KaplanMeierRows out;
   out.row.assign(sample.time.size(), kNoRow);
   out.km = build_table(records, sample.time.size(), conf_level, &out.row);
@@ -264,8 +403,7 @@ LandmarkSurvival survival_at(const KaplanMeier& km, double t) {
   if (s == 1.0) {
     out.lower = out.upper = 1.0;
   } else {
-    out.lower = loglog_limit(s, km.se_log_surv[j], z, true);
-    out.upper = loglog_limit(s, km.se_log_surv[j], z, false);
+    loglog_limits(s, km.se_log_surv[j], z, out.lower, out.upper);
   }
   return out;
 }
@@ -283,19 +421,16 @@ std::vector<SurvivalQuantile> survival_quantiles(const KaplanMeier& km, std::spa
     for (auto& o : out) o.time = o.lower = o.upper = o.se_equivalent = kNaN;
     return out;
   }
+  // x = c(0, time), y = c(0, 1 - curve) as findq sees them, read in place. The quantile's lower limit comes
+  // from the lower survival limit (1 - lower rises first).
   const std::size_t m = km.time.size();
-  std::vector<double> x(m + 1, 0.0);
-  std::vector<double> y_est(m + 1, 0.0), y_low(m + 1, 0.0), y_up(m + 1, 0.0);
-  for (std::size_t j = 0; j < m; ++j) {
-    x[j + 1] = km.time[j];
-    y_est[j + 1] = 1.0 - km.surv[j];
-    // The quantile's lower limit comes from the lower survival limit (1 - lower rises first).
-    y_low[j + 1] = 1.0 - km.lower[j];
-    y_up[j + 1] = 1.0 - km.upper[j];
-  }
-  const auto est = find_quantiles(x, y_est, probs);
-  const auto low = find_quantiles(x, y_low, probs);
-  const auto up = find_quantiles(x, y_up, probs);
+  const auto x = [&](std::size_t i) { return i == 0 ? 0.0 : km.time[i - 1]; };
+  const auto one_minus = [](const std::vector<double>& curve) {
+    return [&curve](std::size_t i) { return i == 0 ? 0.0 : 1.0 - curve[i - 1]; };
+  };
+  const auto est = detail::find_quantiles_at(m + 1, x, one_minus(km.surv), probs);
+  const auto low = detail::find_quantiles_at(m + 1, x, one_minus(km.lower), probs);
+  const auto up = detail::find_quantiles_at(m + 1, x, one_minus(km.upper), probs);
   for (std::size_t q = 0; q < probs.size(); ++q) {
     out[q].time = est[q];
     out[q].lower = low[q];

@@ -43,6 +43,10 @@ struct TimeRecord {
 std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
                                        std::span<const std::uint32_t> aux_values);
 
+// Sorts records by time, ascending (times >= 0, no NaN). Ties are grouped (their order is unspecified; every
+// estimator reads a tie group as a whole). O(n): an LSD radix sort on the bits of the time for large n.
+void sort_by_time(std::vector<TimeRecord>& records);
+
 // For each patient, the row of its time in `times` (the ascending distinct times of a table built from this
 // sample), or kNoRow for a NaN time. One sort, O(n log n). Throws InputError if a time is not in `times`.
 inline constexpr std::size_t kNoRow = static_cast<std::size_t>(-1);
@@ -58,6 +62,14 @@ struct GroupIndex {
   std::vector<std::uint32_t> index;  // per patient
 };
 GroupIndex index_groups(std::span<const std::uint32_t> group, std::span<const double> time);
+
+// R survival's findq (the quantiles of a curve y = 1 - S over x, used by survival_quantiles), exposed for
+// tests: find_quantiles is the implementation used; find_quantiles_reference is the direct transcription it
+// must match bit for bit (and still runs when the non-NaN y are not non-decreasing).
+std::vector<double> find_quantiles(std::span<const double> x, std::span<const double> y,
+                                   std::span<const double> probs);
+std::vector<double> find_quantiles_reference(const std::vector<double>& x, const std::vector<double>& y,
+                                             std::span<const double> probs);
 
 // Walks the union of the distinct times of two Kaplan-Meier tables (group 0 and group 1) in ascending order,
 // calling f(time, at_risk, deaths, leaving) with two-element arrays: patients at risk just before the time,
