@@ -24,7 +24,7 @@ for n in 100000 1000000 10000000; do
       /usr/bin/time -f '%e %M' -o "$work/time" "$mmsim" run "$cfg" --patients "$n" --threads "$threads" $flag \
         -o "$work/out.h5" >"$work/stdout"
       read -r secs kib <"$work/time"
-      sim=$(sed -n 's/.* in \([0-9.]*\) s)$/\1/p' "$work/stdout" | tail -1)
+      sim=$(sed -n 's/.* in \([0-9.]*\) s[;)].*/\1/p' "$work/stdout" | tail -1)
       awk -v n="$n" -v t="$threads" -v m="$mode" -v s="$secs" -v k="$kib" -v q="$sim" \
         'BEGIN { r = (q > 0 ? n / q : 0); printf "%-10d %-7d %-17s %9.2f %12.0f %14.0f %12.0f %10.1f\n", n, t, m, s, r, r / t, n / s, k / 1024 }'
       rm -f "$work/out.h5"

@@ -102,7 +102,7 @@ int run_command(const std::vector<std::string>& args) {
   if (vm.count("no-summary")) {
     writer.commit();
     if (!quiet) {
-      fmt::print("wrote {} ({} patients x {} strategies in {:.2f} s; no summaries: see 'mmsim report')\n",
+      fmt::print("wrote {} ({} patients x {} strategies in {:.3f} s; no summaries: see 'mmsim report')\n",
                  out.string(), opt.patients, model.strategies().size(), outcome.seconds);
     }
     return kExitOk;
@@ -117,7 +117,7 @@ int run_command(const std::vector<std::string>& args) {
   writer.commit();
   if (!quiet) {
     fmt::print("{}", report::format_report(filter_endpoints(summary, request.endpoints), request.format));
-    fmt::print("wrote {} ({} patients x {} strategies in {:.2f} s)\n", out.string(), opt.patients,
+    fmt::print("wrote {} ({} patients x {} strategies in {:.3f} s)\n", out.string(), opt.patients,
                model.strategies().size(), outcome.seconds);
   }
   return kExitOk;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -34,6 +35,21 @@ MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
   outgoing_.resize(spec_.states.size());
   for (std::uint32_t t = 0; t < spec_.transitions.size(); ++t)
     outgoing_[spec_.transitions[t].from].push_back(t);
+  static_assert(kMaxEndpoints <= 32, "endpoint masks are 32-bit");
+  starts_mask_.assign(spec_.states.size(), 0);
+  ends_mask_.assign(spec_.states.size(), 0);
+  for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
+    const EndpointSpec& ep = spec_.endpoints[e];
+    const std::uint32_t bit = 1u << e;
+    if (ep.start_state < 0) {
+      started_at_zero_ |= bit;
+    } else {
+      starts_mask_[static_cast<std::size_t>(ep.start_state)] |= bit;
+    }
+    for (std::size_t st = 0; st < spec_.states.size(); ++st) {
+      if (ep.ends[st]) ends_mask_[st] |= bit;
+    }
+  }
 
   const TableLayout& p = schema_.patients;
   f_id_ = p.find("id");
@@ -72,20 +88,18 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   row.set_u64(f_id_, key.patient);
   for (std::size_t a = 0; a < spec_.attributes.size(); ++a) row.set_f64(f_attributes_[a], attr[a]);
 
+  // An endpoint ends at the first entry into one of its terminating states after it started (not at the entry
+  // that starts it); ep_start/ep_end are read only where the masks say they were set.
   const std::size_t n_endpoints = spec_.endpoints.size();
-  for (std::size_t e = 0; e < n_endpoints; ++e) {
-    ep_start[e] = spec_.endpoints[e].start_state < 0 ? 0.0 : nan;
-    ep_end[e] = nan;
-  }
+  std::uint32_t started = started_at_zero_, ended = 0;
+  for (std::size_t e = 0; e < n_endpoints; ++e) ep_start[e] = 0.0;
   auto on_enter = [&](std::uint32_t state, double t) {
-    for (std::size_t e = 0; e < n_endpoints; ++e) {
-      const EndpointSpec& ep = spec_.endpoints[e];
-      if (std::isnan(ep_start[e])) {
-        if (static_cast<int>(state) == ep.start_state) ep_start[e] = t;
-      } else if (std::isnan(ep_end[e]) && ep.ends[state]) {
-        ep_end[e] = t;
-      }
-    }
+    for (std::uint32_t m = ends_mask_[state] & started & ~ended; m != 0; m &= m - 1)
+      ep_end[std::countr_zero(m)] = t;
+    ended |= ends_mask_[state] & started;
+    for (std::uint32_t m = starts_mask_[state] & ~started; m != 0; m &= m - 1)
+      ep_start[std::countr_zero(m)] = t;
+    started |= starts_mask_[state];
   };
 
   TableBuffer* events = sink.trajectories != nullptr ? &(*sink.trajectories)[0] : nullptr;
@@ -127,10 +141,11 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
 
   row.set_enum(f_final_state_, static_cast<std::uint8_t>(state));
   for (std::size_t e = 0; e < n_endpoints; ++e) {
-    if (std::isnan(ep_start[e])) {
+    const std::uint32_t bit = 1u << e;
+    if ((started & bit) == 0) {
       row.set_f64(f_endpoint_time_[e], nan);
       row.set_u8(f_endpoint_event_[e], 0);
-    } else if (!std::isnan(ep_end[e])) {
+    } else if ((ended & bit) != 0) {
       row.set_f64(f_endpoint_time_[e], ep_end[e] - ep_start[e]);
       row.set_u8(f_endpoint_event_[e], 1);
     } else {

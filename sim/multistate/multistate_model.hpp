@@ -28,6 +28,10 @@ class MultistateModel final : public Model {
   OutputSchema schema_;
   std::vector<std::string> strategy_names_;
   std::vector<std::vector<std::uint32_t>> outgoing_;  // per state: transition indices
+  // Per state, bit e set when entering the state starts (ends) endpoint e: a state entry then costs two mask
+  // operations instead of a loop over the endpoints.
+  std::vector<std::uint32_t> starts_mask_, ends_mask_;
+  std::uint32_t started_at_zero_ = 0;  // endpoints that start at time zero
   // Column ids, resolved once.
   FieldId f_id_;
   std::vector<FieldId> f_attributes_;

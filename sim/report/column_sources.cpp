@@ -17,12 +17,13 @@ std::size_t index_of(const std::vector<std::string>& names, const std::string& n
 void MemoryColumns::endpoint(std::size_t strategy, const std::string& name, std::vector<double>& time,
                              std::vector<std::uint8_t>& event) const {
   const auto& c = outcome_.columns.at(strategy).at(index_of(endpoints_, name));
-  time = c.time;
-  event = c.event;
+  time.assign(c.time.begin(), c.time.end());
+  event.assign(c.event.begin(), c.event.end());
 }
 
 std::vector<std::uint8_t> MemoryColumns::outcome(std::size_t strategy, const std::string& name) const {
-  return outcome_.outcomes.at(strategy).at(index_of(outcomes_, name));
+  const auto& c = outcome_.outcomes.at(strategy).at(index_of(outcomes_, name));
+  return {c.begin(), c.end()};
 }
 
 }  // namespace mmsim::report

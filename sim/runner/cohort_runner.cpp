@@ -119,9 +119,10 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   std::vector<FieldId> outcome_fields;
   for (const auto& o : schema.outcomes) outcome_fields.push_back(schema.patients.find(o));
   if (opt.mode == OutputMode::summary_only) {
-    outcome.outcomes.assign(n_strategies,
-                            std::vector<std::vector<std::uint8_t>>(outcome_fields.size(),
-                                                                   std::vector<std::uint8_t>(opt.patients)));
+    outcome.outcomes.assign(n_strategies, std::vector<ColumnVector<std::uint8_t>>(outcome_fields.size()));
+    for (auto& per : outcome.outcomes) {
+      for (auto& c : per) c.resize(opt.patients);
+    }
     outcome.columns.assign(n_strategies, std::vector<EndpointColumns>(schema.endpoints.size()));
     for (auto& per : outcome.columns) {
       for (auto& c : per) {

@@ -52,7 +52,7 @@ TEST_CASE("reference illness-death model matches numerical integration", "[multi
   const double n = static_cast<double>(opt.patients);
 
   SECTION("PFS median") {
-    std::vector<double> t = pfs.time;
+    std::vector<double> t(pfs.time.begin(), pfs.time.end());
     std::nth_element(t.begin(), t.begin() + static_cast<long>(t.size() / 2), t.end());
     const double sim_median = t[t.size() / 2];
     std::uintmax_t iters = 100;
