@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 #include <unordered_set>
+#include <utility>
 
 #include "sim/core/errors.hpp"
 #include "sim/stats/stats_detail.hpp"
@@ -37,9 +38,10 @@ void check_time_argument(double t, const char* what) {
 }
 
 // The table from the included patients sorted by time. With `rows`, records[i].aux is the patient's position
-// and rows[aux] receives the patient's row.
-KaplanMeier build_table(const std::vector<detail::TimeRecord>& records, std::size_t patients,
-                        double conf_level, std::vector<std::uint32_t>* rows) {
+// and rows[aux] receives the patient's row. The counts are read off the records first and the records are
+// freed before the per-row estimates are allocated, so the two never take memory at the same time.
+KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t patients, double conf_level,
+                        std::vector<std::uint32_t>* rows) {
   const double z = detail::normal_critical_value(conf_level);
   KaplanMeier km;
   km.n = records.size();
@@ -49,13 +51,9 @@ KaplanMeier build_table(const std::vector<detail::TimeRecord>& records, std::siz
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (i == 0 || records[i].time != records[i - 1].time) ++distinct;
   }
-  for (auto* v : {&km.time, &km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper})
-    v->reserve(distinct);
   for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->reserve(distinct);
+  km.time.reserve(distinct);
 
-  long double s = 1.0L;
-  detail::CompensatedSum greenwood;
-  bool reached_zero = false;
   std::int64_t at_risk = static_cast<std::int64_t>(records.size());
   for (std::size_t i = 0; i < records.size();) {
     const double t = records[i].time;
@@ -69,9 +67,24 @@ KaplanMeier build_table(const std::vector<detail::TimeRecord>& records, std::siz
         ++c;
       }
     }
+    km.time.push_back(t);
+    km.n_risk.push_back(at_risk);
+    km.n_event.push_back(d);
+    km.n_censor.push_back(c);
+    at_risk -= d + c;
+  }
+  std::vector<detail::TimeRecord>().swap(records);
+
+  for (auto* v : {&km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper}) v->reserve(distinct);
+  long double s = 1.0L;
+  detail::CompensatedSum greenwood;
+  bool reached_zero = false;
+  for (std::size_t j = 0; j < km.time.size(); ++j) {
+    const std::int64_t risk = km.n_risk[j];
+    const std::int64_t d = km.n_event[j];
     if (d > 0) {
-      if (at_risk > d) {
-        const auto r = static_cast<long double>(at_risk);
+      if (risk > d) {
+        const auto r = static_cast<long double>(risk);
         const auto dd = static_cast<long double>(d);
         s *= (r - dd) / r;
         greenwood.add(dd / (r * (r - dd)));
@@ -82,10 +95,6 @@ KaplanMeier build_table(const std::vector<detail::TimeRecord>& records, std::siz
     }
     const double surv = static_cast<double>(s);
     const double se_log = reached_zero ? kInf : std::sqrt(static_cast<double>(greenwood.value()));
-    km.time.push_back(t);
-    km.n_risk.push_back(at_risk);
-    km.n_event.push_back(d);
-    km.n_censor.push_back(c);
     km.surv.push_back(surv);
     km.se_log_surv.push_back(se_log);
     km.se_surv.push_back(surv * se_log);
@@ -94,7 +103,6 @@ KaplanMeier build_table(const std::vector<detail::TimeRecord>& records, std::siz
     loglog_limits(surv, se_log, z, lower, upper);
     km.lower.push_back(lower);
     km.upper.push_back(upper);
-    at_risk -= d + c;
   }
   return km;
 }
@@ -364,7 +372,7 @@ KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf
   detail::sort_by_time(records);
   KaplanMeierRows out;
   out.row.assign(sample.time.size(), kNoRow);
-  out.km = build_table(records, sample.time.size(), conf_level, &out.row);
+  out.km = build_table(std::move(records), sample.time.size(), conf_level, &out.row);
   return out;
 }
 
@@ -463,23 +471,43 @@ RestrictedMean restricted_mean(const KaplanMeier& km, double tau) {
     out.estimate = tau;
     out.se = 0.0;
   } else {
-    // after[j] = area under S from time[j] to tau, accumulated from the right.
-    std::vector<long double> after(kept);
+    // after[j] = area under S from time[j] to tau, accumulated from the right; the variance adds its terms
+    // from the left. Rather than storing after whole (16 bytes a row), the right-to-left sum is checkpointed
+    // at every block start and after is recomputed block by block from those states: the same operations in
+    // the same order, so the same bits.
+    const auto term = [&](std::size_t j) {
+      const double next = j + 1 < kept ? km.time[j + 1] : tau;
+      return static_cast<long double>(next - km.time[j]) * static_cast<long double>(km.surv[j]);
+    };
+    constexpr std::size_t kBlock = 4096;
+    const std::size_t blocks = (kept + kBlock - 1) / kBlock;
+    // checkpoint[b]: the sum of the terms from b * kBlock on; checkpoint[blocks] is the empty sum.
+    std::vector<detail::CompensatedSum> checkpoint(blocks + 1);
     detail::CompensatedSum tail;
     for (std::size_t j = kept; j-- > 0;) {
-      const double next = j + 1 < kept ? km.time[j + 1] : tau;
-      tail.add(static_cast<long double>(next - km.time[j]) * static_cast<long double>(km.surv[j]));
-      after[j] = tail.value();
+      tail.add(term(j));
+      if (j % kBlock == 0) checkpoint[j / kBlock] = tail;
     }
-    out.estimate = static_cast<double>(static_cast<long double>(km.time[0]) + after[0]);
+    out.estimate = static_cast<double>(static_cast<long double>(km.time[0]) + checkpoint[0].value());
     detail::CompensatedSum variance;
-    for (std::size_t j = 0; j < kept; ++j) {
-      const std::int64_t r = km.n_risk[j];
-      const std::int64_t d = km.n_event[j];
-      if (d == 0 || r == d) continue;  // R's hh = 0 where n.risk == n.event
-      const auto rl = static_cast<long double>(r);
-      const auto dl = static_cast<long double>(d);
-      variance.add(after[j] * after[j] * dl / (rl * (rl - dl)));
+    std::vector<long double> after(std::min(kept, kBlock));
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t lo = b * kBlock;
+      const std::size_t hi = std::min(lo + kBlock, kept);
+      detail::CompensatedSum block_tail = checkpoint[b + 1];
+      for (std::size_t j = hi; j-- > lo;) {
+        block_tail.add(term(j));
+        after[j - lo] = block_tail.value();
+      }
+      for (std::size_t j = lo; j < hi; ++j) {
+        const std::int64_t r = km.n_risk[j];
+        const std::int64_t d = km.n_event[j];
+        if (d == 0 || r == d) continue;  // R's hh = 0 where n.risk == n.event
+        const auto rl = static_cast<long double>(r);
+        const auto dl = static_cast<long double>(d);
+        const long double a = after[j - lo];
+        variance.add(a * a * dl / (rl * (rl - dl)));
+      }
     }
     out.se = std::sqrt(static_cast<double>(variance.value()));
   }
