@@ -207,8 +207,8 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   // 4. Competing deaths on piecewise-constant hazards (disease by state, late NRM, maintenance toxicity).
   // The disease hazard follows the line's best response from the treatment start, not only from its
   // assessment: the response is under way in that first month (median time to first response ~1 month for
-  // CAR-T), so a patient bound for CR does not carry a progressive-disease death risk until then. Charging the
-  // progressive hazard there killed ~6% of CAR-T responders in the first month, which no trial shows.
+  // CAR-T), so a patient bound for CR does not carry a progressive-disease death risk until then. Charging
+  // the progressive hazard there killed ~6% of CAR-T responders in the first month, which no trial shows.
   const DiseaseSpec& d = p.disease;
   const double h_line = depth == Depth::pd      ? d.hazard_progressive
                         : depth == Depth::mr_sd ? d.hazard_stable
