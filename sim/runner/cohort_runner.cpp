@@ -24,8 +24,8 @@ struct RawChunk {
 };
 
 // Blocks are recycled through a pool once written: their buffers keep their capacity, so a run allocates a
-// few blocks' worth of memory once instead of mapping and unmapping it for every block (the page faults and
-// TLB shoot-downs of that churn cost a fifth of the two-thread throughput).
+// few blocks' worth of memory once instead of mapping and unmapping it for every block (page faults, and TLB
+// shoot-downs between the worker threads, in profiles of the summary-only runs).
 struct Block {
   std::uint64_t first = 0, count = 0;
   bool last = false;
