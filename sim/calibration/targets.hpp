@@ -69,7 +69,7 @@ struct Simulated {
 // that). The statistical weight alone can be looser than the acceptance rule (a 5-year landmark of a
 // 97-patient trial has an SE of 5 points, 10% relative of 0.33 is 3.3): the band term makes the fit aim at
 // what the report checks, and vanishes wherever the target is inside, so it never pulls a passing target. The
-// fit passes a margin of two Monte Carlo SEs of its own evaluation, so that a point fitted at 5000 patients
+// fit passes a margin of two Monte Carlo SEs of its own evaluation, so that a point fitted at 10000 patients
 // per arm is still inside at the report's size and seed.
 double band_residual(const Target& t, double simulated, double margin = 0.0);
 // The residuals of one target, as the objective and the curvature estimate use them.
