@@ -116,10 +116,12 @@ double Weibull::quantile(double p) const {
   return inv_cumhazard(cumhazard_at_probability(p));
 }
 double Weibull::inv_cumhazard(double h) const {
-  return h <= 0.0 ? 0.0 : scale_ * std::pow(h, inv_shape_);
+  // h^(1/k) as exp(log(h) / k): glibc's pow is correctly rounded and costs ~150 instructions, this ~100 (3% of
+  // the reference model's run time), with a relative error of a few ulp.
+  return h <= 0.0 ? 0.0 : scale_ * std::exp(inv_shape_ * std::log(h));
 }
 double Weibull::sample(RandomStream& rng) const {
-  return scale_ * std::pow(rng.exponential(), inv_shape_);
+  return inv_cumhazard(rng.exponential());  // the same expression as sample_conditional at hr = 1 (CRN)
 }
 std::string Weibull::describe() const {
   return fmt::format("weibull(shape={}, scale={})", shape_, scale_);
