@@ -116,8 +116,8 @@ double Weibull::quantile(double p) const {
   return inv_cumhazard(cumhazard_at_probability(p));
 }
 double Weibull::inv_cumhazard(double h) const {
-  // h^(1/k) as exp(log(h) / k): glibc's pow is correctly rounded and costs ~150 instructions, this ~100 (3% of
-  // the reference model's run time), with a relative error of a few ulp.
+  // h^(1/k) as exp(log(h) / k): glibc's pow is correctly rounded and costs ~150 instructions, this ~100 (3%
+  // of the reference model's run time), with a relative error of a few ulp.
   return h <= 0.0 ? 0.0 : scale_ * std::exp(inv_shape_ * std::log(h));
 }
 double Weibull::sample(RandomStream& rng) const {
