@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/text.hpp"
 #include "sim/stats/cox.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 
@@ -41,14 +41,7 @@ double scale(TargetKind k, double v) {
 }
 
 double parse_double(const std::string& s) {
-  if (s.empty()) return kNaN;
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(s, &used);
-    return used == s.size() ? v : kNaN;
-  } catch (const std::exception&) {
-    return kNaN;
-  }
+  return parse_number(s).value_or(kNaN);
 }
 
 // One CSV record (RFC 4180 quoting); false at end of input.

@@ -5,6 +5,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/report_options.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/text.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/report/report_h5.hpp"

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/text.hpp"
 
 namespace mmsim::cli {
 namespace {
@@ -16,16 +16,6 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 }
 
 }  // namespace
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
 
 void add_report_options(po::options_description& desc) {
   desc.add_options()("endpoint", po::value<std::string>(),
@@ -61,29 +51,17 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
   r.reference_given = vm.count("reference") > 0;
   if (vm.count("target-se")) {
     const std::string t = vm["target-se"].as<std::string>();
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(t, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != t.size() || !(v > 0) || !std::isfinite(v))
+    const auto v = parse_number(t);
+    if (!v || !(*v > 0) || !std::isfinite(*v))
       throw InputError(fmt::format("--target-se: '{}' is not a positive standard error", t));
-    r.target_se = v;
+    r.target_se = *v;
   }
   r.options.landmarks.clear();
   for (const auto& t : split_list(vm["landmarks"].as<std::string>())) {
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(t, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != t.size() || !(v >= 0) || !std::isfinite(v))
+    const auto v = parse_number(t);
+    if (!v || !(*v >= 0) || !std::isfinite(*v))
       throw InputError(fmt::format("--landmarks: '{}' is not a time in months", t));
-    r.options.landmarks.push_back(v);
+    r.options.landmarks.push_back(*v);
   }
   if (vm.count("rmst-horizon")) {
     r.options.rmst_horizon = vm["rmst-horizon"].as<double>();

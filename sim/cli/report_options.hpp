@@ -18,9 +18,6 @@ struct ReportRequest {
   bool landmarks_given = false, horizon_given = false, reference_given = false;
 };
 
-// "a,b,,c" -> {"a", "b", "c"}: comma-separated lists of the command line and of run-file attributes.
-std::vector<std::string> split_list(const std::string& text);
-
 void add_report_options(po::options_description& desc);
 // --target-se (mmsim report only).
 void add_planning_options(po::options_description& desc);

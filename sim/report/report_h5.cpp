@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include "sim/core/errors.hpp"
 #include "sim/core/table.hpp"
+#include "sim/core/text.hpp"
 
 namespace mmsim::report {
 namespace {
@@ -93,16 +93,6 @@ struct Layouts {
 
 std::string summary_path(const std::string& strategy, const char* table) {
   return "/strategies/" + strategy + "/summary/" + table;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
 }
 
 // An attribute that files written before it existed lack.
@@ -197,8 +187,8 @@ bool has_stored_report(const io::RunFileReader& file) {
 
 Report read_report(const io::RunFileReader& file) {
   const std::vector<std::string> strategies = file.strategy_order();
-  const std::vector<std::string> endpoints = split(file.string_attribute("/", "endpoints"));
-  const std::vector<std::string> outcomes = split(file.string_attribute("/", "outcomes"));
+  const std::vector<std::string> endpoints = split_list(file.string_attribute("/", "endpoints"));
+  const std::vector<std::string> outcomes = split_list(file.string_attribute("/", "outcomes"));
   if (!has_stored_report(file))
     throw InputError("the file holds no stored summaries (/strategies/<name>/summary)");
   auto name = [](const std::vector<std::string>& labels, std::uint8_t c) {

@@ -1,11 +1,11 @@
 #include "sim/sweep/sweep_table.hpp"
+#include "sim/core/text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <sstream>
 #include <stdexcept>
 
 namespace mmsim::sweep {
@@ -52,15 +52,6 @@ std::vector<Field> head(const TableShape& s, bool with_replicate) {
 std::string join(const std::vector<std::string>& v) {
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "\n" : "") + v[i];
-  return out;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, '\n')) out.push_back(item);
   return out;
 }
 
@@ -240,11 +231,11 @@ TableShape shape_from_attributes(const std::vector<std::pair<std::string, std::s
     }
     throw std::runtime_error("sweep shard lacks the attribute " + name);
   };
-  s.parameters = split(value(names[0]));
-  s.strategies = split(value(names[1]));
-  s.endpoints = split(value(names[2]));
-  s.outcomes = split(value(names[3]));
-  for (const auto& t : split(value(names[4]))) s.landmarks.push_back(std::stod(t));
+  s.parameters = split_list(value(names[0]), '\n');
+  s.strategies = split_list(value(names[1]), '\n');
+  s.endpoints = split_list(value(names[2]), '\n');
+  s.outcomes = split_list(value(names[3]), '\n');
+  for (const auto& t : split_list(value(names[4]), '\n')) s.landmarks.push_back(std::stod(t));
   s.replicates = static_cast<std::uint32_t>(std::stoul(value(names[5])));
   return s;
 }

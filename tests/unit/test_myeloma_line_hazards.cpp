@@ -52,11 +52,13 @@ maintenance = "lenalidomide"
 
 TEST_CASE("Maintenance toxicity applies on the maintenance window, not after it (P4)", "[myeloma]") {
   const auto m = lethal_maintenance();
-  const double early_window = 3.0;  // cilta_cel early_window_months (therapies.toml)
+  const Params& p = m->params();
+  const double early_window =
+      p.therapies[static_cast<std::size_t>(p.therapy_index("cilta_cel"))].early_window;
   History h;
   int maintained = 0, in_line_at_start = 0, died_in_window = 0, treatment_deaths_before = 0;
   for (std::uint64_t i = 0; i < 4000; ++i) {
-    simulate_patient(m->params(), 0, StreamKey{11, 0, i, 0, 0}, h);
+    simulate_patient(p, 0, StreamKey{11, 0, i, 0, 0}, h);
     const LineRecord& l = h.lines[0];
     if (h.n_lines == 0 || !l.maintained) continue;
     ++maintained;
