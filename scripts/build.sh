@@ -10,6 +10,8 @@ case "$kind" in
   asan) flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMSIM_WERROR=ON -DMMSIM_SANITIZE=ON) ;;
   *) echo "build.sh: unknown build kind '$kind' (release|asan)" >&2; exit 2 ;;
 esac
+# A compiler cache, when the machine has one, makes rebuilds of several checkouts cheap; CI has none.
+command -v ccache >/dev/null 2>&1 && flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 dir="$root/build/$kind"
 mkdir -p "$dir"
 log="$dir/build.log"

@@ -18,6 +18,7 @@
 #include "sim/config/config_path.hpp"
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/engine/simulation_settings.hpp"
 #include "sim/random/stream.hpp"
 
 namespace mmsim::cli {
@@ -614,32 +615,30 @@ int calibrate_command(const std::vector<std::string>& args) {
   visible.add_options()("help,h", "show this help")("resume", "start from the best point of the state file")(
       "report-only", "no fit: write the fit table for the parameter file as it is")(
       "predict", "the argument is a trial config: report trial-sized prediction intervals")(
-      "replicates", po::value<std::uint64_t>()->default_value(0),
+      "replicates", integer_value()->default_value(0),
       "replicates for --predict (default [trial].replicates)")(
-      "patients", po::value<std::uint64_t>()->default_value(0),
-      "patients per arm (default: the file's value)")("max-evaluations", po::value<int>()->default_value(0),
-                                                      "evaluations per start (default: the file's value)")(
-      "threads", po::value<unsigned>()->default_value(0), "worker threads (0: all cores)");
-  po::options_description hidden;
-  hidden.add_options()("config", po::value<std::string>(), "calibration or trial config");
-  po::positional_options_description pos;
-  pos.add("config", 1);
-  const auto vm = parse_options("calibrate", args, visible, hidden, pos);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
+      "patients", integer_value()->default_value(0), "patients per arm (default: the file's value)")(
+      "max-evaluations", integer_value()->default_value(0),
+      "evaluations per start (default: the file's value)")("threads", integer_value()->default_value(0),
+                                                           "worker threads (0: all cores)");
+  const auto parsed = parse_command("calibrate", args, visible, {"config", "calibration or trial config"});
+  if (!parsed) return kExitOk;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("config")) throw InputError("calibrate: name a calibration file (or --predict TRIAL.toml)");
   const fs::path file = vm["config"].as<std::string>();
-  const unsigned threads = vm["threads"].as<unsigned>();
-  if (vm.count("predict"))
-    return predict(file, vm["replicates"].as<std::uint64_t>(), vm["patients"].as<std::uint64_t>(), threads);
+  const auto threads = static_cast<unsigned>(*integer_option(vm, "calibrate", "threads", 0, kMaxThreads));
+  const auto replicates =
+      static_cast<std::uint64_t>(*integer_option(vm, "calibrate", "replicates", 0, 1000000));
+  const auto patients =
+      static_cast<std::uint64_t>(*integer_option(vm, "calibrate", "patients", 0, kMaxPatients));
+  const auto evaluations = static_cast<int>(*integer_option(vm, "calibrate", "max-evaluations", 0, 1000000));
+  if (vm.count("predict")) return predict(file, replicates, patients, threads);
 
   Problem pr;
   pr.settings = read_settings(file);
   pr.threads = threads;
-  if (vm["patients"].as<std::uint64_t>() > 0) pr.settings.patients = vm["patients"].as<std::uint64_t>();
-  if (vm["max-evaluations"].as<int>() > 0) pr.settings.max_evaluations = vm["max-evaluations"].as<int>();
+  if (patients > 0) pr.settings.patients = patients;
+  if (evaluations > 0) pr.settings.max_evaluations = evaluations;
   const auto reader = blank_reader(pr.settings.parameters_file);
   for (const auto& t : pr.settings.trials) pr.trials.push_back(load_trial(t, reader));
   for (const auto& p : pr.settings.parameters) {

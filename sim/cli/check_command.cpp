@@ -5,6 +5,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/cli/scenario_source.hpp"
+#include "sim/core/errors.hpp"
 
 namespace mmsim::cli {
 
@@ -15,15 +16,9 @@ int check_command(const std::vector<std::string>& args) {
       "otherwise.\n\nOptions");
   visible.add_options()("help,h", "show this help")("print",
                                                     "print every effective parameter with its source");
-  po::options_description hidden;
-  hidden.add_options()("config", po::value<std::string>(), "scenario config");
-  po::positional_options_description pos;
-  pos.add("config", 1);
-  const auto vm = parse_options("check", args, visible, hidden, pos);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
+  const auto parsed = parse_command("check", args, visible, {"config", "scenario config"});
+  if (!parsed) return kExitOk;
+  const po::variables_map& vm = *parsed;
   std::optional<std::string> path;
   if (vm.count("config")) path = vm["config"].as<std::string>();
   const ScenarioSource src = load_scenario_source(path);

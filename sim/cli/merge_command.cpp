@@ -19,24 +19,15 @@ int merge_command(const std::vector<std::string>& args) {
       "(endpoints), OUTDIR/rates.csv and OUTDIR/points.csv. A missing or partial shard is an error naming "
       "it.\n\nOptions");
   visible.add_options()("help,h", "show this help")(
-      "shards", po::value<std::uint64_t>(),
-      "the shard count N (needed only when OUTDIR holds shards of several N)")("quiet,q",
-                                                                               "print nothing on success");
-  po::options_description hidden;
-  hidden.add_options()("outdir", po::value<std::string>(), "sweep output directory");
-  po::positional_options_description pos;
-  pos.add("outdir", 1);
-  const auto vm = parse_options("merge", args, visible, hidden, pos);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return kExitOk;
-  }
+      "shards", integer_value(), "the shard count N (needed only when OUTDIR holds shards of several N)")(
+      "quiet,q", "print nothing on success");
+  const auto parsed = parse_command("merge", args, visible, {"outdir", "sweep output directory"});
+  if (!parsed) return kExitOk;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("outdir")) throw InputError("mmsim merge: name the sweep's output directory");
   std::optional<std::uint64_t> n;
-  if (vm.count("shards")) {
-    n = vm["shards"].as<std::uint64_t>();
-    if (*n == 0) throw InputError("mmsim merge: --shards must be at least 1");
-  }
+  if (const auto shards = integer_option(vm, "merge", "shards", 1, 1 << 20))
+    n = static_cast<std::uint64_t>(*shards);
   const sweep::SweepStore store(vm["outdir"].as<std::string>());
   const std::uint64_t points = store.merge(n);
   if (!vm.count("quiet"))

@@ -1,7 +1,11 @@
 #pragma once
-// Shared helpers for subcommand option parsing (Boost.Program_options).
+// Shared helpers for subcommand option parsing (Boost.Program_options): the preamble every command shares
+// (one hidden positional, usage errors as InputError, --help), and integer options that are parsed as
+// signed and range-checked like their config twins, so "--patients -5" is an error rather than 2^64 - 5.
 #include <boost/program_options.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,10 +13,26 @@ namespace mmsim::cli {
 
 namespace po = boost::program_options;
 
-// Parses `args` against `visible` plus hidden positionals; a usage error becomes InputError naming the
-// command.
-po::variables_map parse_options(const std::string& command, const std::vector<std::string>& args,
-                                const po::options_description& visible, const po::options_description& hidden,
-                                const po::positional_options_description& positional);
+// The one positional argument a command takes, e.g. {"config", "scenario config"}.
+struct Positional {
+  const char* name;
+  const char* help;
+};
+
+// Parses `args` against `visible` plus the hidden positional. A usage error becomes InputError naming the
+// command; `--help` prints `visible` to stdout and returns nullopt (the command then exits 0).
+std::optional<po::variables_map> parse_command(const std::string& command,
+                                               const std::vector<std::string>& args,
+                                               const po::options_description& visible, Positional positional);
+
+// Worker threads a command may ask for (0: all cores).
+inline constexpr std::int64_t kMaxThreads = 4096;
+
+// The value semantic of an integer option: read as a signed 64-bit number whatever its range.
+po::typed_value<std::int64_t>* integer_value();
+
+// An integer option declared with integer_value(), checked to lie in [lo, hi]; nullopt when absent.
+std::optional<std::int64_t> integer_option(const po::variables_map& vm, const std::string& command,
+                                           const std::string& name, std::int64_t lo, std::int64_t hi);
 
 }  // namespace mmsim::cli

@@ -22,15 +22,9 @@ int report_command(const std::vector<std::string>& args) {
   visible.add_options()("help,h", "show this help");
   add_report_options(visible);
   add_planning_options(visible);
-  po::options_description hidden;
-  hidden.add_options()("result", po::value<std::string>(), "run file");
-  po::positional_options_description pos;
-  pos.add("result", 1);
-  const auto vm = parse_options("report", args, visible, hidden, pos);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return kExitOk;
-  }
+  const auto parsed = parse_command("report", args, visible, {"result", "run file"});
+  if (!parsed) return kExitOk;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("result")) throw InputError("mmsim report: name the run file (see 'mmsim report --help')");
   const std::string path = vm["result"].as<std::string>();
   const io::RunFileReader file(path);

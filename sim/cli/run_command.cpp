@@ -10,6 +10,7 @@
 #include "sim/cli/report_options.hpp"
 #include "sim/cli/scenario_source.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/engine/simulation_settings.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/report/report_h5.hpp"
 #include "sim/runner/cohort_runner.hpp"
@@ -25,39 +26,33 @@ int run_command(const std::vector<std::string>& args) {
       "config.\n\nOptions");
   visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(),
                                                     "output file (default: results/<config-stem>.h5)")(
-      "patients", po::value<std::uint64_t>(), "cohort size (overrides [simulation].patients)")(
-      "seed", po::value<std::uint64_t>(), "random seed (overrides [simulation].seed)")(
-      "threads", po::value<unsigned>()->default_value(0), "worker threads (0: all cores)")(
+      "patients", integer_value(), "cohort size (overrides [simulation].patients)")(
+      "seed", integer_value(), "random seed (overrides [simulation].seed)")(
+      "threads", integer_value()->default_value(0), "worker threads (0: all cores)")(
       "no-trajectories", "write the patients tables but no events/lines tables")(
       "summary-only", "write no per-patient rows at all, only summaries")(
       "no-summary",
       "skip the end-of-run statistics (exact Kaplan-Meier needs each endpoint column in memory: O(n)); "
       "compute "
       "them later with 'mmsim report'. The simulation and the writing run in memory bounded by the block "
-      "size")("block-size", po::value<std::size_t>()->default_value(4096),
-              "patients per block (rows per chunk)")("compression", po::value<int>()->default_value(4),
-                                                     "deflate level 0-9 for per-patient tables")(
+      "size")("block-size", integer_value()->default_value(4096), "patients per block (rows per chunk)")(
+      "compression", integer_value()->default_value(4), "deflate level 0-9 for per-patient tables")(
       "quiet,q", "no progress line and no summary table");
   add_report_options(visible);
-  po::options_description hidden;
-  hidden.add_options()("config", po::value<std::string>(), "scenario config");
-  po::positional_options_description pos;
-  pos.add("config", 1);
-  const auto vm = parse_options("run", args, visible, hidden, pos);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return kExitOk;
-  }
+  const auto parsed = parse_command("run", args, visible, {"config", "scenario config"});
+  if (!parsed) return kExitOk;
+  const po::variables_map& vm = *parsed;
   if (vm.count("no-summary") && vm.count("summary-only")) {
     throw InputError("mmsim run: --no-summary and --summary-only exclude each other");
   }
   if (vm.count("no-trajectories") && vm.count("summary-only")) {
     throw InputError("mmsim run: --no-trajectories and --summary-only exclude each other");
   }
-  const int level = vm["compression"].as<int>();
-  if (level < 0 || level > 9) throw InputError("mmsim run: --compression must be 0..9");
-  const std::size_t block = vm["block-size"].as<std::size_t>();
-  if (block < 1 || block > (1u << 20)) throw InputError("mmsim run: --block-size must be 1..1048576");
+  const auto level = static_cast<int>(*integer_option(vm, "run", "compression", 0, 9));
+  const auto block = static_cast<std::size_t>(*integer_option(vm, "run", "block-size", 1, 1 << 20));
+  const auto patients = integer_option(vm, "run", "patients", 1, kMaxPatients);
+  const auto seed = integer_option(vm, "run", "seed", 0, kMaxSeed);
+  const auto threads = integer_option(vm, "run", "threads", 0, kMaxThreads);
 
   std::optional<std::string> path;
   if (vm.count("config")) path = vm["config"].as<std::string>();
@@ -65,10 +60,9 @@ int run_command(const std::vector<std::string>& args) {
   const Model& model = *src.scenario.model;
 
   RunOptions opt;
-  opt.patients = vm.count("patients") ? vm["patients"].as<std::uint64_t>() : src.scenario.settings.patients;
-  opt.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : src.scenario.settings.seed;
-  if (opt.patients == 0) throw InputError("mmsim run: --patients must be at least 1");
-  opt.threads = vm["threads"].as<unsigned>();
+  opt.patients = patients ? static_cast<std::uint64_t>(*patients) : src.scenario.settings.patients;
+  opt.seed = seed ? static_cast<std::uint64_t>(*seed) : src.scenario.settings.seed;
+  opt.threads = static_cast<unsigned>(*threads);
   opt.block_size = block;
   opt.deflate_level = level;
   opt.mode = vm.count("summary-only")      ? OutputMode::summary_only

@@ -11,6 +11,7 @@
 #include "sim/cli/model_registry.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/engine/simulation_settings.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/runner/cohort_runner.hpp"
@@ -227,29 +228,22 @@ int sweep_command(const std::vector<std::string>& args) {
       "same OUTDIR resumes.\n\nOptions");
   visible.add_options()("help,h", "show this help")("list", "print the design's points and exit")(
       "output,o", po::value<std::string>(), "output directory")(
-      "patients", po::value<std::uint64_t>(),
-      "cohort size of every point (overrides the sweep and the base)")(
+      "patients", integer_value(), "cohort size of every point (overrides the sweep and the base)")(
       "trajectories", "also write every point's full run file to OUTDIR/points/")(
       "shard", po::value<std::string>(), "run shard K of N (K from 0): points p with p mod N = K")(
-      "threads", po::value<unsigned>()->default_value(0), "worker threads per process (0: all cores)")(
+      "threads", integer_value()->default_value(0), "worker threads per process (0: all cores)")(
       "quiet,q", "no progress lines");
-  po::options_description hidden;
-  hidden.add_options()("sweep", po::value<std::string>(), "sweep file");
-  po::positional_options_description pos;
-  pos.add("sweep", 1);
-  const auto vm = parse_options("sweep", args, visible, hidden, pos);
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return kExitOk;
-  }
+  const auto parsed = parse_command("sweep", args, visible, {"sweep", "sweep file"});
+  if (!parsed) return kExitOk;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("sweep")) throw InputError("mmsim sweep: name the sweep file (see 'mmsim sweep --help')");
   std::optional<ShardId> explicit_shard;
   if (vm.count("shard"))
     explicit_shard = sweep::parse_shard(vm["shard"].as<std::string>(), "mmsim sweep --shard");
   const bool list = vm.count("list") > 0;
   if (!list && !vm.count("output")) throw InputError("mmsim sweep: name the output directory with -o OUTDIR");
-  if (vm.count("patients") && vm["patients"].as<std::uint64_t>() == 0)
-    throw InputError("mmsim sweep: --patients must be at least 1");
+  const auto patients = integer_option(vm, "sweep", "patients", 1, kMaxPatients);
+  const auto threads = static_cast<unsigned>(*integer_option(vm, "sweep", "threads", 0, kMaxThreads));
   const bool quiet = vm.count("quiet") > 0;
 
   const MpiSession mpi;  // before anything that can fail, so every rank agrees at the end
@@ -277,10 +271,10 @@ int sweep_command(const std::vector<std::string>& args) {
       const LoadedScenario base = load_scenario(spec.base);
       const Model& model = *base.model;
       SweepRun run{spec, store.emplace(vm["output"].as<std::string>()), {}, 0, 0, 0, false};
-      run.patients = vm.count("patients") ? vm["patients"].as<std::uint64_t>()
-                     : spec.patients > 0  ? spec.patients
-                                          : base.settings.patients;
-      run.threads = vm["threads"].as<unsigned>();
+      run.patients = patients            ? static_cast<std::uint64_t>(*patients)
+                     : spec.patients > 0 ? spec.patients
+                                         : base.settings.patients;
+      run.threads = threads;
       run.trajectories = vm.count("trajectories") > 0;
       if (!spec.reference.empty()) {
         const auto& s = model.strategies();

@@ -1,7 +1,5 @@
 #include "sim/engine/simulation_settings.hpp"
 
-#include <limits>
-
 namespace mmsim {
 
 SimulationSettings read_simulation_settings(const toml::table& root, config::Diagnostics& diag) {
@@ -10,8 +8,8 @@ SimulationSettings read_simulation_settings(const toml::table& root, config::Dia
   const toml::table* t = top.subtable("simulation", false);
   if (t == nullptr) return s;
   config::TableReader r(*t, "simulation", diag);
-  s.patients = static_cast<std::uint64_t>(r.integer("patients", 1, std::int64_t{1} << 40, 10000));
-  s.seed = static_cast<std::uint64_t>(r.integer("seed", 0, std::numeric_limits<std::int64_t>::max(), 1));
+  s.patients = static_cast<std::uint64_t>(r.integer("patients", 1, kMaxPatients, 10000));
+  s.seed = static_cast<std::uint64_t>(r.integer("seed", 0, kMaxSeed, 1));
   s.horizon = r.number("horizon", config::NumberRule{0.0, 1200.0, true, false}, 120.0);
   r.finish();
   return s;
