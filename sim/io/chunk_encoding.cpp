@@ -77,6 +77,44 @@ void shuffle_bytes(const std::byte* in, std::size_t filled, std::size_t n_elemen
   }
 }
 
+std::uint32_t fletcher32(const std::byte* data, std::size_t size) {
+  std::uint32_t sum1 = 0;
+  std::uint32_t sum2 = 0;
+  const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(data[i]); };
+  std::size_t words = size / 2;
+  std::size_t at = 0;
+  while (words > 0) {
+    // 360 words is the most the sums take before they could overflow 32 bits unfolded.
+    const std::size_t run = std::min<std::size_t>(words, 360);
+    words -= run;
+    for (std::size_t k = 0; k < run; ++k, at += 2) {
+      sum1 += (byte(at) << 8) | byte(at + 1);
+      sum2 += sum1;
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  if (size % 2 != 0) {
+    sum1 += byte(at) << 8;
+    sum2 += sum1;
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  return (sum2 << 16) | sum1;
+}
+
+namespace {
+
+// Appends the checksum of everything in `bytes` to it, little-endian, as HDF5's filter does.
+void append_checksum(std::vector<std::byte>& bytes) {
+  const std::uint32_t sum = fletcher32(bytes.data(), bytes.size());
+  for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<std::byte>((sum >> (8 * i)) & 0xffu));
+}
+
+}  // namespace
+
 void ChunkEncoder::encode(const std::byte* rows_data, std::size_t rows, std::size_t row_size,
                           const ChunkSpec& spec, EncodedChunk& out) {
   if (spec.chunk_rows == 0 || spec.deflate_level < 0 || spec.deflate_level > 9) {
@@ -99,10 +137,12 @@ void ChunkEncoder::encode(const std::byte* rows_data, std::size_t rows, std::siz
   out.filter_mask = 0;
 
   if (spec.deflate_level == 0) {
-    // No filters: the chunk is the rows themselves, zero-padded.
+    // No compression: the chunk is the rows themselves, zero-padded.
+    out.bytes.reserve(chunk_bytes + kChecksumBytes);
     out.bytes.resize(chunk_bytes);
     std::memcpy(out.bytes.data(), rows_data, filled_bytes);
     std::memset(out.bytes.data() + filled_bytes, 0, chunk_bytes - filled_bytes);
+    append_checksum(out.bytes);
     return;
   }
 
@@ -113,11 +153,14 @@ void ChunkEncoder::encode(const std::byte* rows_data, std::size_t rows, std::siz
   const std::size_t compressed = deflater_->compress(shuffled_.data(), chunk_bytes, out.bytes);
   if (compressed >= chunk_bytes) {
     // Incompressible: store the shuffled bytes and tell readers to skip inflating them.
+    out.bytes.reserve(chunk_bytes + kChecksumBytes);
     out.bytes.assign(shuffled_.begin(), shuffled_.end());
     out.filter_mask = kDeflateSkipped;
+    append_checksum(out.bytes);
     return;
   }
   out.bytes.resize(compressed);
+  append_checksum(out.bytes);
 }
 
 EncodedChunk encode_chunk(const std::byte* rows_data, std::size_t rows, std::size_t row_size,

@@ -2,9 +2,12 @@
 // Encoding table rows into HDF5 chunks outside the HDF5 library, so worker threads can compress while one
 // thread writes finished chunks with HDF5's direct chunk write.
 //
-// The stored bytes are exactly what HDF5's own filter pipeline (shuffle, then deflate) would store for the
-// same chunk, so every HDF5 reader decodes them: the shuffle uses the row size as its element size (which is
-// what HDF5 derives from a compound type), and deflate is zlib's compress2 format at the table's level.
+// The stored bytes are exactly what HDF5's own filter pipeline (shuffle, then deflate, then Fletcher32) would
+// store for the same chunk, so every HDF5 reader decodes them and verifies their checksum: the shuffle uses
+// the row size as its element size (which is what HDF5 derives from a compound type), deflate is zlib's
+// compress2 format at the table's level, and the checksum is HDF5's Fletcher32 of the bytes before it,
+// appended little-endian. A flipped bit in a chunk then fails every read of it (h5py, R, mmsim merge) instead
+// of passing silently into a result.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,16 +19,25 @@ namespace mmsim::io {
 // zero-padded; the dataset's extent is the true row count).
 struct ChunkSpec {
   std::size_t chunk_rows = 4096;
-  int deflate_level = 4;  // 0: no compression filters at all; 1..9: shuffle + deflate at that level
+  int deflate_level = 4;  // 0: no compression (Fletcher32 only); 1..9: shuffle + deflate at that level
 };
 
 // Bit of EncodedChunk::filter_mask meaning "the deflate filter was not applied to this chunk". The pipeline
-// of a compressed table is (shuffle, deflate): bit i set skips filter i when reading.
+// of a compressed table is (shuffle, deflate, fletcher32), of an uncompressed one (fletcher32): bit i set
+// skips filter i when reading.
 inline constexpr std::uint32_t kDeflateSkipped = 1u << 1;
 
+// Bytes of the Fletcher32 checksum at the end of every chunk.
+inline constexpr std::size_t kChecksumBytes = 4;
+
+// HDF5's Fletcher32 checksum (H5Z fletcher32 filter): sums of big-endian 16-bit words (an odd last byte is
+// the high byte of a word), each sum folded to 16 bits, sum2 in the high half.
+std::uint32_t fletcher32(const std::byte* data, std::size_t size);
+
 // A chunk ready for the file: its rows' bytes shuffled (HDF5 byte-shuffle with the row size as element size)
-// and deflated, exactly as HDF5's own shuffle+deflate filters would store them. When deflating would not make
-// the chunk smaller, the shuffled bytes are stored as they are and filter_mask says so (kDeflateSkipped).
+// and deflated, exactly as HDF5's own shuffle+deflate filters would store them, then the Fletcher32 checksum.
+// When deflating would not make the chunk smaller, the shuffled bytes are stored as they are and filter_mask
+// says so (kDeflateSkipped).
 struct EncodedChunk {
   std::vector<std::byte> bytes;
   std::size_t rows = 0;           // real rows in the chunk (<= chunk_rows)

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <stdexcept>
 #include <system_error>
@@ -172,6 +173,8 @@ std::size_t RunFileWriter::create_table(const std::string& path, const TableLayo
     h5::check(H5Pset_shuffle(dcpl.get()), what);
     h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(spec.deflate_level)), what);
   }
+  // Last in the pipeline, as the encoder appends it: every chunk carries its checksum.
+  h5::check(H5Pset_fletcher32(dcpl.get()), what);
   const h5::PropertyList lcpl = intermediate_groups(what);
   auto dataset = h5::make<h5::Dataset>(H5Dcreate2(impl_->file.get(), path.c_str(), type.get(), space.get(),
                                                   lcpl.get(), dcpl.get(), H5P_DEFAULT),
@@ -208,7 +211,8 @@ void RunFileWriter::append_chunk(std::size_t table_index, const EncodedChunk& ch
   const bool filtered = table.spec.deflate_level > 0;
   const std::uint32_t allowed_mask = filtered ? kDeflateSkipped : 0u;
   const bool stored_raw = !filtered || (chunk.filter_mask & kDeflateSkipped) != 0;
-  if ((chunk.filter_mask & ~allowed_mask) != 0 || (stored_raw && chunk.bytes.size() != chunk_bytes)) {
+  if ((chunk.filter_mask & ~allowed_mask) != 0 ||
+      (stored_raw && chunk.bytes.size() != chunk_bytes + kChecksumBytes)) {
     throw std::logic_error(
         fmt::format("table {}: chunk ({} bytes, filter mask {}) was not encoded for this table",
                     impl_->where(table.path), chunk.bytes.size(), chunk.filter_mask));
@@ -244,8 +248,15 @@ void RunFileWriter::write_table_rows(const std::string& path, const TableLayout&
   const hsize_t n = n_rows;
   const auto space = h5::make<h5::Dataspace>(H5Screate_simple(1, &n, nullptr), what);
   const h5::PropertyList lcpl = intermediate_groups(what);
+  // Chunked only to carry HDF5's Fletcher32 checksum (a contiguous dataset cannot have filters); HDF5
+  // computes it on write and verifies it on every read. One chunk of up to ~1 MiB of rows.
+  const auto dcpl = h5::make<h5::PropertyList>(H5Pcreate(H5P_DATASET_CREATE), what);
+  const hsize_t chunk_rows = std::clamp<hsize_t>(
+      n_rows, 1, std::max<hsize_t>(1, (hsize_t{1} << 20) / std::max<std::size_t>(1, layout.row_size())));
+  h5::check(H5Pset_chunk(dcpl.get(), 1, &chunk_rows), what);
+  h5::check(H5Pset_fletcher32(dcpl.get()), what);
   const auto dataset = h5::make<h5::Dataset>(H5Dcreate2(impl_->file.get(), path.c_str(), type.get(),
-                                                        space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+                                                        space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
                                              what);
   // The rows are already in the file's packed layout: no conversion happens.
   if (n_rows > 0) h5::check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), what);

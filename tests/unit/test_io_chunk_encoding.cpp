@@ -82,11 +82,12 @@ TEST_CASE("level 0 stores the rows zero-padded to a whole chunk", "[io][chunk]")
   const TableLayout layout = small_layout();
   const auto rows = make_rows(layout, 5);
   const EncodedChunk chunk = encode_chunk(rows.data(), 5, layout.row_size(), ChunkSpec{8, 0});
-  REQUIRE(chunk.bytes.size() == 8 * layout.row_size());
+  const std::size_t data_bytes = 8 * layout.row_size();
+  REQUIRE(chunk.bytes.size() == data_bytes + mmsim::io::kChecksumBytes);
   CHECK(chunk.rows == 5);
   CHECK(chunk.filter_mask == 0);
   CHECK(std::memcmp(chunk.bytes.data(), rows.data(), rows.size()) == 0);
-  for (std::size_t i = rows.size(); i < chunk.bytes.size(); ++i) CHECK(chunk.bytes[i] == std::byte{0});
+  for (std::size_t i = rows.size(); i < data_bytes; ++i) CHECK(chunk.bytes[i] == std::byte{0});
 }
 
 TEST_CASE("deflated chunks inflate and unshuffle to the padded rows", "[io][chunk]") {
@@ -98,8 +99,9 @@ TEST_CASE("deflated chunks inflate and unshuffle to the padded rows", "[io][chun
   const EncodedChunk chunk = encode_chunk(rows.data(), n, layout.row_size(), ChunkSpec{chunk_rows, level});
   REQUIRE(chunk.filter_mask == 0);
   CHECK(chunk.bytes.size() < chunk_rows * layout.row_size());
+  const std::vector<std::byte> deflated(chunk.bytes.begin(), chunk.bytes.end() - mmsim::io::kChecksumBytes);
   const auto decoded =
-      unshuffle(inflate_all(chunk.bytes, chunk_rows * layout.row_size()), chunk_rows, layout.row_size());
+      unshuffle(inflate_all(deflated, chunk_rows * layout.row_size()), chunk_rows, layout.row_size());
   std::vector<std::byte> padded = rows;
   padded.resize(chunk_rows * layout.row_size());
   CHECK(decoded == padded);
@@ -131,8 +133,9 @@ TEST_CASE("incompressible chunks are stored shuffled with deflate marked as skip
   }
   const EncodedChunk chunk = encode_chunk(noise.data(), 64, 16, ChunkSpec{64, 9});
   CHECK(chunk.filter_mask == mmsim::io::kDeflateSkipped);
-  REQUIRE(chunk.bytes.size() == noise.size());
-  CHECK(unshuffle(chunk.bytes, 64, 16) == noise);
+  REQUIRE(chunk.bytes.size() == noise.size() + mmsim::io::kChecksumBytes);
+  const std::vector<std::byte> shuffled(chunk.bytes.begin(), chunk.bytes.end() - mmsim::io::kChecksumBytes);
+  CHECK(unshuffle(shuffled, 64, 16) == noise);
 }
 
 TEST_CASE("encode_chunk rejects bad specs and row counts", "[io][chunk]") {
@@ -145,12 +148,23 @@ TEST_CASE("encode_chunk rejects bad specs and row counts", "[io][chunk]") {
                   std::invalid_argument);
 }
 
+TEST_CASE("Fletcher32 matches worked values of HDF5's checksum", "[io][chunk]") {
+  // By hand from the definition: words 0x0102, 0x0304 -> sum1 = 0x0406, sum2 = 0x0102 + 0x0406 = 0x0508; an
+  // odd trailing 0x05 is the word 0x0500: sum1 = 0x0906, sum2 = 0x0508 + 0x0906 = 0x0e0e.
+  const std::byte data[] = {std::byte{1}, std::byte{2}, std::byte{3}, std::byte{4}, std::byte{5}};
+  CHECK(mmsim::io::fletcher32(data, 4) == 0x05080406u);
+  CHECK(mmsim::io::fletcher32(data, 5) == 0x0e0e0906u);
+  // Folding: 0xffff words sum to a multiple of 0xffff, which folds to 0xffff, never to 0 beyond one word.
+  const std::vector<std::byte> ones(2000, std::byte{0xff});
+  CHECK(mmsim::io::fletcher32(ones.data(), ones.size()) == 0xffffffffu);
+}
+
 TEST_CASE("encoded chunks are byte-identical to what HDF5's own filters store", "[io][chunk][hdf5]") {
   namespace h5 = mmsim::io::h5;
   const TableLayout layout = small_layout();
   const std::size_t chunk_rows = 400;
   const std::size_t n = 1000;  // two full chunks and a partial one
-  const int level = GENERATE(1, 4);
+  const int level = GENERATE(0, 1, 4);
   const auto rows = make_rows(layout, n);
   const fs::path file = fs::temp_directory_path() / ("mmsim_test_io_chunk_" + std::to_string(::getpid()) +
                                                      "_" + std::to_string(level) + ".h5");
@@ -165,8 +179,11 @@ TEST_CASE("encoded chunks are byte-identical to what HDF5's own filters store", 
     const auto dcpl = h5::make<h5::PropertyList>(H5Pcreate(H5P_DATASET_CREATE), "dcpl");
     const hsize_t chunk = chunk_rows;
     h5::check(H5Pset_chunk(dcpl.get(), 1, &chunk), "chunk");
-    h5::check(H5Pset_shuffle(dcpl.get()), "shuffle");
-    h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(level)), "deflate");
+    if (level > 0) {
+      h5::check(H5Pset_shuffle(dcpl.get()), "shuffle");
+      h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(level)), "deflate");
+    }
+    h5::check(H5Pset_fletcher32(dcpl.get()), "fletcher32");
     const auto dset = h5::make<h5::Dataset>(
         H5Dcreate2(f.get(), "t", type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), "dataset");
     h5::check(H5Dwrite(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "write");
