@@ -35,8 +35,9 @@ struct RunAttributes {
 
 class RunFileWriter {
  public:
-  // Creates the temporary file beside `final_path` (same directory, so the final rename is atomic) and writes
-  // the root attributes. Creates parent directories if needed. Throws std::runtime_error on I/O failure.
+  // Creates the temporary file of an AtomicOutput for `final_path` (refused with InputError unless it is
+  // absent or a regular file) and writes the root attributes. Creates parent directories if needed. Throws
+  // std::runtime_error on I/O failure.
   RunFileWriter(std::filesystem::path final_path, const RunAttributes& attributes);
   ~RunFileWriter();  // without commit(): closes and deletes the temporary file
   RunFileWriter(const RunFileWriter&) = delete;
@@ -52,14 +53,14 @@ class RunFileWriter {
   void write_string_attribute(const std::string& object_path, const std::string& name,
                               const std::string& value);
   void write_table_rows(const std::string& path, const TableLayout& layout, const std::byte* rows,
-                        std::size_t n_rows);  // a small, contiguous compound dataset written at once
+                        std::size_t n_rows);  // a small compound dataset written at once (checksummed)
 
   // One field of a table written so far (summaries are computed from the written columns before commit, one
   // column in memory at a time).
   std::vector<double> read_f64_column(const std::string& dataset_path, const std::string& field) const;
   std::vector<std::uint8_t> read_u8_column(const std::string& dataset_path, const std::string& field) const;
 
-  // Closes the file and renames it over final_path.
+  // Closes the file and publishes it under final_path (AtomicOutput::commit: fsync, rename, fsync folder).
   void commit();
 
   const std::filesystem::path& temporary_path() const;

@@ -1,15 +1,14 @@
-// RunFileWriter: creates the run file under a temporary name, writes tables chunk by chunk with HDF5's
-// direct chunk write, and renames the finished file over the final name.
-#include <fcntl.h>
+// RunFileWriter: creates the run file at an AtomicOutput's temporary name, writes tables chunk by chunk with
+// HDF5's direct chunk write, and publishes the finished file under the final name.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
+#include <optional>
 #include <stdexcept>
-#include <system_error>
 
 #include "sim/core/version.hpp"
+#include "sim/io/atomic_output.hpp"
 #include "sim/io/h5_handle.hpp"
 #include "sim/io/h5_types.hpp"
 #include "sim/io/run_file.hpp"
@@ -28,18 +27,6 @@ std::string utc_now_iso8601() {
   char text[32];
   const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return std::string(text, n);
-}
-
-// Flushes a file's (or directory's) data to stable storage, so the rename never publishes a name whose
-// contents are still only in the page cache. Best effort on the directory.
-void sync_path(const fs::path& path, bool must_succeed) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  const bool ok = fd >= 0 && ::fsync(fd) == 0;
-  const int error = errno;
-  if (fd >= 0) ::close(fd);
-  if (!ok && must_succeed) {
-    throw std::system_error(error, std::generic_category(), fmt::format("flushing {}", path.string()));
-  }
 }
 
 void validate_spec(const std::string& path, const TableLayout& layout, const ChunkSpec& spec) {
@@ -84,6 +71,7 @@ struct RunFileWriter::Impl {
     bool ended = false;      // a partial chunk was written: nothing may follow
   };
 
+  std::optional<AtomicOutput> output;  // declared before `file`: the temporary goes after the file is closed
   fs::path final_path;
   fs::path temp_path;
   h5::File file;
@@ -95,8 +83,6 @@ struct RunFileWriter::Impl {
     const h5::ErrorPrintingOff quiet;
     tables.clear();
     file.reset();
-    std::error_code ignored;
-    fs::remove(temp_path, ignored);
   }
 
   std::string where(const std::string& object) const {
@@ -116,10 +102,8 @@ RunFileWriter::RunFileWriter(fs::path final_path, const RunAttributes& attribute
     throw std::invalid_argument(fmt::format("run file {}: filetype '{}' is not run, sweep or shard",
                                             final_path.string(), attributes.filetype));
   }
-  impl_->final_path = std::move(final_path);
-  impl_->temp_path = impl_->final_path;
-  impl_->temp_path += ".tmp." + std::to_string(::getpid());
-  if (impl_->final_path.has_parent_path()) fs::create_directories(impl_->final_path.parent_path());
+  impl_->final_path = final_path;
+  impl_->temp_path = impl_->output.emplace(std::move(final_path)).temp_path();
 
   const std::string what = fmt::format("creating run file {}", impl_->temp_path.string());
   const auto fapl = h5::make<h5::PropertyList>(H5Pcreate(H5P_FILE_ACCESS), what);
@@ -130,7 +114,7 @@ RunFileWriter::RunFileWriter(fs::path final_path, const RunAttributes& attribute
   // open.
   h5::check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), what);
   impl_->file =
-      h5::make<h5::File>(H5Fcreate(impl_->temp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), what);
+      h5::make<h5::File>(H5Fcreate(impl_->temp_path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), what);
 
   const hid_t root = impl_->file.get();
   h5::write_string_attribute(root, "filetype", attributes.filetype);
@@ -270,10 +254,8 @@ void RunFileWriter::commit() {
     table.dataset.close(fmt::format("closing {}", impl_->where(table.path)));
   impl_->tables.clear();
   impl_->file.close(fmt::format("closing {}", impl_->temp_path.string()));
-  sync_path(impl_->temp_path, true);
-  fs::rename(impl_->temp_path, impl_->final_path);
+  impl_->output->commit();
   impl_->committed = true;
-  sync_path(impl_->final_path.has_parent_path() ? impl_->final_path.parent_path() : fs::path("."), false);
 }
 
 const fs::path& RunFileWriter::temporary_path() const {
