@@ -1,5 +1,12 @@
+#include <csignal>
+
 #include "sim/cli/cli.hpp"
+#include "sim/io/h5_handle.hpp"
 
 int main(int argc, char** argv) {
+  mmsim::io::h5::skip_exit_cleanup();
+  // A file-size limit (ulimit -f) makes a write fail with EFBIG, which the writers report and clean up after,
+  // instead of killing the process with SIGXFSZ and leaving its temporary behind.
+  (void)std::signal(SIGXFSZ, SIG_IGN);
   return mmsim::cli::main(argc, argv);
 }

@@ -6,9 +6,23 @@
 namespace mmsim::io::h5 {
 namespace {
 
+// HDF5's file drivers put the system's whole report in one entry ("file write failed: time = ..., filename =
+// ..., errno = 28, error message = 'No space left on device', buf = ..."): keep its first clause and the
+// system's message, which is what a user can act on.
+std::string condensed(std::string message) {
+  const std::string key = "error message = '";
+  const auto at = message.find(key);
+  if (at == std::string::npos) return message;
+  const auto end = message.find('\'', at + key.size());
+  const std::string system =
+      message.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+  const auto colon = message.find(':');
+  return (colon == std::string::npos ? std::string() : message.substr(0, colon) + ": ") + system;
+}
+
 herr_t collect_entry(unsigned /*depth*/, const H5E_error2_t* entry, void* client_data) {
   auto* messages = static_cast<std::vector<std::string>*>(client_data);
-  std::string message = entry->desc != nullptr ? entry->desc : "";
+  std::string message = condensed(entry->desc != nullptr ? entry->desc : "");
   if (entry->func_name != nullptr) message += std::string(" (in ") + entry->func_name + ")";
   messages->push_back(std::move(message));
   return 0;
@@ -27,6 +41,10 @@ H5Error make_error(const std::string& what) {
     if (messages.size() > 1) text += "; cause: " + messages.back();
   }
   return H5Error(text);
+}
+
+void skip_exit_cleanup() {
+  (void)H5dont_atexit();
 }
 
 ErrorPrintingOff::ErrorPrintingOff() {

@@ -45,6 +45,12 @@ class ErrorPrintingOff {
   bool restore_ = false;
 };
 
+// Call first thing in main, before any other HDF5 call. HDF5 then skips its exit-time cleanup, which crashes
+// (SIGSEGV in H5F__close_cb) on a file whose close failed, as after a disk-full or file-size-limit error when
+// the close's own flush fails too. The process's memory and descriptors go back to the system at exit anyway;
+// every file mmsim publishes is closed (and synced) before it is renamed into place.
+void skip_exit_cleanup();
+
 // Owns one identifier and closes it with Close. Failures while closing are ignored (destructors must not
 // throw); code that needs to know whether closing worked, such as commit(), calls close() instead.
 template <herr_t (*Close)(hid_t)>

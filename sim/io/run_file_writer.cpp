@@ -1,6 +1,9 @@
 // RunFileWriter: creates the run file at an AtomicOutput's temporary name, writes tables chunk by chunk with
 // HDF5's direct chunk write, and publishes the finished file under the final name.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
@@ -81,12 +84,27 @@ struct RunFileWriter::Impl {
   ~Impl() {
     if (committed) return;
     const h5::ErrorPrintingOff quiet;
+    if (file.valid()) discard_writes();
     tables.clear();
     file.reset();
   }
 
+  // The temporary is being thrown away, but closing it still flushes HDF5's caches: after a write error
+  // (disk full, file-size limit) that flush fails too, the file stays half closed, and HDF5's exit-time
+  // cleanup then crashes on it (SIGSEGV). Pointing the file's descriptor at an anonymous in-memory file lets
+  // the close complete; nothing of value goes there.
+  void discard_writes() {
+    void* handle = nullptr;
+    if (H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) < 0 || handle == nullptr) return;
+    const int fd = *static_cast<int*>(handle);
+    const int sink = ::memfd_create("mmsim-discarded", MFD_CLOEXEC);
+    if (sink < 0) return;
+    (void)::dup3(sink, fd, O_CLOEXEC);
+    ::close(sink);
+  }
+
   std::string where(const std::string& object) const {
-    return fmt::format("{}:{}", temp_path.string(), object);
+    return fmt::format("{}:{}", final_path.string(), object);
   }
 
   void require_open() const {
@@ -250,6 +268,10 @@ void RunFileWriter::write_table_rows(const std::string& path, const TableLayout&
 void RunFileWriter::commit() {
   const h5::ErrorPrintingOff quiet;
   impl_->require_open();
+  // Everything reaches the file while every handle is still open: a failure here (disk full) leaves the
+  // destructor a whole file to discard, and the closes below have nothing left to write.
+  h5::check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL),
+            fmt::format("flushing {}", impl_->temp_path.string()));
   for (Impl::Table& table : impl_->tables)
     table.dataset.close(fmt::format("closing {}", impl_->where(table.path)));
   impl_->tables.clear();
