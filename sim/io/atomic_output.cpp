@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <system_error>
 
 #include "sim/core/errors.hpp"
@@ -20,6 +22,47 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kPrefix = ".mmsim-";
+
+// The process's unfinished outputs, so that an interrupt can remove their temporaries before the process
+// ends. Process-wide by nature, like the signal that needs it: the only mutable global of mmsim, guarded by
+// its mutex and touched only when an output starts or ends.
+class LiveTemporaries {
+ public:
+  static LiveTemporaries& instance() {
+    static LiveTemporaries live;
+    return live;
+  }
+  void add(const fs::path& dir, const fs::path& target) {
+    const std::lock_guard lock(mutex_);
+    if (closed_) {  // the process is ending: an output started meanwhile must not outlive it
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+      return;
+    }
+    targets_[dir] = target;
+  }
+  void remove(const fs::path& dir) {
+    const std::lock_guard lock(mutex_);
+    targets_.erase(dir);
+  }
+  std::vector<RemovedTemporary> remove_all_now() {
+    const std::lock_guard lock(mutex_);
+    std::vector<RemovedTemporary> removed;
+    for (const auto& [dir, target] : targets_) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+      if (!ec) removed.push_back({target, dir});
+    }
+    targets_.clear();
+    closed_ = true;
+    return removed;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<fs::path, fs::path> targets_;
+  bool closed_ = false;
+};
 
 std::system_error os_error(int error, const std::string& what) {
   return std::system_error(error, std::generic_category(), what);
@@ -100,12 +143,14 @@ AtomicOutput::AtomicOutput(fs::path target) : target_(std::move(target)) {
     throw os_error(errno, fmt::format("creating a temporary folder in {}", folder.string()));
   temp_dir_ = pattern;
   temp_path_ = temp_dir_ / target_.filename();
+  LiveTemporaries::instance().add(temp_dir_, target_);
 }
 
 AtomicOutput::~AtomicOutput() {
   if (committed_ || temp_dir_.empty()) return;
   std::error_code ignored;
   fs::remove_all(temp_dir_, ignored);
+  LiveTemporaries::instance().remove(temp_dir_);
 }
 
 void AtomicOutput::write(std::string_view bytes) {
@@ -133,6 +178,7 @@ void AtomicOutput::commit() {
     throw os_error(errno, fmt::format("renaming {} to {}", temp_path_.string(), target_.string()));
   committed_ = true;
   ::rmdir(temp_dir_.c_str());
+  LiveTemporaries::instance().remove(temp_dir_);
   fsync_path(parent_of(target_), O_RDONLY | O_DIRECTORY, false);  // best effort: not every FS allows it
 }
 
@@ -140,6 +186,10 @@ void write_text_atomically(const fs::path& target, std::string_view text) {
   AtomicOutput out(target);
   out.write(text);
   out.commit();
+}
+
+std::vector<RemovedTemporary> remove_live_temporaries() {
+  return LiveTemporaries::instance().remove_all_now();
 }
 
 std::vector<fs::path> remove_dead_temporaries(const fs::path& folder) {

@@ -56,6 +56,16 @@ class AtomicOutput {
 // AtomicOutput(target).write(text) and commit().
 void write_text_atomically(const std::filesystem::path& target, std::string_view text);
 
+// An unfinished output whose temporary was removed by remove_live_temporaries().
+struct RemovedTemporary {
+  std::filesystem::path target, temporary;
+};
+
+// Removes the temporaries of every AtomicOutput of this process that is neither committed nor destroyed, and
+// says which. For the interrupt handler (interrupt_cleanup.hpp), which then ends the process; the outputs'
+// owners must not go on writing.
+std::vector<RemovedTemporary> remove_live_temporaries();
+
 // Removes, in `folder`, the temporaries of processes on this host that are no longer alive, and returns what
 // it removed. Temporaries of live processes and of other hosts (a shared cluster file system) are never
 // touched.

@@ -87,5 +87,23 @@ for pid in $(seq "$next" $((next + 50))); do ln -sf "$work/victim" "$work/plante
 [[ $(cat "$work/victim") == precious ]] || note_fail "a planted symlink's target was overwritten"
 no_temporaries "$work"
 
+# SIGINT / SIGTERM while writing (item 12): exit 128 + signal, the unfinished output named, its temporary
+# removed, the existing result untouched.
+for sig in INT TERM; do
+  cp "$work/before.h5" "$work/big.h5"
+  "$mmsim" run "$root/configs/reference/illness_death.toml" --patients 200000000 -o "$work/big.h5" -q \
+    2>"$work/stderr" &
+  pid=$!
+  for _ in $(seq 100); do ls -A "$work" | grep -q '^\.mmsim-' && break; sleep 0.1; done
+  kill -"$sig" "$pid"
+  wait "$pid"
+  code=$?
+  want=$((128 + $(kill -l "$sig")))
+  [[ $code -eq $want ]] || note_fail "SIG$sig: exit $code, expected $want"
+  grep -qF "removed the unfinished $work/big.h5" "$work/stderr" || note_fail "SIG$sig: not reported: $(cat "$work/stderr")"
+  cmp -s "$work/big.h5" "$work/before.h5" || note_fail "SIG$sig: the existing result changed"
+  no_temporaries "$work"
+done
+
 [[ $fail -eq 0 ]] && echo "write safety: every case refused or cleaned up as it should"
 exit $fail
