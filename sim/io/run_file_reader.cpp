@@ -22,17 +22,40 @@ struct RunFileReader::Impl {
   std::string where(const std::string& object) const { return fmt::format("{}:{}", path.string(), object); }
 };
 
+namespace {
+
+// A run file is the user's input: an HDF5 failure while reading it (a flipped bit caught by a chunk's
+// Fletcher32 checksum, a truncated copy, a damaged header) is reported as bad input naming the file (exit 2),
+// not as an internal error.
+template <class Read>
+auto guarded(const fs::path& path, Read&& read) {
+  const h5::ErrorPrintingOff quiet;
+  try {
+    return read();
+  } catch (const h5::H5Error& e) {
+    throw InputError(fmt::format("{} is damaged or unreadable: {}", path.string(), e.what()));
+  }
+}
+
+}  // namespace
+
 RunFileReader::RunFileReader(const fs::path& path) : impl_(std::make_unique<Impl>()) {
   const h5::ErrorPrintingOff quiet;
   impl_->path = path;
   const std::string name = path.string();
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw InputError(fmt::format("cannot read {}: no such file", name));
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) throw InputError(fmt::format("cannot read {}: no such file", name));
+  if (fs::is_directory(status)) throw InputError(fmt::format("cannot read {}: it is a directory", name));
+  if (!fs::is_regular_file(status))
+    throw InputError(fmt::format("cannot read {}: not a regular file (a device, FIFO or socket)", name));
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     (void)H5Eclear2(H5E_DEFAULT);
     throw InputError(fmt::format("{} is not an HDF5 file, so not an mmsim output file", name));
   }
-  impl_->file = h5::make<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening " + name);
+  guarded(path, [&] {
+    impl_->file = h5::make<h5::File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening " + name);
+  });
 
   const hid_t root = impl_->file.get();
   if (!h5::has_attribute(root, "filetype") || !h5::has_attribute(root, "schema_version")) {
@@ -74,86 +97,91 @@ std::string RunFileReader::filetype() const {
 }
 
 std::vector<std::int32_t> RunFileReader::schema_version() const {
-  const h5::ErrorPrintingOff quiet;
-  return h5::read_i32_array_attribute(impl_->file.get(), "schema_version");
+  return guarded(impl_->path,
+                 [&] { return h5::read_i32_array_attribute(impl_->file.get(), "schema_version"); });
 }
 
 std::uint64_t RunFileReader::seed() const {
-  const h5::ErrorPrintingOff quiet;
-  return h5::read_u64_attribute(impl_->file.get(), "seed");
+  return guarded(impl_->path, [&] { return h5::read_u64_attribute(impl_->file.get(), "seed"); });
 }
 
 std::string RunFileReader::string_attribute(const std::string& object_path, const std::string& name) const {
-  const h5::ErrorPrintingOff quiet;
-  const auto object = h5::make<h5::Object>(H5Oopen(impl_->file.get(), object_path.c_str(), H5P_DEFAULT),
-                                           fmt::format("opening {}", impl_->where(object_path)));
-  return h5::read_string_attribute(object.get(), name);
+  return guarded(impl_->path, [&] {
+    const auto object = h5::make<h5::Object>(H5Oopen(impl_->file.get(), object_path.c_str(), H5P_DEFAULT),
+                                             fmt::format("opening {}", impl_->where(object_path)));
+    return h5::read_string_attribute(object.get(), name);
+  });
 }
 
 std::vector<std::string> RunFileReader::strategy_order() const {
-  const h5::ErrorPrintingOff quiet;
-  return h5::read_string_array_attribute(impl_->file.get(), "strategy_order");
+  return guarded(impl_->path,
+                 [&] { return h5::read_string_array_attribute(impl_->file.get(), "strategy_order"); });
 }
 
 bool RunFileReader::has_dataset(const std::string& path) const {
-  const h5::ErrorPrintingOff quiet;
-  return impl_->access().dataset_exists(path);
+  return guarded(impl_->path, [&] { return impl_->access().dataset_exists(path); });
 }
 
 std::size_t RunFileReader::rows(const std::string& dataset_path) const {
-  const h5::ErrorPrintingOff quiet;
-  const h5::Dataset dataset = impl_->access().open_dataset(dataset_path);
-  return impl_->access().rows(dataset.get(), dataset_path);
+  return guarded(impl_->path, [&] {
+    const h5::Dataset dataset = impl_->access().open_dataset(dataset_path);
+    return impl_->access().rows(dataset.get(), dataset_path);
+  });
 }
 
 std::vector<std::string> RunFileReader::field_names(const std::string& dataset_path) const {
-  const h5::ErrorPrintingOff quiet;
-  const h5::Dataset dataset = impl_->access().open_dataset(dataset_path);
-  const std::string what = fmt::format("reading the fields of {}", impl_->where(dataset_path));
-  const auto type = h5::make<h5::Datatype>(H5Dget_type(dataset.get()), what);
-  if (H5Tget_class(type.get()) != H5T_COMPOUND) {
-    throw InputError(fmt::format("{} is not a table (compound dataset)", impl_->where(dataset_path)));
-  }
-  const int n = h5::check(H5Tget_nmembers(type.get()), what);
-  std::vector<std::string> names;
-  names.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    char* name = H5Tget_member_name(type.get(), static_cast<unsigned>(i));
-    if (name == nullptr) throw h5::make_error(what);
-    names.emplace_back(name);
-    H5free_memory(name);
-  }
-  return names;
+  return guarded(impl_->path, [&] {
+    const h5::Dataset dataset = impl_->access().open_dataset(dataset_path);
+    const std::string what = fmt::format("reading the fields of {}", impl_->where(dataset_path));
+    const auto type = h5::make<h5::Datatype>(H5Dget_type(dataset.get()), what);
+    if (H5Tget_class(type.get()) != H5T_COMPOUND) {
+      throw InputError(fmt::format("{} is not a table (compound dataset)", impl_->where(dataset_path)));
+    }
+    const int n = h5::check(H5Tget_nmembers(type.get()), what);
+    std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      char* name = H5Tget_member_name(type.get(), static_cast<unsigned>(i));
+      if (name == nullptr) throw h5::make_error(what);
+      names.emplace_back(name);
+      H5free_memory(name);
+    }
+    return names;
+  });
 }
 
 std::vector<double> RunFileReader::read_f64_column(const std::string& dataset_path,
                                                    const std::string& field) const {
-  const h5::ErrorPrintingOff quiet;
-  return impl_->access().read_column<double>(dataset_path, field, H5T_NATIVE_DOUBLE);
+  return guarded(impl_->path,
+                 [&] { return impl_->access().read_column<double>(dataset_path, field, H5T_NATIVE_DOUBLE); });
 }
 
 std::vector<std::uint8_t> RunFileReader::read_u8_column(const std::string& dataset_path,
                                                         const std::string& field) const {
-  const h5::ErrorPrintingOff quiet;
-  return impl_->access().read_column<std::uint8_t>(dataset_path, field, H5T_NATIVE_UINT8);
+  return guarded(impl_->path, [&] {
+    return impl_->access().read_column<std::uint8_t>(dataset_path, field, H5T_NATIVE_UINT8);
+  });
 }
 
 std::vector<std::uint64_t> RunFileReader::read_u64_column(const std::string& dataset_path,
                                                           const std::string& field) const {
-  const h5::ErrorPrintingOff quiet;
-  return impl_->access().read_column<std::uint64_t>(dataset_path, field, H5T_NATIVE_UINT64);
+  return guarded(impl_->path, [&] {
+    return impl_->access().read_column<std::uint64_t>(dataset_path, field, H5T_NATIVE_UINT64);
+  });
 }
 
 std::vector<std::byte> RunFileReader::read_raw(const std::string& dataset_path) const {
-  const h5::ErrorPrintingOff quiet;
-  const h5::Dataset dataset = impl_->access().open_dataset(dataset_path);
-  const std::string what = fmt::format("reading {}", impl_->where(dataset_path));
-  // Reading with the dataset's own type performs no conversion: the bytes come back in the file's layout.
-  const auto type = h5::make<h5::Datatype>(H5Dget_type(dataset.get()), what);
-  const std::size_t n = impl_->access().rows(dataset.get(), dataset_path);
-  std::vector<std::byte> bytes(n * H5Tget_size(type.get()));
-  if (n > 0) h5::check(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), what);
-  return bytes;
+  return guarded(impl_->path, [&] {
+    const h5::Dataset dataset = impl_->access().open_dataset(dataset_path);
+    const std::string what = fmt::format("reading {}", impl_->where(dataset_path));
+    // Reading with the dataset's own type performs no conversion: the bytes come back in the file's layout.
+    const auto type = h5::make<h5::Datatype>(H5Dget_type(dataset.get()), what);
+    const std::size_t n = impl_->access().rows(dataset.get(), dataset_path);
+    std::vector<std::byte> bytes(n * H5Tget_size(type.get()));
+    if (n > 0)
+      h5::check(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), what);
+    return bytes;
+  });
 }
 
 }  // namespace mmsim::io
