@@ -4,5 +4,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh" release
-MMSIM_UPDATE_REFERENCES=1 "$root/build/release/tests/mmsim_tests" "[regression]"
+MMSIM_UPDATE_REFERENCES=1 "$root/build/release/tests/mmsim_cli_tests" "[regression]"
 git -C "$root" diff --stat -- tests/regression

@@ -6,8 +6,8 @@
 #include "models/myeloma/src/params.hpp"
 #include "models/myeloma/src/simulate.hpp"
 #include "sim/config/diagnostics.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/core/model.hpp"
-#include "sim/engine/simulation_settings.hpp"
 
 namespace mmsim::myeloma {
 

@@ -16,9 +16,9 @@
 #include "sim/cli/options.hpp"
 #include "sim/cli/trial_emulation.hpp"
 #include "sim/config/config_path.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/engine/simulation_settings.hpp"
 #include "sim/random/stream.hpp"
 
 namespace mmsim::cli {

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "sim/config/loader.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/core/model.hpp"
-#include "sim/engine/simulation_settings.hpp"
 
 namespace mmsim::cli {
 

@@ -45,10 +45,7 @@ class ErrorPrintingOff {
   bool restore_ = false;
 };
 
-// Call first thing in main, before any other HDF5 call. HDF5 then skips its exit-time cleanup, which crashes
-// (SIGSEGV in H5F__close_cb) on a file whose close failed, as after a disk-full or file-size-limit error when
-// the close's own flush fails too. The process's memory and descriptors go back to the system at exit anyway;
-// every file mmsim publishes is closed (and synced) before it is renamed into place.
+// Before any other HDF5 call: HDF5 skips its exit-time cleanup (why: process_guards.hpp).
 void skip_exit_cleanup();
 
 // Owns one identifier and closes it with Close. Failures while closing are ignored (destructors must not

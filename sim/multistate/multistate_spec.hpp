@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "sim/config/diagnostics.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/dist/time_distribution.hpp"
 #include "sim/dist/value_distribution.hpp"
-#include "sim/engine/competing_clocks.hpp"
-#include "sim/engine/simulation_settings.hpp"
+#include "sim/multistate/competing_clocks.hpp"
 
 namespace mmsim::multistate {
 

@@ -1,4 +1,4 @@
-# Reference values from R's survival package for the C++ statistics layer (tests/unit/test_stats_oracle.cpp).
+# Reference values from R's survival package for the C++ statistics layer (tests/unit/sim/stats/test_stats_oracle.cpp).
 #
 # Usage: Rscript survival_oracle.R DIR
 # DIR/manifest.txt lists dataset names, one a line. For each NAME:

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "models/myeloma/src/params.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/config/table_reader.hpp"
-#include "sim/engine/simulation_settings.hpp"
 
 namespace mmsim::myeloma {
 

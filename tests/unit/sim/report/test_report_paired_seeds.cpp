@@ -8,15 +8,13 @@
 #include <cmath>
 #include <filesystem>
 
-#include "sim/cli/model_registry.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/runner/cohort_runner.hpp"
+#include "tests/unit/multistate_scenario.hpp"
 
 TEST_CASE("paired RMST-difference SE matches the spread over seeds", "[report][paired]") {
-  auto doc = mmsim::config::load_config(std::filesystem::path(MMSIM_SOURCE_DIR) /
-                                        "tests/data/report/two_strategies.toml");
-  const auto scenario = mmsim::cli::load_scenario(std::move(doc));
-  const auto& model = *scenario.model;
+  const auto loaded = mmsim::test::load_multistate("tests/data/report/two_strategies.toml");
+  const auto& model = *loaded;
   REQUIRE(model.strategies().size() == 2);
   const auto& schema = model.schema();
   mmsim::report::ReportOptions options;

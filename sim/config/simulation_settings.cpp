@@ -1,4 +1,4 @@
-#include "sim/engine/simulation_settings.hpp"
+#include "sim/config/simulation_settings.hpp"
 
 namespace mmsim {
 

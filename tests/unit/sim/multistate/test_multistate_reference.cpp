@@ -15,8 +15,8 @@
 #include <cmath>
 #include <filesystem>
 
-#include "sim/cli/model_registry.hpp"
 #include "sim/runner/cohort_runner.hpp"
+#include "tests/unit/multistate_scenario.hpp"
 
 namespace {
 
@@ -38,15 +38,13 @@ double p_progressed(double t) {
 }  // namespace
 
 TEST_CASE("reference illness-death model matches numerical integration", "[multistate][reference]") {
-  auto doc = mmsim::config::load_config(std::filesystem::path(MMSIM_SOURCE_DIR) /
-                                        "configs/reference/illness_death.toml");
-  const auto scenario = mmsim::cli::load_scenario(std::move(doc));
+  const auto model = mmsim::test::load_multistate("configs/reference/illness_death.toml");
   mmsim::RunOptions opt;
   opt.patients = 200000;
   opt.seed = 42;
   opt.threads = 2;
   opt.mode = mmsim::OutputMode::summary_only;
-  const auto outcome = mmsim::run_cohort(*scenario.model, opt, nullptr);
+  const auto outcome = mmsim::run_cohort(*model, opt, nullptr);
   const auto& pfs = outcome.columns[0][0];
   const auto& os = outcome.columns[0][1];
   const double n = static_cast<double>(opt.patients);

@@ -1,4 +1,4 @@
-#include "sim/io/interrupt_cleanup.hpp"
+#include "sim/io/process_guards.hpp"
 
 #include <fmt/format.h>
 #include <pthread.h>
@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "sim/io/atomic_output.hpp"
+#include "sim/io/h5_handle.hpp"
 
 namespace mmsim::io {
 
@@ -39,7 +40,9 @@ void watch(sigset_t set) {
 
 }  // namespace
 
-void remove_temporaries_on_interrupt() {
+void install_process_guards() {
+  h5::skip_exit_cleanup();
+  (void)std::signal(SIGXFSZ, SIG_IGN);
   const sigset_t set = interrupt_signals();
   if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) return;
   std::thread(watch, set).detach();

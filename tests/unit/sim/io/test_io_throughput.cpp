@@ -1,6 +1,6 @@
 // Throughput of the run-file writer and the chunk encoder (DESIGN.md section 9: benchmarked, not
-// unit-tested). Hidden from the default run; run with: mmsim_tests "[benchmark]" (MMSIM_BENCH_MB sets the
-// volume, default 1024).
+// unit-tested). Hidden from the default run; run with: mmsim_engine_tests "[benchmark]" (MMSIM_BENCH_MB sets
+// the volume, default 1024).
 #include <unistd.h>
 
 #include <catch2/catch.hpp>

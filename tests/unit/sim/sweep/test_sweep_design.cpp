@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/model_registry.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "tests/unit/multistate_scenario.hpp"
 #include "tests/unit/test_dist_support.hpp"
 
 namespace {
@@ -26,7 +26,7 @@ using namespace mmsim::sweep;
 const std::filesystem::path kSweeps = std::filesystem::path(MMSIM_SOURCE_DIR) / "tests/data/sweeps";
 
 void check_scenario(config::ConfigDocument d) {
-  (void)cli::load_scenario(std::move(d));
+  (void)test::build_multistate(d);
 }
 
 SweepSpec sweep_text(const std::string& text) {
