@@ -16,6 +16,7 @@
 #include "sim/report/report_h5.hpp"
 #include "sim/runner/cohort_runner.hpp"
 #include "sim/runner/progress.hpp"
+#include "sim/runner/run_attributes.hpp"
 
 namespace mmsim::cli {
 
@@ -78,19 +79,8 @@ int run_command(const std::vector<std::string>& args) {
   std::vector<std::filesystem::path> inputs;
   if (path) inputs.emplace_back(*path);
   io::check_output_path(out, inputs);  // before any work: a refused path costs the user nothing
-  io::RunAttributes attrs;
-  attrs.seed = opt.seed;
-  attrs.config_text = src.scenario.document.resolved_text();
-  attrs.strategy_order = model.strategies();
-  attrs.extra = {{"model", src.scenario.model_name},
-                 {"config_source", src.display_name},
-                 {"patients", std::to_string(opt.patients)},
-                 {"horizon_months", fmt::format("{}", model.horizon())},
-                 {"endpoints", fmt::format("{}", fmt::join(model.schema().endpoints, ","))},
-                 {"outcomes", fmt::format("{}", fmt::join(model.schema().outcomes, ","))},
-                 {"output_mode", opt.mode == OutputMode::summary_only      ? "summary_only"
-                                 : opt.mode == OutputMode::no_trajectories ? "no_trajectories"
-                                                                           : "trajectories"}};
+  const io::RunAttributes attrs = run_attributes(model, opt, src.scenario.model_name,
+                                                 src.scenario.document.resolved_text(), src.display_name);
 
   const auto& schema = model.schema();
   const ReportRequest request = read_report_options(vm, model.strategies(), schema.endpoints);

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/dist/gamma_variates.hpp"
 #include "sim/dist/normal.hpp"
 
 namespace mmsim {
@@ -375,28 +376,7 @@ double Gamma::inv_cumhazard(double h) const {
   return x / rate_;
 }
 double Gamma::sample(RandomStream& rng) const {
-  // Marsaglia-Tsang needs shape >= 1; for shape < 1 draw Gamma(shape + 1) and multiply by U^(1/shape).
-  const double a = shape_ < 1.0 ? shape_ + 1.0 : shape_;
-  const double d = a - 1.0 / 3.0;
-  const double c = 1.0 / std::sqrt(9.0 * d);
-  double y = 0.0;
-  for (;;) {
-    double x = 0.0;
-    double v = 0.0;
-    do {
-      x = normal_quantile(rng.uniform());
-      v = 1.0 + c * x;
-    } while (v <= 0.0);
-    v = v * v * v;
-    const double u = rng.uniform();
-    const double x2 = x * x;
-    if (u < 1.0 - 0.0331 * x2 * x2 || std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) {
-      y = d * v;
-      break;
-    }
-  }
-  if (shape_ < 1.0) y *= std::exp(std::log(rng.uniform()) / shape_);
-  return y / rate_;
+  return gamma_variate_with_squeeze(shape_, rng) / rate_;
 }
 std::string Gamma::describe() const {
   return fmt::format("gamma(shape={}, rate={})", shape_, rate_);

@@ -152,8 +152,8 @@ class Gamma final : public TimeDistribution {
   double cumhazard(double t) const override;
   double inv_cumhazard(double h) const override;
   std::string describe() const override;
-  // Marsaglia & Tsang (2000), "A simple method for generating gamma variables", with the U^(1/shape) boost
-  // for shape < 1. Normals by inversion (normal_quantile), so each draw is a function of the stream only.
+  // gamma_variate_with_squeeze (sim/dist/gamma_variates.hpp): Marsaglia & Tsang with the U^(1/shape) boost
+  // for shape < 1, normals by inversion, so each draw is a function of the stream only.
   double sample(RandomStream& rng) const override;
 
  private:

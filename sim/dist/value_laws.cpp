@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
 #include <utility>
 
+#include "sim/dist/gamma_variates.hpp"
 #include "sim/dist/normal.hpp"
 
 namespace mmsim {
@@ -17,6 +20,11 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kLogSqrt2Pi = 0.918938533204672741780329736;
+
+// Boost.Math reports overflow (a density at a pole, a quantile at p = 1) by returning infinity instead of
+// throwing.
+using BoostPolicy =
+    boost::math::policies::policy<boost::math::policies::overflow_error<boost::math::policies::ignore_error>>;
 
 void require(bool ok, const char* law, const char* what) {
   if (!ok) throw std::invalid_argument(fmt::format("{}: {}", law, what));
@@ -264,6 +272,67 @@ double LogNormalValue::mean() const {
 }
 std::string LogNormalValue::describe() const {
   return fmt::format("lognormal(meanlog={}, sdlog={})", meanlog_, sdlog_);
+}
+
+// --- Gamma
+// ---------------------------------------------------------------------------------------------------
+
+GammaValue::GammaValue(double shape, double scale) : shape_(shape), scale_(scale) {
+  require(std::isfinite(shape) && shape > 0.0, "gamma", "shape must be finite and > 0");
+  require(std::isfinite(scale) && scale > 0.0, "gamma", "scale must be finite and > 0");
+}
+double GammaValue::pdf(double x) const {
+  if (x < 0.0 || x == kInf) return 0.0;
+  return boost::math::gamma_p_derivative(shape_, x / scale_, BoostPolicy{}) / scale_;
+}
+double GammaValue::cdf(double x) const {
+  if (x <= 0.0) return 0.0;
+  if (x == kInf) return 1.0;
+  return boost::math::gamma_p(shape_, x / scale_, BoostPolicy{});
+}
+double GammaValue::quantile(double u) const {
+  if (!is_probability(u)) return kNaN;
+  if (u == 0.0) return 0.0;
+  if (u == 1.0) return kInf;
+  if (u <= 0.5) return boost::math::gamma_p_inv(shape_, u, BoostPolicy{}) * scale_;
+  return boost::math::gamma_q_inv(shape_, 1.0 - u, BoostPolicy{}) * scale_;
+}
+double GammaValue::sample(RandomStream& rng) const {
+  return gamma_variate_without_squeeze(shape_, rng) * scale_;
+}
+std::string GammaValue::describe() const {
+  return fmt::format("gamma(shape={}, scale={})", shape_, scale_);
+}
+
+// --- Beta
+// ----------------------------------------------------------------------------------------------------
+
+BetaValue::BetaValue(double alpha, double beta) : alpha_(alpha), beta_(beta) {
+  require(std::isfinite(alpha) && alpha > 0.0, "beta", "alpha must be finite and > 0");
+  require(std::isfinite(beta) && beta > 0.0, "beta", "beta must be finite and > 0");
+}
+double BetaValue::pdf(double x) const {
+  if (!(x >= 0.0 && x <= 1.0)) return 0.0;
+  return boost::math::ibeta_derivative(alpha_, beta_, x, BoostPolicy{});
+}
+double BetaValue::cdf(double x) const {
+  if (x <= 0.0) return 0.0;
+  if (x >= 1.0) return 1.0;
+  return boost::math::ibeta(alpha_, beta_, x, BoostPolicy{});
+}
+double BetaValue::quantile(double u) const {
+  if (!is_probability(u)) return kNaN;
+  if (u == 0.0) return 0.0;
+  if (u == 1.0) return 1.0;
+  return boost::math::ibeta_inv(alpha_, beta_, u, BoostPolicy{});
+}
+double BetaValue::sample(RandomStream& rng) const {
+  const double x = gamma_variate_without_squeeze(alpha_, rng);
+  const double y = gamma_variate_without_squeeze(beta_, rng);
+  return x / (x + y);
+}
+std::string BetaValue::describe() const {
+  return fmt::format("beta(alpha={}, beta={})", alpha_, beta_);
 }
 
 // --- Fixed

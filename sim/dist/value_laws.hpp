@@ -134,6 +134,51 @@ class LogNormalValue final : public ValueDistribution {
   double sdlog_;
 };
 
+// Density x^(shape-1) exp(-x/scale) / (Gamma(shape) scale^shape): PSA draws of rates and durations.
+// sample() is gamma_variate_without_squeeze (sim/dist/gamma_variates.hpp) times scale, not quantile(U): the
+// sampler PSA sweeps have always used, so their draws stay bit-identical. The time-to-event law Gamma samples
+// with the other variant of the same method, for the same reason.
+class GammaValue final : public ValueDistribution {
+ public:
+  GammaValue(double shape, double scale);
+  double shape() const { return shape_; }
+  double scale() const { return scale_; }
+
+  double pdf(double x) const override;
+  double cdf(double x) const override;
+  double quantile(double u) const override;
+  double mean() const override { return shape_ * scale_; }
+  std::string describe() const override;
+  bool discrete() const override { return false; }
+  double sample(RandomStream& rng) const override;
+
+ private:
+  double shape_;
+  double scale_;
+};
+
+// Density x^(alpha-1) (1-x)^(beta-1) / B(alpha, beta) on [0, 1]: PSA draws of probabilities. sample() is
+// X / (X + Y) for X ~ Gamma(alpha), Y ~ Gamma(beta) drawn in that order with gamma_variate_without_squeeze,
+// not quantile(U), for the reason GammaValue gives.
+class BetaValue final : public ValueDistribution {
+ public:
+  BetaValue(double alpha, double beta);
+  double alpha() const { return alpha_; }
+  double beta() const { return beta_; }
+
+  double pdf(double x) const override;
+  double cdf(double x) const override;
+  double quantile(double u) const override;
+  double mean() const override { return alpha_ / (alpha_ + beta_); }
+  std::string describe() const override;
+  bool discrete() const override { return false; }
+  double sample(RandomStream& rng) const override;
+
+ private:
+  double alpha_;
+  double beta_;
+};
+
 // Always `value`. Still consumes one uniform per draw, like every law, so streams stay aligned.
 class FixedValue final : public ValueDistribution {
  public:

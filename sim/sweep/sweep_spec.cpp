@@ -11,7 +11,7 @@
 
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/dist/normal.hpp"
+#include "sim/sweep/psa_law.hpp"
 
 namespace mmsim::sweep {
 namespace {
@@ -28,103 +28,10 @@ const std::vector<std::string>& design_names() {
   return names;
 }
 
-const std::vector<std::string>& law_names() {
-  static const std::vector<std::string> names{"beta", "gamma", "lognormal", "normal", "uniform", "fixed"};
-  return names;
-}
-
 // Columns every long table has; a parameter's name must not take one of them.
 const std::set<std::string>& reserved_names() {
   static const std::set<std::string> names{"point", "replicate", "strategy", "endpoint", "outcome", "varied"};
   return names;
-}
-
-double gamma_unit(double shape, RandomStream& rng) {
-  if (shape < 1.0) {
-    // Gamma(k) = Gamma(k + 1) * U^(1/k) (Marsaglia and Tsang 2000, section 6).
-    const double u = rng.uniform();
-    return gamma_unit(shape + 1.0, rng) * std::pow(u, 1.0 / shape);
-  }
-  // Marsaglia and Tsang's squeeze-free rejection method; every draw comes from the stream, so the result is
-  // still a pure function of the stream's key.
-  const double d = shape - 1.0 / 3.0;
-  const double c = 1.0 / std::sqrt(9.0 * d);
-  while (true) {
-    const double z = normal_quantile(rng.uniform());
-    double v = 1.0 + c * z;
-    if (v <= 0.0) continue;
-    v = v * v * v;
-    const double u = rng.uniform();
-    if (std::log(u) < 0.5 * z * z + d - d * v + d * std::log(v)) return d * v;
-  }
-}
-
-// Reads a PSA law from a parameter table; records errors in the reader's diagnostics.
-Law read_law(TableReader& r) {
-  Law law;
-  const std::string dist = r.choice("dist", law_names());
-  const auto pos = NumberRule::positive();
-  const auto any = NumberRule::any();
-  const auto both = [&](const char* a, const char* b) { return r.has(a) && r.has(b); };
-  if (dist == "beta") {
-    law.kind = LawKind::beta;
-    if (both("mean", "sd")) {
-      const double m = r.number("mean", {0.0, 1.0, true, true});
-      const double sd = r.number("sd", pos);
-      const double k = m * (1.0 - m) / (sd * sd) - 1.0;
-      if (k <= 0.0 && sd > 0.0) {
-        r.error("sd", fmt::format("a beta law with mean {} needs sd < sqrt(mean*(1-mean)) = {:.6g}", m,
-                                  std::sqrt(m * (1.0 - m))));
-        law.a = law.b = 1.0;
-      } else {
-        law.a = m * k;
-        law.b = (1.0 - m) * k;
-      }
-    } else {
-      law.a = r.number("alpha", pos);
-      law.b = r.number("beta", pos);
-    }
-  } else if (dist == "gamma") {
-    law.kind = LawKind::gamma;
-    if (both("mean", "sd")) {
-      const double m = r.number("mean", pos);
-      const double sd = r.number("sd", pos);
-      law.a = (m * m) / (sd * sd);
-      law.b = (sd * sd) / m;
-    } else {
-      law.a = r.number("shape", pos);
-      if (r.has("rate")) {
-        law.b = 1.0 / r.number("rate", pos);
-      } else {
-        law.b = r.number("scale", pos);
-      }
-    }
-  } else if (dist == "lognormal") {
-    law.kind = LawKind::lognormal;
-    if (both("mean", "sd")) {
-      const double m = r.number("mean", pos);
-      const double sd = r.number("sd", pos);
-      const double s2 = std::log1p((sd * sd) / (m * m));
-      law.a = std::log(m) - 0.5 * s2;
-      law.b = std::sqrt(s2);
-    } else {
-      law.a = r.number("meanlog", any);
-      law.b = r.number("sdlog", pos);
-    }
-  } else if (dist == "normal") {
-    law.kind = LawKind::normal;
-    law.a = r.number("mean", any);
-    law.b = r.number("sd", pos);
-  } else if (dist == "uniform") {
-    law.kind = LawKind::uniform;
-    law.a = r.number("low", any);
-    law.b = r.number("high", any);
-    if (law.b <= law.a && r.has("high")) r.error("high", "must be greater than low");
-  } else if (dist == "fixed") {
-    law.kind = LawKind::fixed;
-    law.a = r.number("value", any);
-  }
-  return law;
 }
 
 std::vector<double> linspace(double lo, double hi, std::int64_t steps) {
@@ -231,9 +138,7 @@ struct Reader {
         break;
       }
       case DesignKind::psa:
-        p.law = read_law(r);
-        if (p.integer && p.law.kind != LawKind::fixed)
-          r.error("path", "an integer can only be fixed in a PSA (dist = \"fixed\")");
+        p.law = read_psa_law(r, p.integer);
         break;
     }
   }
@@ -357,7 +262,7 @@ void generate(SweepSpec& spec) {
         pts[i].index = i;
         for (std::size_t j = 0; j < np; ++j) {
           RandomStream rng({spec.seed, kParameterDomain, i, static_cast<std::uint32_t>(j), 0});
-          pts[i].values.push_back(draw(spec.parameters[j].law, rng));
+          pts[i].values.push_back(spec.parameters[j].law->sample(rng));
         }
       }
       break;
@@ -449,81 +354,6 @@ void check_extremes(const SweepSpec& spec, const ScenarioCheck& check, Diagnosti
 }
 
 }  // namespace
-
-double Law::mean() const {
-  switch (kind) {
-    case LawKind::beta:
-      return a / (a + b);
-    case LawKind::gamma:
-      return a * b;
-    case LawKind::lognormal:
-      return std::exp(a + 0.5 * b * b);
-    case LawKind::normal:
-      return a;
-    case LawKind::uniform:
-      return 0.5 * (a + b);
-    case LawKind::fixed:
-      return a;
-  }
-  return a;
-}
-
-double Law::variance() const {
-  switch (kind) {
-    case LawKind::beta:
-      return a * b / ((a + b) * (a + b) * (a + b + 1.0));
-    case LawKind::gamma:
-      return a * b * b;
-    case LawKind::lognormal:
-      return std::expm1(b * b) * std::exp(2.0 * a + b * b);
-    case LawKind::normal:
-      return b * b;
-    case LawKind::uniform:
-      return (b - a) * (b - a) / 12.0;
-    case LawKind::fixed:
-      return 0.0;
-  }
-  return 0.0;
-}
-
-std::string Law::describe() const {
-  switch (kind) {
-    case LawKind::beta:
-      return fmt::format("beta(alpha={:.6g}, beta={:.6g})", a, b);
-    case LawKind::gamma:
-      return fmt::format("gamma(shape={:.6g}, scale={:.6g})", a, b);
-    case LawKind::lognormal:
-      return fmt::format("lognormal(meanlog={:.6g}, sdlog={:.6g})", a, b);
-    case LawKind::normal:
-      return fmt::format("normal(mean={:.6g}, sd={:.6g})", a, b);
-    case LawKind::uniform:
-      return fmt::format("uniform(low={:.6g}, high={:.6g})", a, b);
-    case LawKind::fixed:
-      return fmt::format("fixed({:.6g})", a);
-  }
-  return "";
-}
-
-double draw(const Law& law, RandomStream& rng) {
-  switch (law.kind) {
-    case LawKind::beta: {
-      const double x = gamma_unit(law.a, rng);
-      const double y = gamma_unit(law.b, rng);
-      return x / (x + y);
-    }
-    case LawKind::gamma:
-      return gamma_unit(law.a, rng) * law.b;
-    case LawKind::lognormal:
-      return std::exp(law.a + law.b * normal_quantile(rng.uniform()));
-    case LawKind::normal:
-      return law.a + law.b * normal_quantile(rng.uniform());
-    case LawKind::uniform:
-      return law.a + (law.b - law.a) * rng.uniform();
-    case LawKind::fixed:
-      return law.a;
-  }
-  return law.a;
-}
 
 std::string design_name(DesignKind kind) {
   return design_names()[static_cast<std::size_t>(kind)];

@@ -15,22 +15,12 @@
 
 #include "sim/config/config_path.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/dist/value_distribution.hpp"
 #include "sim/random/stream.hpp"
 
 namespace mmsim::sweep {
 
 enum class DesignKind { grid, oneway, lhs, psa };
-enum class LawKind { beta, gamma, lognormal, normal, uniform, fixed };
-
-// A PSA distribution, stored in its natural parameters (a mean/sd form is converted on reading).
-struct Law {
-  LawKind kind = LawKind::fixed;
-  double a = 0.0, b = 0.0;  // beta: alpha, beta; gamma: shape, scale; lognormal: meanlog, sdlog;
-                            // normal: mean, sd; uniform: low, high; fixed: value, unused
-  double mean() const;
-  double variance() const;
-  std::string describe() const;
-};
 
 struct Parameter {
   config::ConfigPath path;
@@ -40,9 +30,9 @@ struct Parameter {
   bool integer = false;
   std::vector<double> values;  // grid / one-way
   double low = 0.0, high = 0.0;
-  bool log_scale = false;  // lhs
-  Law law;                 // psa
-  int group = -1;          // index into SweepSpec::groups when renormalized
+  bool log_scale = false;    // lhs
+  ValueDistributionPtr law;  // psa (sim/sweep/psa_law.hpp); a draw is law->sample(stream of the point)
+  int group = -1;            // index into SweepSpec::groups when renormalized
 };
 
 // A table (or array) of probabilities that must keep summing to one: its members that are parameters are set
@@ -95,9 +85,6 @@ SweepSpec read_sweep_text(const std::string& text, const std::filesystem::path& 
 // The base document with the point's values set (and sum groups renormalized); values carry the sweep file's
 // lines so the model's errors point there.
 config::ConfigDocument point_document(const SweepSpec& spec, const SweepPoint& point);
-
-// One PSA draw: a pure function of the stream (exposed for tests).
-double draw(const Law& law, RandomStream& rng);
 
 std::string design_name(DesignKind kind);
 

@@ -75,23 +75,6 @@ void write_tables(io::RunFileWriter& w, const SweepTables& t, const Rows& rows) 
 
 }  // namespace
 
-ShardId parse_shard(const std::string& text, const std::string& what) {
-  static const std::regex form(R"(^\s*(\d{1,9})\s*/\s*(\d{1,9})\s*$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, form))
-    throw InputError(fmt::format("{}: \"{}\" is not K/N (shard K of N, K from 0)", what, text));
-  const ShardId s{std::stoull(m[1]), std::stoull(m[2])};
-  if (s.n == 0 || s.k >= s.n)
-    throw InputError(fmt::format("{}: \"{}\": need 0 <= K < N (shards are numbered from 0)", what, text));
-  return s;
-}
-
-std::vector<std::uint64_t> shard_points(std::uint64_t total, ShardId shard) {
-  std::vector<std::uint64_t> out;
-  for (std::uint64_t p = shard.k; p < total; p += shard.n) out.push_back(p);
-  return out;
-}
-
 std::string text_hash(const std::string& text) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : text) {

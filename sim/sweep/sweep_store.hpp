@@ -17,18 +17,10 @@
 #include <utility>
 #include <vector>
 
+#include "sim/sweep/sharding.hpp"
 #include "sim/sweep/sweep_table.hpp"
 
 namespace mmsim::sweep {
-
-struct ShardId {
-  std::uint64_t k = 0, n = 1;
-};
-
-// "K/N" with 0 <= K < N; throws InputError naming `what` otherwise.
-ShardId parse_shard(const std::string& text, const std::string& what);
-
-std::vector<std::uint64_t> shard_points(std::uint64_t total_points, ShardId shard);
 
 // 64-bit FNV-1a of the text, as 16 hex digits.
 std::string text_hash(const std::string& text);

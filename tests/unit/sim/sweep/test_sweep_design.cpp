@@ -1,11 +1,7 @@
-// Sweep designs (sim/sweep/): PSA draws (moments within SE-based tolerances, and Kolmogorov-Smirnov against
-// Boost.Math's beta, gamma, lognormal and normal laws), LHS stratification, sum-to-one groups kept at 1, and
-// the design being a pure function of the sweep file. The path grammar is tested in test_config_path.cpp.
-#include <boost/math/distributions/beta.hpp>
-#include <boost/math/distributions/gamma.hpp>
-#include <boost/math/distributions/lognormal.hpp>
-#include <boost/math/distributions/normal.hpp>
-
+// Sweep designs (sim/sweep/): PSA parameters (their value laws, read from mean/sd or natural forms, drawn
+// from the documented streams; the samplers themselves are tested in tests/unit/sim/dist), LHS
+// stratification, sum-to-one groups kept at 1, and the design being a pure function of the sweep file. The
+// path grammar is tested in test_config_path.cpp.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -14,6 +10,8 @@
 #include <vector>
 
 #include "sim/core/errors.hpp"
+#include "sim/dist/value_laws.hpp"
+#include "sim/sweep/psa_law.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "tests/unit/multistate_scenario.hpp"
 #include "tests/unit/test_dist_support.hpp"
@@ -33,75 +31,102 @@ SweepSpec sweep_text(const std::string& text) {
   return read_sweep_text(text, kSweeps / "inline_test.toml", check_scenario);
 }
 
-std::vector<double> draws(const Law& law, std::size_t n, std::uint32_t purpose) {
-  std::vector<double> x;
-  for (std::size_t i = 0; i < n; ++i) {
-    RandomStream rng({77, kParameterDomain, i, purpose, 0});
-    x.push_back(draw(law, rng));
-  }
-  return x;
-}
-
-// Sample mean within 4 SE of the law's mean; sample variance within 4 SE (SE from the sample's 4th moment).
-void check_moments(const Law& law, const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  double m = 0.0;
-  for (double v : x) m += v;
-  m /= n;
-  double m2 = 0.0, m4 = 0.0;
-  for (double v : x) {
-    m2 += (v - m) * (v - m);
-    m4 += std::pow(v - m, 4);
-  }
-  m2 /= n - 1.0;
-  m4 /= n;
-  INFO(law.describe() << ": mean " << m << " vs " << law.mean() << ", variance " << m2 << " vs "
-                      << law.variance());
-  CHECK(std::fabs(m - law.mean()) < 4.0 * std::sqrt(law.variance() / n));
-  CHECK(std::fabs(m2 - law.variance()) < 4.0 * std::sqrt((m4 - m2 * m2) / n));
-}
-
 }  // namespace
 
-TEST_CASE("PSA draws: moments and distribution of every law", "[sweep][statistical]") {
-  const std::size_t n = test::kGofSamples;
-  const Law beta{LawKind::beta, 12.6, 50.4};
-  const Law small_beta{LawKind::beta, 0.6, 0.9};  // shape < 1: the boosted gamma path
-  const Law gamma{LawKind::gamma, 36.0, 1.0 / 3.0};
-  const Law small_gamma{LawKind::gamma, 0.4, 2.0};
-  const Law lognormal{LawKind::lognormal, -0.37, 0.14};
-  const Law normal{LawKind::normal, 1.1, 0.05};
-  const Law uniform{LawKind::uniform, 0.005, 0.02};
-  std::uint32_t purpose = 0;
-  for (const Law& law : {beta, small_beta, gamma, small_gamma, lognormal, normal, uniform}) {
-    check_moments(law, draws(law, n, purpose++));
+TEST_CASE("PSA parameters hold value laws, draw j of point i from stream {seed, domain, i, j, 0}",
+          "[sweep]") {
+  // The laws' samplers are tested in tests/unit/sim/dist; here, that the design uses them as documented
+  // (docs/sweeps.md, "Randomness"), so adding a parameter never changes the draws of the others.
+  const SweepSpec s = read_sweep(kSweeps / "psa.toml", check_scenario);
+  REQUIRE(s.parameters.size() == 6);
+  REQUIRE(s.points.size() == 12);
+  CHECK(s.seed == 99);
+  for (const auto& pt : s.points) {
+    for (std::size_t j = 0; j < s.parameters.size(); ++j) {
+      RandomStream rng({99, kParameterDomain, pt.index, static_cast<std::uint32_t>(j), 0});
+      CHECK(pt.values[j] == s.parameters[j].law->sample(rng));
+    }
   }
-  const auto ks = [&](const Law& law, auto cdf) {
-    const double d = test::ks_statistic(draws(law, n, purpose++), cdf);
-    INFO(law.describe() << ": KS " << d);
-    CHECK(d < test::ks_critical(n));
-  };
-  ks(beta, [](double x) { return boost::math::cdf(boost::math::beta_distribution<>(12.6, 50.4), x); });
-  ks(small_beta, [](double x) { return boost::math::cdf(boost::math::beta_distribution<>(0.6, 0.9), x); });
-  ks(gamma, [](double x) { return boost::math::cdf(boost::math::gamma_distribution<>(36.0, 1.0 / 3.0), x); });
-  ks(small_gamma, [](double x) { return boost::math::cdf(boost::math::gamma_distribution<>(0.4, 2.0), x); });
-  ks(lognormal,
-     [](double x) { return boost::math::cdf(boost::math::lognormal_distribution<>(-0.37, 0.14), x); });
-  ks(normal, [](double x) { return boost::math::cdf(boost::math::normal_distribution<>(1.1, 0.05), x); });
-  CHECK(draws(Law{LawKind::fixed, 1.5, 0.0}, 3, 99) == std::vector<double>{1.5, 1.5, 1.5});
+  CHECK(s.points[3].values[5] == 1.5);  // fixed
 }
 
 TEST_CASE("PSA laws: mean/sd forms convert by the method of moments", "[sweep]") {
   const SweepSpec s = read_sweep(kSweeps / "psa.toml", check_scenario);
   REQUIRE(s.parameters.size() == 6);
-  CHECK(s.parameters[0].law.kind == LawKind::lognormal);
-  CHECK(s.parameters[0].law.mean() == Approx(0.7).epsilon(1e-12));
-  CHECK(std::sqrt(s.parameters[0].law.variance()) == Approx(0.1).epsilon(1e-12));
-  CHECK(s.parameters[1].law.mean() == Approx(12.0).epsilon(1e-12));
-  CHECK(std::sqrt(s.parameters[1].law.variance()) == Approx(2.0).epsilon(1e-12));
-  CHECK(s.parameters[2].law.mean() == Approx(0.2).epsilon(1e-12));
-  CHECK(std::sqrt(s.parameters[2].law.variance()) == Approx(0.05).epsilon(1e-12));
-  CHECK(s.points.size() == 12);
+  // Closed-form moments of the laws built from the mean/sd forms of psa.toml.
+  const auto* lognormal = dynamic_cast<const LogNormalValue*>(s.parameters[0].law.get());
+  REQUIRE(lognormal != nullptr);
+  const double s2 = lognormal->sdlog() * lognormal->sdlog();
+  CHECK(lognormal->mean() == Approx(0.7).epsilon(1e-12));
+  CHECK(std::sqrt(std::expm1(s2) * std::exp(2.0 * lognormal->meanlog() + s2)) == Approx(0.1).epsilon(1e-12));
+  const auto* gamma = dynamic_cast<const GammaValue*>(s.parameters[1].law.get());
+  REQUIRE(gamma != nullptr);
+  CHECK(gamma->mean() == Approx(12.0).epsilon(1e-12));
+  CHECK(std::sqrt(gamma->shape()) * gamma->scale() == Approx(2.0).epsilon(1e-12));
+  const auto* beta = dynamic_cast<const BetaValue*>(s.parameters[2].law.get());
+  REQUIRE(beta != nullptr);
+  const double a = beta->alpha(), b = beta->beta();
+  CHECK(beta->mean() == Approx(0.2).epsilon(1e-12));
+  CHECK(std::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1.0))) == Approx(0.05).epsilon(1e-12));
+  CHECK(dynamic_cast<const NormalValue*>(s.parameters[3].law.get()) != nullptr);
+  CHECK(dynamic_cast<const UniformValue*>(s.parameters[4].law.get()) != nullptr);
+  CHECK(dynamic_cast<const FixedValue*>(s.parameters[5].law.get()) != nullptr);
+}
+
+TEST_CASE("PSA laws: --list describes them in the sweep file's words", "[sweep]") {
+  CHECK(describe_psa_law(BetaValue(12.6, 50.4)) == "beta(alpha=12.6, beta=50.4)");
+  CHECK(describe_psa_law(GammaValue(36.0, 1.0 / 3.0)) == "gamma(shape=36, scale=0.333333)");
+  CHECK(describe_psa_law(LogNormalValue(-0.37, 0.14)) == "lognormal(meanlog=-0.37, sdlog=0.14)");
+  CHECK(describe_psa_law(NormalValue(1.1, 0.05)) == "normal(mean=1.1, sd=0.05)");
+  CHECK(describe_psa_law(UniformValue(0.005, 0.02)) == "uniform(low=0.005, high=0.02)");
+  CHECK(describe_psa_law(FixedValue(1.5)) == "fixed(1.5)");
+}
+
+TEST_CASE("PSA laws: bad parameters are located errors, all at once", "[sweep]") {
+  try {
+    sweep_text(R"(
+base = "two_arm.toml"
+design = "psa"
+samples = 4
+[[parameter]]
+path = "multistate.transitions[0].distribution.scale"
+dist = "beta"
+mean = 0.5
+sd = 0.6
+[[parameter]]
+path = "multistate.transitions[1].distribution.rate"
+dist = "uniform"
+low = 0.02
+high = 0.01
+[[parameter]]
+path = "simulation.patients"
+dist = "normal"
+mean = 100
+sd = 10
+[[parameter]]
+path = "multistate.transitions[2].distribution.shape"
+dist = "weibull"
+[[parameter]]
+path = "multistate.transitions[2].distribution.scale"
+dist = "gamma"
+mean = 1e300
+sd = 1e-300
+)");
+    FAIL("no error");
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    INFO(m);
+    CHECK(m.find("inline_test.toml:9:6: error: parameter[0].sd: a beta law with mean 0.5 needs sd < "
+                 "sqrt(mean*(1-mean)) = 0.5") != std::string::npos);
+    CHECK(m.find("inline_test.toml:14:8: error: parameter[1].high: must be greater than low") !=
+          std::string::npos);
+    CHECK(m.find("inline_test.toml:16:8: error: parameter[2].path: an integer can only be fixed in a PSA") !=
+          std::string::npos);
+    CHECK(m.find("inline_test.toml:22:8: error: parameter[3].dist: unknown value \"weibull\"") !=
+          std::string::npos);
+    CHECK(m.find("inline_test.toml:25:8: error: parameter[4].dist: these parameters make no gamma law") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("LHS: every stratum of every parameter used exactly once", "[sweep]") {

@@ -1,0 +1,56 @@
+#pragma once
+// Runs one point of a sweep: its scenario built from the point's document, every replicate (stream domain =
+// replicate) of every strategy, reported and written to the store as the point's rows. Every point simulates
+// the same patients with the same random numbers (common random numbers, docs/sweeps.md).
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sim/config/loader.hpp"
+#include "sim/core/model.hpp"
+#include "sim/config/simulation_settings.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+#include "sim/sweep/sweep_store.hpp"
+
+namespace mmsim::sweep {
+
+// A scenario built with its model's own rules.
+struct BuiltScenario {
+  config::ConfigDocument document;  // resolved
+  SimulationSettings settings;
+  std::string model_name;
+  std::unique_ptr<Model> model;
+};
+
+// Builds a scenario from a config document; throws InputError listing every problem. The engine does not
+// know the models: production passes the model registry (cli::load_scenario).
+using ScenarioBuilder = std::function<BuiltScenario(config::ConfigDocument)>;
+
+struct PointRunSettings {
+  std::uint64_t patients = 0;  // cohort size of every replicate
+  unsigned threads = 0;        // 0: all cores
+  bool trajectories = false;   // also write each replicate's full run file to OUTDIR/points/
+  std::size_t reference = 0;   // strategy the others are compared with
+};
+
+class PointRunner {
+ public:
+  // Keeps references to spec, store and header: they must outlive the runner.
+  PointRunner(const SweepSpec& spec, const SweepStore& store, const SweepHeader& header,
+              ScenarioBuilder build, PointRunSettings settings);
+
+  // Throws InputError when the point's scenario is rejected (naming the point) or changes the strategies,
+  // endpoints or outcomes of the header (a sweep may only change numbers).
+  void run(const SweepPoint& point) const;
+
+ private:
+  const SweepSpec& spec_;
+  const SweepStore& store_;
+  const SweepHeader& header_;
+  ScenarioBuilder build_;
+  PointRunSettings settings_;
+};
+
+}  // namespace mmsim::sweep

@@ -1,0 +1,148 @@
+#include "sim/sweep/sweep_driver.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <stdexcept>
+
+#include "sim/core/errors.hpp"
+#include "sim/sweep/mpi_session.hpp"
+#include "sim/sweep/sweep_listing.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+#include "sim/sweep/sweep_store.hpp"
+
+namespace mmsim::sweep {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::size_t reference_index(const SweepSpec& spec, const Model& model) {
+  if (spec.reference.empty()) return 0;
+  const auto& s = model.strategies();
+  const auto it = std::find(s.begin(), s.end(), spec.reference);
+  if (it == s.end())
+    throw InputError(fmt::format("{}: reference strategy \"{}\" is not a strategy of {} ({})", spec.file,
+                                 spec.reference, spec.base_file, fmt::join(s, ", ")));
+  return static_cast<std::size_t>(it - s.begin());
+}
+
+// The text the OUTDIR's hash is computed from: the sweep, its base scenario and the cohort size.
+std::string hashed_text(const SweepSpec& spec, std::uint64_t patients) {
+  return fmt::format("{}\n# cohort size per point\n# patients = {}\n", spec.resolved_text(), patients);
+}
+
+// What every file of the sweep carries.
+SweepHeader make_header(const SweepSpec& spec, const BuiltScenario& base, std::uint64_t patients,
+                        const std::string& hashed) {
+  const Model& model = *base.model;
+  SweepHeader h;
+  h.hash = text_hash(hashed);
+  h.points_total = spec.points.size();
+  h.seed = spec.seed;
+  h.base_config = spec.base.resolved_text();
+  h.extra = {{"sweep", spec.document.resolved_text()},
+             {"design", design_name(spec.design)},
+             {"model", base.model_name},
+             {"patients", std::to_string(patients)}};
+  for (const auto& p : spec.parameters) h.shape.parameters.push_back(p.name);
+  h.shape.strategies = model.strategies();
+  h.shape.endpoints = model.schema().endpoints;
+  h.shape.outcomes = model.schema().outcomes;
+  h.shape.landmarks = spec.landmarks;
+  h.shape.replicates = spec.replicates;
+  return h;
+}
+
+// Runs the shard's points that are not complete yet and writes its shard file.
+void run_shard(const SweepSpec& spec, const SweepStore& store, const SweepRequest& request,
+               const ScenarioBuilder& build, const ShardAssignment& assignment) {
+  const BuiltScenario base = build(spec.base);
+  PointRunSettings settings;
+  settings.patients = request.patients    ? *request.patients
+                      : spec.patients > 0 ? spec.patients
+                                          : base.settings.patients;
+  settings.threads = request.threads;
+  settings.trajectories = request.trajectories;
+  settings.reference = reference_index(spec, *base.model);
+  const std::string hashed = hashed_text(spec, settings.patients);
+  const SweepHeader h = make_header(spec, base, settings.patients, hashed);
+  store.claim(h.hash, hashed);
+
+  const ShardId shard = assignment.shard;
+  const auto mine = shard_points(spec.points.size(), shard);
+  const std::string tag = shard_tag(assignment);
+  const bool quiet = request.quiet;
+  if (store.shard_done(shard, h.hash)) {
+    if (!quiet) fmt::print("{} already complete: {}\n", tag, store.shard_file(shard).string());
+    return;
+  }
+  store.remove_stale_temporaries(shard, mine);
+  const PointRunner runner(spec, store, h, build, settings);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::size_t ran = 0, skipped = 0;
+  for (std::uint64_t p : mine) {
+    if (store.point_done(p, h.hash)) {
+      ++skipped;
+      continue;
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+    runner.run(spec.points[p]);
+    ++ran;
+    if (!quiet) {
+      fmt::print("{} point {} done ({}/{}, {:.2f} s)\n", tag, p, ran + skipped, mine.size(),
+                 seconds_since(t1));
+      std::fflush(stdout);
+    }
+  }
+  store.write_shard(h, shard, mine);
+  if (!quiet) {
+    const double s = seconds_since(t0);
+    fmt::print("{} {} point(s) run, {} already complete, in {:.2f} s ({:.2f} points/s): {}\n", tag, ran,
+               skipped, s, s > 0 ? static_cast<double>(ran) / s : 0.0, store.shard_file(shard).string());
+  }
+}
+
+}  // namespace
+
+void run_sweep(const SweepRequest& request, const ScenarioBuilder& build, const Environment& env) {
+  const MpiSession mpi(env);  // before anything that can fail, so every rank agrees at the end
+  std::exception_ptr failure;
+  ShardAssignment assignment;
+  const SweepStore store(request.output);
+  try {
+    const SweepSpec spec =
+        read_sweep(request.sweep_file, [&](config::ConfigDocument d) { (void)build(std::move(d)); });
+    assignment = assign_shard(request.shard, mpi.shard(), env);
+    if (request.list) {
+      if (mpi.rank() == 0) {
+        const bool sharded = assignment.source != ShardSource::whole_sweep;
+        write_sweep_listing(spec, sharded ? std::optional<ShardId>(assignment.shard) : std::nullopt,
+                            std::cout);
+        std::cout.flush();
+      }
+    } else {
+      run_shard(spec, store, request, build, assignment);
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // Under MPI every rank reaches this point, failed or not; rank 0 merges only when every rank succeeded.
+  const bool all_ok = mpi.all(failure == nullptr);
+  if (failure) std::rethrow_exception(failure);
+  if (request.list) return;
+  if (assignment.source == ShardSource::whole_sweep || assignment.source == ShardSource::mpi) {
+    if (!all_ok) throw std::runtime_error("a shard failed on another MPI rank: nothing was merged");
+    if (mpi.rank() == 0) {
+      const std::uint64_t n = store.merge(assignment.shard.n);
+      if (!request.quiet) fmt::print("merged {} point(s) into {}\n", n, (store.dir() / "sweep.h5").string());
+    }
+  }
+}
+
+}  // namespace mmsim::sweep
