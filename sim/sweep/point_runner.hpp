@@ -9,8 +9,8 @@
 #include <string>
 
 #include "sim/config/loader.hpp"
-#include "sim/core/model.hpp"
 #include "sim/config/simulation_settings.hpp"
+#include "sim/core/model.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "sim/sweep/sweep_store.hpp"
 
