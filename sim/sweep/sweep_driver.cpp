@@ -82,7 +82,7 @@ void run_shard(const SweepSpec& spec, const SweepStore& store, const SweepReques
     if (!quiet) fmt::print("{} already complete: {}\n", tag, store.shard_file(shard).string());
     return;
   }
-  store.remove_stale_temporaries(shard, mine);
+  store.remove_stale_temporaries();
   const PointRunner runner(spec, store, h, build, settings);
   const auto t0 = std::chrono::steady_clock::now();
   std::size_t ran = 0, skipped = 0;

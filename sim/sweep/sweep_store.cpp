@@ -10,6 +10,7 @@
 #include <set>
 
 #include "sim/core/errors.hpp"
+#include "sim/io/atomic_output.hpp"
 #include "sim/io/run_file.hpp"
 
 namespace mmsim::sweep {
@@ -57,17 +58,6 @@ struct Rows {
   std::size_t rows[3] = {0, 0, 0};
 };
 
-void write_text_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = fs::path(path.string() + ".tmp." + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
-}
-
 void write_tables(io::RunFileWriter& w, const SweepTables& t, const Rows& rows) {
   const TableLayout* layouts[] = {&t.points, &t.endpoints, &t.rates};
   for (int i = 0; i < 3; ++i) w.write_table_rows(kTables[i], *layouts[i], rows.bytes[i].data(), rows.rows[i]);
@@ -85,11 +75,33 @@ std::string text_hash(const std::string& text) {
 }
 
 void SweepStore::claim(const std::string& hash, const std::string& resolved_text) const {
-  fs::create_directories(dir_ / "shards" / "points");
   const fs::path file = dir_ / "sweep_hash";
+  std::error_code ec;
+  if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec))
+    throw InputError(fmt::format("sweep output {}: is not a directory", dir_.string()));
+  // A folder that is not a sweep's (no sweep_hash) may be used only if nothing in it has a name the sweep
+  // writes: a user's own points.csv or points/ must never be replaced (the SLURM scripts' logs/ is fine).
+  if (!fs::exists(file, ec)) {
+    for (const char* name : {"sweep_resolved.toml", "shards", "points", "sweep.h5", "sweep.csv", "rates.csv",
+                             "points.csv"}) {
+      if (fs::exists(fs::symlink_status(dir_ / name, ec))) {
+        throw InputError(fmt::format(
+            "sweep output {}: is not a sweep's output directory (no sweep_hash) but holds {}, which the sweep "
+            "would replace; name a new directory",
+            dir_.string(), name));
+      }
+    }
+  }
+  fs::create_directories(dir_ / "shards" / "points");
   if (!fs::exists(file)) {
-    write_text_atomically(dir_ / "sweep_resolved.toml", resolved_text);
-    write_text_atomically(file, hash + "\n");  // concurrent tasks write the same text: any winner is right
+    // The claim is one atomic step: the hash file is written whole under a private name, then linked to its
+    // final name, which fails if another task claimed the directory first (then its hash is compared below).
+    io::AtomicOutput claim(file);
+    claim.write(hash + "\n");
+    if (::link(claim.temp_path().c_str(), file.c_str()) == 0)
+      io::write_text_atomically(dir_ / "sweep_resolved.toml", resolved_text);
+    else if (errno != EEXIST)
+      throw std::system_error(errno, std::generic_category(), "claiming " + dir_.string());
   }
   std::ifstream in(file);
   std::string recorded;
@@ -115,7 +127,14 @@ bool SweepStore::point_done(std::uint64_t point, const std::string& hash) const 
   const fs::path f = point_file(point);
   if (!fs::exists(f)) return false;
   try {
-    return hash_of(f) == hash;
+    // Of this sweep, of this point (a file copied under another index is not), and every chunk readable
+    // (its Fletcher32 checksums verified): a damaged record is computed again, never kept.
+    const io::RunFileReader r(f);
+    if (r.string_attribute("/", "sweep_hash") != hash ||
+        r.string_attribute("/", "point") != std::to_string(point))
+      return false;
+    for (const char* table : kTables) (void)r.read_raw(table);
+    return true;
   } catch (const std::exception&) {
     return false;  // unreadable: computed again
   }
@@ -131,18 +150,9 @@ bool SweepStore::shard_done(ShardId shard, const std::string& hash) const {
   }
 }
 
-void SweepStore::remove_stale_temporaries(ShardId shard, const std::vector<std::uint64_t>& points) const {
-  std::set<std::string> mine;
-  for (std::uint64_t p : points) mine.insert(point_file(p).filename().string());
-  mine.insert(shard_file(shard).filename().string());
-  for (const fs::path& dir : {dir_ / "shards", dir_ / "shards" / "points"}) {
-    if (!fs::exists(dir)) continue;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      const std::string name = entry.path().filename().string();
-      const auto at = name.find(".tmp.");
-      if (at != std::string::npos && mine.count(name.substr(0, at)) != 0) fs::remove(entry.path());
-    }
-  }
+void SweepStore::remove_stale_temporaries() const {
+  for (const fs::path& dir : {dir_, dir_ / "shards", dir_ / "shards" / "points", dir_ / "points"})
+    (void)io::remove_dead_temporaries(dir);
 }
 
 void SweepStore::write_point(const SweepHeader& h, std::uint64_t point, const PointRows& rows) const {
@@ -195,18 +205,24 @@ std::uint64_t SweepStore::merge(std::optional<std::uint64_t> n_given) const {
   std::string hash;
   std::getline(in, hash);
 
-  static const std::regex form(R"(^shard-(\d+)-of-(\d+)\.h5(\.tmp\.\d+)?$)");
+  static const std::regex form(R"(^shard-(\d+)-of-(\d+)\.h5$)");
   std::set<std::uint64_t> counts;
-  std::map<std::uint64_t, std::uint64_t> temporaries;  // shard index (of the chosen N) -> count, filled below
-  std::vector<std::pair<ShardId, bool>> found;         // (shard, is temporary)
+  std::vector<std::pair<ShardId, bool>> found;  // (shard, only a temporary: AtomicOutput's private folder)
+  const auto note = [&](const fs::path& file, bool temporary) {
+    std::smatch m;
+    const std::string name = file.filename().string();
+    if (!std::regex_match(name, m, form)) return;
+    const ShardId s{std::stoull(m[1]), std::stoull(m[2])};
+    found.emplace_back(s, temporary);
+    if (!temporary) counts.insert(s.n);
+  };
   if (fs::exists(shards)) {
     for (const auto& entry : fs::directory_iterator(shards)) {
-      std::smatch m;
-      const std::string name = entry.path().filename().string();
-      if (!std::regex_match(name, m, form)) continue;
-      const ShardId s{std::stoull(m[1]), std::stoull(m[2])};
-      found.emplace_back(s, m[3].matched);
-      if (!m[3].matched) counts.insert(s.n);
+      if (entry.path().filename().string().rfind(".mmsim-", 0) == 0 && entry.is_directory()) {
+        for (const auto& inner : fs::directory_iterator(entry.path())) note(inner.path(), true);
+      } else {
+        note(entry.path(), false);
+      }
     }
   }
   std::uint64_t n = 0;
@@ -294,9 +310,9 @@ std::uint64_t SweepStore::merge(std::optional<std::uint64_t> n_given) const {
 
   io::RunFileWriter w(dir_ / "sweep.h5", attributes(header, "sweep", true));
   write_tables(w, t, merged);
-  write_text_atomically(dir_ / "sweep.csv", to_csv(t.endpoints, merged.bytes[1].data(), merged.rows[1]));
-  write_text_atomically(dir_ / "rates.csv", to_csv(t.rates, merged.bytes[2].data(), merged.rows[2]));
-  write_text_atomically(dir_ / "points.csv", to_csv(t.points, merged.bytes[0].data(), merged.rows[0]));
+  io::write_text_atomically(dir_ / "sweep.csv", to_csv(t.endpoints, merged.bytes[1].data(), merged.rows[1]));
+  io::write_text_atomically(dir_ / "rates.csv", to_csv(t.rates, merged.bytes[2].data(), merged.rows[2]));
+  io::write_text_atomically(dir_ / "points.csv", to_csv(t.points, merged.bytes[0].data(), merged.rows[0]));
   w.commit();
   return header.points_total;
 }

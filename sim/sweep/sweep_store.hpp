@@ -8,8 +8,10 @@
 //   OUTDIR/shards/shard-K-of-N.h5     the rows of every point of shard K, written when the shard is complete
 //   OUTDIR/sweep.h5, sweep.csv, rates.csv   the merge of every shard
 //
-// Every file is written under a temporary name and renamed when complete, so a killed task leaves at most a
-// temporary file, never a partial file under a final name. Point p belongs to shard p mod N.
+// Every file is written through io::AtomicOutput (a private temporary, renamed when complete), so a killed
+// task leaves at most a temporary folder, never a partial file under a final name. A resumed run keeps a
+// point file only if it is of this sweep and this point and every chunk passes its checksum. Point p belongs
+// to shard p mod N.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -47,8 +49,9 @@ class SweepStore {
   std::filesystem::path shard_file(ShardId shard) const;
   bool point_done(std::uint64_t point, const std::string& hash) const;
   bool shard_done(ShardId shard, const std::string& hash) const;
-  // Removes temporary files a killed earlier run of this shard left behind.
-  void remove_stale_temporaries(ShardId shard, const std::vector<std::uint64_t>& points) const;
+  // Removes the temporaries that killed earlier runs (dead processes on this host) left in OUTDIR; those of
+  // live runs, and of other hosts sharing the directory, are never touched.
+  void remove_stale_temporaries() const;
 
   void write_point(const SweepHeader& h, std::uint64_t point, const PointRows& rows) const;
   // Joins the shard's point files into its shard file.

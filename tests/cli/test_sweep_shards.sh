@@ -32,13 +32,18 @@ head -1 "$work/psa-1/sweep.csv" | grep -q '^point,replicate,hr_new_drug,' || not
 rm "$work/psa-3/shards/shard-1-of-3.h5"
 "$mmsim" merge "$work/psa-3" 2>"$work/err"; code=$?
 [[ $code -eq 2 ]] && grep -q "shard 1/3 is missing" "$work/err" || { note_fail "missing shard not named"; cat "$work/err"; }
-touch "$work/psa-3/shards/shard-1-of-3.h5.tmp.12345"
+# The temporary folder of a killed writer (AtomicOutput's .mmsim-<host>-<pid>-XXXXXX, of a pid now dead).
+true &
+dead=$!
+wait "$dead"
+stale="$work/psa-3/shards/.mmsim-$(hostname | tr -- '-./' '___')-$dead-AbC123"
+mkdir -p "$stale" && touch "$stale/shard-1-of-3.h5"
 "$mmsim" merge "$work/psa-3" 2>"$work/err"
 grep -q "shard 1/3 is partial" "$work/err" || { note_fail "partial shard not named"; cat "$work/err"; }
 # Re-running the shard resumes from its point files (nothing recomputed) and completes the merge.
 "$mmsim" sweep "$sweeps/psa.toml" -o "$work/psa-3" --shard 1/3 >"$work/out" || note_fail "shard re-run failed"
 grep -q "0 point(s) run, 4 already complete" "$work/out" || { note_fail "resume recomputed points"; cat "$work/out"; }
-[[ ! -e "$work/psa-3/shards/shard-1-of-3.h5.tmp.12345" ]] || note_fail "stale temporary file left"
+[[ ! -e "$stale" ]] || note_fail "stale temporary folder left"
 "$mmsim" merge "$work/psa-3" -q && same_sweep "$work/psa-1/sweep.h5" "$work/psa-3/sweep.h5" || note_fail "re-merge"
 
 # A killed sweep resumes to the same result as an uninterrupted one.
