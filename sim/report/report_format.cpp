@@ -206,14 +206,10 @@ std::string json_value(const std::optional<std::uint64_t>& v) {
   return json_count(v);
 }
 
-// The JSON members of a row, joined by ", ": its keys when given (a row in an array; a named row's keys are
-// the names it is nested under), then its values.
+// The JSON members of a row's values, joined by ", ".
 template <class Row>
-std::string json_members(const ReportTable<Row>& table, const Row& row, const KeyLabels* keys = nullptr) {
+std::string json_values(const ReportTable<Row>& table, const Row& row) {
   std::string out;
-  for (const Key k : keys ? table.keys : std::span<const Key>{})
-    out +=
-        fmt::format("{}\"{}\": {}", out.empty() ? "" : ", ", key_name(k), json_str(std::string(keys->of(k))));
   for (const auto& c : table.columns) {
     if (!c.in(kJson)) continue;
     out += fmt::format("{}\"{}\": {}", out.empty() ? "" : ", ", c.name,
@@ -222,11 +218,20 @@ std::string json_members(const ReportTable<Row>& table, const Row& row, const Ke
   return out;
 }
 
+// ... preceded by its keys, for a row in an array (a named row's keys are the names it is nested under).
+template <class Row>
+std::string json_keyed_values(const ReportTable<Row>& table, const KeyLabels& keys, const Row& row) {
+  std::string out;
+  for (const Key k : table.keys)
+    out += fmt::format("\"{}\": {}, ", key_name(k), json_str(std::string(keys.of(k))));
+  return out + json_values(table, row);
+}
+
 // A nested array of rows: [{...}, {...}].
 template <class Row>
 std::string json_array(const ReportTable<Row>& table, const std::vector<Row>& rows) {
   std::string out = "[";
-  for (std::size_t k = 0; k < rows.size(); ++k) out += (k ? ", {" : "{") + json_members(table, rows[k]) + "}";
+  for (std::size_t k = 0; k < rows.size(); ++k) out += (k ? ", {" : "{") + json_values(table, rows[k]) + "}";
   return out + "]";
 }
 
@@ -241,16 +246,16 @@ class CsvTable {
     set(line, "section", table.section);
     for (const Key k : table.keys) set(line, key_name(k), keys.of(k));
     for (const auto& c : table.columns) {
-      if (c.in(kCsv)) set(line, c.csv(), visit_value(c, row, [](const auto& v) { return text(v); }));
+      if (c.in(kCsv)) set(line, c.csv(), visit_value(c, row, [](const auto& v) { return cell(v); }));
     }
     out_ += fmt::format("{}\n", fmt::join(line, ","));
   }
   const std::string& text() const { return out_; }
 
  private:
-  static std::string text(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
-  static std::string text(std::uint64_t v) { return std::to_string(v); }
-  static std::string text(const std::optional<std::uint64_t>& n) {
+  static std::string cell(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
+  static std::string cell(std::uint64_t v) { return std::to_string(v); }
+  static std::string cell(const std::optional<std::uint64_t>& n) {
     return n ? std::to_string(*n) : std::string();
   }
   static std::string quote(std::string_view v) {
@@ -299,12 +304,12 @@ std::string format_json(const Report& r) {
     for (std::size_t j = 0; j < s.endpoints.size(); ++j) {
       const auto& e = s.endpoints[j];
       out += fmt::format("{}      {}: {{{}, \"survival\": {}}}", j ? ",\n" : "\n", json_str(e.endpoint),
-                         json_members(kSummaryTable, e), json_array(kSurvivalTable, e.survival));
+                         json_values(kSummaryTable, e), json_array(kSurvivalTable, e.survival));
     }
     out += "},\n     \"rates\": {";
     for (std::size_t j = 0; j < s.proportions.size(); ++j) {
       const auto& p = s.proportions[j];
-      out += fmt::format("{}{}: {{{}}}", j ? ", " : "", json_str(p.name), json_members(kRateTable, p));
+      out += fmt::format("{}{}: {{{}}}", j ? ", " : "", json_str(p.name), json_values(kRateTable, p));
     }
     out += "}}";
   }
@@ -312,7 +317,7 @@ std::string format_json(const Report& r) {
   for (std::size_t i = 0; i < r.comparisons.size(); ++i) {
     const auto& c = r.comparisons[i];
     const KeyLabels keys{.strategy = c.strategy, .reference = c.reference, .endpoint = c.endpoint};
-    const auto members = json_members(kComparisonTable, c, &keys);
+    const auto members = json_keyed_values(kComparisonTable, keys, c);
     out += fmt::format("{}    {{{}, \"survival_diff\": {}}}", i ? ",\n" : "\n", members,
                        json_array(kSurvivalDifferenceTable, c.survival_diff));
   }
@@ -320,7 +325,7 @@ std::string format_json(const Report& r) {
   for (std::size_t i = 0; i < r.proportion_comparisons.size(); ++i) {
     const auto& c = r.proportion_comparisons[i];
     const KeyLabels keys{.strategy = c.strategy, .reference = c.reference, .outcome = c.name};
-    const auto members = json_members(kRateComparisonTable, c, &keys);
+    const auto members = json_keyed_values(kRateComparisonTable, keys, c);
     out += fmt::format("{}    {{{}}}", i ? ",\n" : "\n", members);
   }
   out += "\n  ]\n}\n";
