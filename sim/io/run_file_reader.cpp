@@ -9,6 +9,7 @@
 #include "sim/io/h5_handle.hpp"
 #include "sim/io/h5_types.hpp"
 #include "sim/io/run_file.hpp"
+#include "sim/io/run_layout.hpp"
 #include "sim/io/table_access.hpp"
 
 namespace mmsim::io {
@@ -58,7 +59,7 @@ RunFileReader::RunFileReader(const fs::path& path) : impl_(std::make_unique<Impl
   });
 
   const hid_t root = impl_->file.get();
-  if (!h5::has_attribute(root, "filetype") || !h5::has_attribute(root, "schema_version")) {
+  if (!h5::has_attribute(root, layout::kFiletype) || !h5::has_attribute(root, layout::kSchemaVersion)) {
     throw InputError(
         fmt::format("{} is an HDF5 file but not an mmsim output file (no 'filetype' and "
                     "'schema_version' attributes on /)",
@@ -67,8 +68,8 @@ RunFileReader::RunFileReader(const fs::path& path) : impl_(std::make_unique<Impl
   std::string type;
   std::vector<std::int32_t> version;
   try {
-    type = h5::read_string_attribute(root, "filetype");
-    version = h5::read_i32_array_attribute(root, "schema_version");
+    type = h5::read_string_attribute(root, layout::kFiletype);
+    version = h5::read_i32_array_attribute(root, layout::kSchemaVersion);
   } catch (const h5::H5Error& e) {
     throw InputError(fmt::format("{} is not an mmsim output file: {}", name, e.what()));
   }
@@ -93,16 +94,16 @@ RunFileReader::~RunFileReader() {
 }
 
 std::string RunFileReader::filetype() const {
-  return string_attribute("/", "filetype");
+  return string_attribute(layout::kRoot, layout::kFiletype);
 }
 
 std::vector<std::int32_t> RunFileReader::schema_version() const {
   return guarded(impl_->path,
-                 [&] { return h5::read_i32_array_attribute(impl_->file.get(), "schema_version"); });
+                 [&] { return h5::read_i32_array_attribute(impl_->file.get(), layout::kSchemaVersion); });
 }
 
 std::uint64_t RunFileReader::seed() const {
-  return guarded(impl_->path, [&] { return h5::read_u64_attribute(impl_->file.get(), "seed"); });
+  return guarded(impl_->path, [&] { return h5::read_u64_attribute(impl_->file.get(), layout::kSeed); });
 }
 
 std::string RunFileReader::string_attribute(const std::string& object_path, const std::string& name) const {
@@ -115,7 +116,7 @@ std::string RunFileReader::string_attribute(const std::string& object_path, cons
 
 std::vector<std::string> RunFileReader::strategy_order() const {
   return guarded(impl_->path,
-                 [&] { return h5::read_string_array_attribute(impl_->file.get(), "strategy_order"); });
+                 [&] { return h5::read_string_array_attribute(impl_->file.get(), layout::kStrategyOrder); });
 }
 
 bool RunFileReader::has_dataset(const std::string& path) const {

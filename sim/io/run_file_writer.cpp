@@ -15,6 +15,7 @@
 #include "sim/io/h5_handle.hpp"
 #include "sim/io/h5_types.hpp"
 #include "sim/io/run_file.hpp"
+#include "sim/io/run_layout.hpp"
 #include "sim/io/table_access.hpp"
 
 namespace mmsim::io {
@@ -54,11 +55,11 @@ h5::PropertyList intermediate_groups(const std::string& what) {
 
 // Self-description on every table dataset: the layout's name and one line per field, in field order.
 void describe_table(hid_t dataset, const TableLayout& layout) {
-  h5::write_string_attribute(dataset, "table", layout.name());
+  h5::write_string_attribute(dataset, io::layout::kTableName, layout.name());
   std::vector<std::string> descriptions;
   descriptions.reserve(layout.fields().size());
   for (const Field& field : layout.fields()) descriptions.push_back(field.description);
-  h5::write_string_array_attribute(dataset, "field_descriptions", descriptions);
+  h5::write_string_array_attribute(dataset, io::layout::kFieldDescriptions, descriptions);
 }
 
 }  // namespace
@@ -135,17 +136,18 @@ RunFileWriter::RunFileWriter(fs::path final_path, const RunAttributes& attribute
       h5::make<h5::File>(H5Fcreate(impl_->temp_path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), what);
 
   const hid_t root = impl_->file.get();
-  h5::write_string_attribute(root, "filetype", attributes.filetype);
-  h5::write_i32_array_attribute(root, "schema_version", {kSchemaMajor, kSchemaMinor});
-  h5::write_string_attribute(root, "mmsim_version", kVersion);
-  h5::write_string_attribute(root, "git_revision", kGitRevision);
-  h5::write_u64_attribute(root, "seed", attributes.seed);
-  h5::write_string_attribute(root, "created", utc_now_iso8601());
-  h5::write_string_attribute(root, "time_unit", attributes.time_unit);
-  h5::write_string_array_attribute(root, "strategy_order", attributes.strategy_order);
-  h5::write_string_attribute(root, "config", attributes.config_text);
+  h5::write_string_attribute(root, io::layout::kFiletype, attributes.filetype);
+  h5::write_i32_array_attribute(root, io::layout::kSchemaVersion, {kSchemaMajor, kSchemaMinor});
+  h5::write_string_attribute(root, io::layout::kMmsimVersion, kVersion);
+  h5::write_string_attribute(root, io::layout::kGitRevision, kGitRevision);
+  h5::write_u64_attribute(root, io::layout::kSeed, attributes.seed);
+  h5::write_string_attribute(root, io::layout::kCreated, utc_now_iso8601());
+  h5::write_string_attribute(root, io::layout::kTimeUnit, attributes.time_unit);
+  h5::write_string_array_attribute(root, io::layout::kStrategyOrder, attributes.strategy_order);
+  h5::write_string_attribute(root, io::layout::kConfig, attributes.config_text);
   for (const auto& [name, value] : attributes.extra) {
-    if (name == "filetype" || name == "schema_version" || name == "seed" || name == "strategy_order") {
+    if (name == io::layout::kFiletype || name == io::layout::kSchemaVersion || name == io::layout::kSeed ||
+        name == io::layout::kStrategyOrder) {
       throw std::invalid_argument(
           fmt::format("run file {}: extra attribute '{}' would replace a standard one",
                       impl_->final_path.string(), name));

@@ -19,13 +19,15 @@ MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
       {"final_state", FieldType::enumeration, spec_.states, "state at the end of follow-up"});
   for (const auto& e : spec_.endpoints) {
     patient_fields.push_back(
-        {e.name + "_time", FieldType::f64, {}, "months from the endpoint's start; NaN: undefined"});
+        {e.name + "_time", FieldType::f64, {}, "months from the endpoint's start; NaN: undefined", "months"});
     patient_fields.push_back({e.name + "_event", FieldType::u8, {}, "1 event, 0 censored"});
   }
+  // The columns are written as the simulation goes (attributes first, the final state and endpoints at the
+  // end), by the ids found below: a row is not read from one record, so the fields carry no readers.
   schema_.patients = TableLayout("patients", std::move(patient_fields));
   schema_.trajectories.emplace_back(
       "events", std::vector<Field>{{"patient", FieldType::u64, {}, "patient index"},
-                                   {"time", FieldType::f64, {}, "months since time zero"},
+                                   {"time", FieldType::f64, {}, "months since time zero", "months"},
                                    {"from", FieldType::enumeration, spec_.states, "state left"},
                                    {"to", FieldType::enumeration, spec_.states, "state entered"}});
   for (const auto& e : spec_.endpoints) schema_.endpoints.push_back(e.name);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/io/run_layout.hpp"
 #include "sim/report/report.hpp"
 #include "sim/runner/cohort_runner.hpp"
 
@@ -34,12 +35,12 @@ class FileColumns final : public ColumnSource {
       : file_(file), strategies_(strategies) {}
   void endpoint(std::size_t strategy, const std::string& name, std::vector<double>& time,
                 std::vector<std::uint8_t>& event) const override {
-    const std::string path = table_path(strategies_[strategy], "patients");
+    const std::string path = io::layout::patients_table(strategies_[strategy]);
     time = file_.read_f64_column(path, name + "_time");
     event = file_.read_u8_column(path, name + "_event");
   }
   std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const override {
-    return file_.read_u8_column(table_path(strategies_[strategy], "patients"), name);
+    return file_.read_u8_column(io::layout::patients_table(strategies_[strategy]), name);
   }
 
  private:

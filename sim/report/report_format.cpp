@@ -1,5 +1,7 @@
 // Text forms of a Report: an aligned terminal table, CSV, JSON (a stable interface: docs/report_json.md) and
-// Markdown. Undefined values print as "NA" in text forms and null in JSON.
+// Markdown. Undefined values print as "NA" in text forms and null in JSON. CSV and JSON carry every column of
+// the report's schema (report_schema.hpp) under its names there; the table and Markdown forms are a reading
+// of the main ones, rounded.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <optional>
 
 #include "sim/report/report.hpp"
+#include "sim/report/report_schema.hpp"
 
 namespace mmsim::report {
 namespace {
@@ -192,138 +195,102 @@ std::string format_table(const Report& r, bool markdown) {
   return out;
 }
 
+// A value in JSON: null where undefined.
+std::string json_value(double v) {
+  return json_num(v);
+}
+std::string json_value(std::uint64_t v) {
+  return std::to_string(v);
+}
+std::string json_value(const std::optional<std::uint64_t>& v) {
+  return json_count(v);
+}
+
+// The JSON members of a row's values, joined by ", ".
+template <class Row>
+std::string json_values(const ReportTable<Row>& table, const Row& row) {
+  std::string out;
+  for (const auto& c : table.columns) {
+    if (!c.in(kJson)) continue;
+    out += fmt::format("{}\"{}\": {}", out.empty() ? "" : ", ", c.name,
+                       visit_value(c, row, [](const auto& v) { return json_value(v); }));
+  }
+  return out;
+}
+
+// ... preceded by its keys, for a row in an array (a named row's keys are the names it is nested under).
+template <class Row>
+std::string json_keyed_values(const ReportTable<Row>& table, const KeyLabels& keys, const Row& row) {
+  std::string out;
+  for (const Key k : table.keys)
+    out += fmt::format("\"{}\": {}, ", key_name(k), json_str(std::string(keys.of(k))));
+  return out + json_values(table, row);
+}
+
+// A nested array of rows: [{...}, {...}].
+template <class Row>
+std::string json_array(const ReportTable<Row>& table, const std::vector<Row>& rows) {
+  std::string out = "[";
+  for (std::size_t k = 0; k < rows.size(); ++k) out += (k ? ", {" : "{") + json_values(table, rows[k]) + "}";
+  return out + "]";
+}
+
 // One long table: every row has a `section` and fills the columns that apply to it; the rest are empty.
-std::string format_csv(const Report& r) {
-  static const std::vector<std::string> columns{"section",
-                                                "strategy",
-                                                "reference",
-                                                "endpoint",
-                                                "outcome",
-                                                "n",
-                                                "events",
-                                                "median",
-                                                "median_ci_low",
-                                                "median_ci_high",
-                                                "rmst",
-                                                "rmst_se",
-                                                "rmst_horizon",
-                                                "time",
-                                                "surv",
-                                                "se",
-                                                "ci_low",
-                                                "ci_high",
-                                                "hr",
-                                                "hr_ci_low",
-                                                "hr_ci_high",
-                                                "logrank_chisq",
-                                                "logrank_p",
-                                                "rmst_diff",
-                                                "rmst_diff_se",
-                                                "rmst_diff_se_unpaired",
-                                                "rmst_diff_ci_low",
-                                                "rmst_diff_ci_high",
-                                                "diff",
-                                                "diff_se",
-                                                "diff_se_unpaired",
-                                                "diff_ci_low",
-                                                "diff_ci_high",
-                                                "rate",
-                                                "rate_se",
-                                                "patients_needed",
-                                                "patients_needed_unpaired"};
-  std::string out = fmt::format("{}\n", fmt::join(columns, ","));
-  auto f = [](double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); };
-  auto u = [](const std::optional<std::uint64_t>& n) { return n ? std::to_string(*n) : std::string(); };
-  auto quote = [](const std::string& v) {
-    if (v.find_first_of(",\"\n") == std::string::npos) return v;
+class CsvTable {
+ public:
+  CsvTable() : columns_(csv_columns()), out_(fmt::format("{}\n", fmt::join(columns_, ","))) {}
+
+  template <class Row>
+  void add(const ReportTable<Row>& table, const KeyLabels& keys, const Row& row) {
+    std::vector<std::string> line(columns_.size());
+    set(line, "section", table.section);
+    for (const Key k : table.keys) set(line, key_name(k), keys.of(k));
+    for (const auto& c : table.columns) {
+      if (c.in(kCsv)) set(line, c.csv(), visit_value(c, row, [](const auto& v) { return cell(v); }));
+    }
+    out_ += fmt::format("{}\n", fmt::join(line, ","));
+  }
+  const std::string& text() const { return out_; }
+
+ private:
+  static std::string cell(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
+  static std::string cell(std::uint64_t v) { return std::to_string(v); }
+  static std::string cell(const std::optional<std::uint64_t>& n) {
+    return n ? std::to_string(*n) : std::string();
+  }
+  static std::string quote(std::string_view v) {
+    if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
     std::string q = "\"";
     for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
     return q + "\"";
-  };
-  auto emit = [&](const std::vector<std::pair<std::string, std::string>>& cells) {
-    std::vector<std::string> line(columns.size());
-    for (const auto& [k, v] : cells) {
-      const auto it = std::find(columns.begin(), columns.end(), k);
-      line[static_cast<std::size_t>(it - columns.begin())] = quote(v);
-    }
-    out += fmt::format("{}\n", fmt::join(line, ","));
-  };
+  }
+  void set(std::vector<std::string>& line, std::string_view column, std::string_view value) const {
+    const auto it = std::find(columns_.begin(), columns_.end(), column);
+    line.at(static_cast<std::size_t>(it - columns_.begin())) = quote(value);
+  }
+  std::vector<std::string> columns_;
+  std::string out_;
+};
+
+std::string format_csv(const Report& r) {
+  CsvTable csv;
   for (const auto& s : r.strategies) {
     for (const auto& e : s.endpoints) {
-      emit({{"section", "summary"},
-            {"strategy", s.name},
-            {"endpoint", e.endpoint},
-            {"n", std::to_string(e.n)},
-            {"events", std::to_string(e.events)},
-            {"median", f(e.median)},
-            {"median_ci_low", f(e.median_ci_low)},
-            {"median_ci_high", f(e.median_ci_high)},
-            {"rmst", f(e.rmst)},
-            {"rmst_se", f(e.rmst_se)},
-            {"rmst_horizon", f(e.rmst_horizon)},
-            {"patients_needed", u(e.rmst_patients_needed)}});
-      for (const auto& l : e.survival) {
-        emit({{"section", "survival"},
-              {"strategy", s.name},
-              {"endpoint", e.endpoint},
-              {"time", f(l.time)},
-              {"surv", f(l.surv)},
-              {"se", f(l.se)},
-              {"ci_low", f(l.ci_low)},
-              {"ci_high", f(l.ci_high)}});
-      }
+      const KeyLabels keys{.strategy = s.name, .endpoint = e.endpoint};
+      csv.add(kSummaryTable, keys, e);
+      for (const auto& l : e.survival) csv.add(kSurvivalTable, keys, l);
     }
-    for (const auto& p : s.proportions) {
-      emit({{"section", "rate"},
-            {"strategy", s.name},
-            {"outcome", p.name},
-            {"n", std::to_string(p.n)},
-            {"rate", f(p.rate)},
-            {"rate_se", f(p.se)}});
-    }
+    for (const auto& p : s.proportions) csv.add(kRateTable, {.strategy = s.name, .outcome = p.name}, p);
   }
   for (const auto& c : r.comparisons) {
-    emit({{"section", "comparison"},
-          {"strategy", c.strategy},
-          {"reference", c.reference},
-          {"endpoint", c.endpoint},
-          {"hr", f(c.hr)},
-          {"hr_ci_low", f(c.hr_ci_low)},
-          {"hr_ci_high", f(c.hr_ci_high)},
-          {"logrank_chisq", f(c.logrank_chisq)},
-          {"logrank_p", f(c.logrank_p)},
-          {"rmst_diff", f(c.rmst_diff)},
-          {"rmst_diff_se", f(c.rmst_diff_se)},
-          {"rmst_diff_se_unpaired", f(c.rmst_diff_se_unpaired)},
-          {"rmst_diff_ci_low", f(c.rmst_diff_ci_low)},
-          {"rmst_diff_ci_high", f(c.rmst_diff_ci_high)},
-          {"patients_needed", u(c.rmst_diff_patients_needed)},
-          {"patients_needed_unpaired", u(c.rmst_diff_patients_needed_unpaired)}});
-    for (const auto& l : c.survival_diff) {
-      emit({{"section", "survival_diff"},
-            {"strategy", c.strategy},
-            {"reference", c.reference},
-            {"endpoint", c.endpoint},
-            {"time", f(l.time)},
-            {"diff", f(l.diff)},
-            {"diff_se", f(l.se)},
-            {"diff_se_unpaired", f(l.se_unpaired)},
-            {"diff_ci_low", f(l.ci_low)},
-            {"diff_ci_high", f(l.ci_high)}});
-    }
+    const KeyLabels keys{.strategy = c.strategy, .reference = c.reference, .endpoint = c.endpoint};
+    csv.add(kComparisonTable, keys, c);
+    for (const auto& l : c.survival_diff) csv.add(kSurvivalDifferenceTable, keys, l);
   }
   for (const auto& c : r.proportion_comparisons) {
-    emit({{"section", "rate_comparison"},
-          {"strategy", c.strategy},
-          {"reference", c.reference},
-          {"outcome", c.name},
-          {"diff", f(c.diff)},
-          {"diff_se", f(c.diff_se)},
-          {"diff_se_unpaired", f(c.diff_se_unpaired)},
-          {"diff_ci_low", f(c.diff_ci_low)},
-          {"diff_ci_high", f(c.diff_ci_high)}});
+    csv.add(kRateComparisonTable, {.strategy = c.strategy, .reference = c.reference, .outcome = c.name}, c);
   }
-  return out;
+  return csv.text();
 }
 
 std::string format_json(const Report& r) {
@@ -336,65 +303,30 @@ std::string format_json(const Report& r) {
     out += (i ? ",\n" : "\n") + fmt::format("    {{\"name\": {}, \"endpoints\": {{", json_str(s.name));
     for (std::size_t j = 0; j < s.endpoints.size(); ++j) {
       const auto& e = s.endpoints[j];
-      out += (j ? ",\n" : "\n") +
-             fmt::format(
-                 "      {}: {{\"n\": {}, \"events\": {}, \"median\": {}, \"median_ci_low\": {}, "
-                 "\"median_ci_high\": {}, \"rmst\": {}, \"rmst_se\": {}, \"rmst_horizon\": {}, "
-                 "\"rmst_patients_needed\": {}, \"survival\": [",
-                 json_str(e.endpoint), e.n, e.events, json_num(e.median), json_num(e.median_ci_low),
-                 json_num(e.median_ci_high), json_num(e.rmst), json_num(e.rmst_se), json_num(e.rmst_horizon),
-                 json_count(e.rmst_patients_needed));
-      for (std::size_t k = 0; k < e.survival.size(); ++k) {
-        const auto& l = e.survival[k];
-        out += fmt::format("{}{{\"time\": {}, \"surv\": {}, \"se\": {}, \"ci_low\": {}, \"ci_high\": {}}}",
-                           k ? ", " : "", json_num(l.time), json_num(l.surv), json_num(l.se),
-                           json_num(l.ci_low), json_num(l.ci_high));
-      }
-      out += "]}";
+      out += fmt::format("{}      {}: {{{}, \"survival\": {}}}", j ? ",\n" : "\n", json_str(e.endpoint),
+                         json_values(kSummaryTable, e), json_array(kSurvivalTable, e.survival));
     }
     out += "},\n     \"rates\": {";
     for (std::size_t j = 0; j < s.proportions.size(); ++j) {
       const auto& p = s.proportions[j];
-      out += fmt::format("{}{}: {{\"n\": {}, \"rate\": {}, \"se\": {}}}", j ? ", " : "", json_str(p.name),
-                         p.n, json_num(p.rate), json_num(p.se));
+      out += fmt::format("{}{}: {{{}}}", j ? ", " : "", json_str(p.name), json_values(kRateTable, p));
     }
     out += "}}";
   }
   out += "\n  ],\n  \"comparisons\": [";
   for (std::size_t i = 0; i < r.comparisons.size(); ++i) {
     const auto& c = r.comparisons[i];
-    out += (i ? ",\n" : "\n") +
-           fmt::format(
-               "    {{\"strategy\": {}, \"reference\": {}, \"endpoint\": {}, \"hr\": {}, \"hr_ci_low\": {}, "
-               "\"hr_ci_high\": {}, \"logrank_chisq\": {}, \"logrank_p\": {}, \"rmst_diff\": {}, "
-               "\"rmst_diff_se\": {}, \"rmst_diff_se_unpaired\": {}, \"rmst_diff_ci_low\": {}, "
-               "\"rmst_diff_ci_high\": {}, \"rmst_diff_patients_needed\": {}, "
-               "\"rmst_diff_patients_needed_unpaired\": {}, \"survival_diff\": [",
-               json_str(c.strategy), json_str(c.reference), json_str(c.endpoint), json_num(c.hr),
-               json_num(c.hr_ci_low), json_num(c.hr_ci_high), json_num(c.logrank_chisq),
-               json_num(c.logrank_p), json_num(c.rmst_diff), json_num(c.rmst_diff_se),
-               json_num(c.rmst_diff_se_unpaired), json_num(c.rmst_diff_ci_low), json_num(c.rmst_diff_ci_high),
-               json_count(c.rmst_diff_patients_needed), json_count(c.rmst_diff_patients_needed_unpaired));
-    for (std::size_t k = 0; k < c.survival_diff.size(); ++k) {
-      const auto& l = c.survival_diff[k];
-      out += fmt::format(
-          "{}{{\"time\": {}, \"diff\": {}, \"se\": {}, \"se_unpaired\": {}, \"ci_low\": {}, \"ci_high\": "
-          "{}}}",
-          k ? ", " : "", json_num(l.time), json_num(l.diff), json_num(l.se), json_num(l.se_unpaired),
-          json_num(l.ci_low), json_num(l.ci_high));
-    }
-    out += "]}";
+    const KeyLabels keys{.strategy = c.strategy, .reference = c.reference, .endpoint = c.endpoint};
+    const auto members = json_keyed_values(kComparisonTable, keys, c);
+    out += fmt::format("{}    {{{}, \"survival_diff\": {}}}", i ? ",\n" : "\n", members,
+                       json_array(kSurvivalDifferenceTable, c.survival_diff));
   }
   out += "\n  ],\n  \"rate_comparisons\": [";
   for (std::size_t i = 0; i < r.proportion_comparisons.size(); ++i) {
     const auto& c = r.proportion_comparisons[i];
-    out += (i ? ",\n" : "\n") +
-           fmt::format(
-               "    {{\"strategy\": {}, \"reference\": {}, \"outcome\": {}, \"diff\": {}, \"diff_se\": {}, "
-               "\"diff_se_unpaired\": {}, \"diff_ci_low\": {}, \"diff_ci_high\": {}}}",
-               json_str(c.strategy), json_str(c.reference), json_str(c.name), json_num(c.diff),
-               json_num(c.diff_se), json_num(c.diff_se_unpaired), json_num(c.diff_ci_low),
-               json_num(c.diff_ci_high));
+    const KeyLabels keys{.strategy = c.strategy, .reference = c.reference, .outcome = c.name};
+    const auto members = json_keyed_values(kRateComparisonTable, keys, c);
+    out += fmt::format("{}    {{{}}}", i ? ",\n" : "\n", members);
   }
   out += "\n  ]\n}\n";
   return out;

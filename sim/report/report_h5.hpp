@@ -6,8 +6,8 @@
 //   /comparisons                           one row per non-reference strategy and endpoint
 //   /comparison_survival                   ... and landmark: the paired survival difference
 //   /rate_comparisons                      one row per non-reference strategy and outcome
-// with the field names of the report's JSON form (docs/report_json.md). The comparison tables exist when the
-// run has two or more strategies.
+// (paths from io::layout) with the fields the report schema marks for HDF5 (report_schema.hpp: the JSON
+// names, docs/report_json.md). The comparison tables exist when the run has two or more strategies.
 #include <string>
 #include <vector>
 

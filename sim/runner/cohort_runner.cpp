@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "sim/io/run_layout.hpp"
 #include "sim/runner/progress.hpp"
 
 namespace mmsim {
@@ -83,7 +84,7 @@ class Rechunker {
 }  // namespace
 
 std::string table_path(const std::string& strategy, const std::string& table) {
-  return "/strategies/" + strategy + "/" + table;
+  return io::layout::strategy_table(strategy, table);
 }
 
 RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWriter* writer) {
@@ -102,7 +103,8 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   for (std::size_t s = 0; s < n_strategies; ++s) {
     const std::string& name = model.strategies()[s];
     if (write_patients)
-      patient_tables[s] = writer->create_table(table_path(name, "patients"), schema.patients, patient_spec);
+      patient_tables[s] =
+          writer->create_table(io::layout::patients_table(name), schema.patients, patient_spec);
     for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t) {
       trajectory_tables[s * n_tables + t] = writer->create_table(
           table_path(name, schema.trajectories[t].name()), schema.trajectories[t], trajectory_spec);

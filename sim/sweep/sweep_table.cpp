@@ -1,5 +1,8 @@
 #include "sim/sweep/sweep_table.hpp"
+
 #include "sim/core/text.hpp"
+#include "sim/io/run_layout.hpp"
+#include "sim/report/report_schema.hpp"
 
 #include <fmt/format.h>
 
@@ -10,23 +13,6 @@
 
 namespace mmsim::sweep {
 namespace {
-
-const char* const kEndpointKeys[] = {"median", "median_ci_low", "median_ci_high",
-                                     "rmst",   "rmst_se",       "rmst_horizon"};
-const char* const kLandmarkKeys[] = {"surv", "se", "ci_low", "ci_high"};
-const char* const kComparisonKeys[] = {"hr",
-                                       "hr_ci_low",
-                                       "hr_ci_high",
-                                       "logrank_chisq",
-                                       "logrank_p",
-                                       "rmst_diff",
-                                       "rmst_diff_se",
-                                       "rmst_diff_se_unpaired",
-                                       "rmst_diff_ci_low",
-                                       "rmst_diff_ci_high"};
-const char* const kRateKeys[] = {"rate", "se"};
-const char* const kRateComparisonKeys[] = {"diff", "diff_se", "diff_se_unpaired", "diff_ci_low",
-                                           "diff_ci_high"};
 
 std::string number_text(double v) {
   return fmt::format("{}", v);
@@ -60,6 +46,55 @@ void put(RowRef& row, std::uint32_t& field, double v) {
   row.set_f64(FieldId{field++}, v);
 }
 
+using report::Key;
+using report::kSweep;
+
+Field key_field(Key key, const std::vector<std::string>& labels) {
+  return {std::string(report::key_name(key)), FieldType::enumeration, labels, ""};
+}
+
+// The sweep columns of one kind of report row, named by `name` (a landmark's carry its time), each described
+// by `note` (the descriptions the sweep tables have always had).
+template <class Row, class Name>
+void add_fields(std::vector<Field>& fields, const report::ReportTable<Row>& table, const std::string& note,
+                Name name) {
+  for (const auto& c : table.columns) {
+    if (!c.in(kSweep)) continue;
+    const bool count = std::holds_alternative<std::uint64_t Row::*>(c.member);
+    fields.push_back({name(c.name), count ? FieldType::u64 : FieldType::f64, {}, note, std::string(c.unit)});
+  }
+}
+template <class Row>
+void add_fields(std::vector<Field>& fields, const report::ReportTable<Row>& table, const std::string& note) {
+  add_fields(fields, table, note, [](std::string_view n) { return std::string(n); });
+}
+
+// The sweep values of one report row, from field `f` on.
+template <class Row>
+void put_values(RowRef& row, std::uint32_t& f, const report::ReportTable<Row>& table, const Row& r) {
+  for (const auto& c : table.columns) {
+    if (!c.in(kSweep)) continue;
+    report::visit_value(c, r, [&](const auto& v) {
+      using V = std::decay_t<decltype(v)>;
+      if constexpr (std::is_same_v<V, double>) {
+        row.set_f64(FieldId{f++}, v);
+      } else if constexpr (std::is_same_v<V, std::uint64_t>) {
+        row.set_u64(FieldId{f++}, v);
+      } else {
+        throw std::logic_error("sweep table: planning columns are not swept");
+      }
+    });
+  }
+}
+
+const char* const kVersusReference = "vs the reference strategy";
+
+// What a row holds where the report has no value: a landmark it lacks, the reference strategy's comparison
+// with itself (all NaN).
+const report::LandmarkValue kNoLandmark;
+const report::Comparison kNoComparison;
+const report::ProportionComparison kNoRateComparison;
+
 }  // namespace
 
 SweepTables::SweepTables(const TableShape& s) : shape(s) {
@@ -69,29 +104,24 @@ SweepTables::SweepTables(const TableShape& s) : shape(s) {
   points = TableLayout("sweep_points", pf);
 
   auto ef = head(s, true);
-  ef.push_back({"strategy", FieldType::enumeration, s.strategies, ""});
-  ef.push_back({"endpoint", FieldType::enumeration, s.endpoints, ""});
-  ef.push_back({"n", FieldType::u64, {}, ""});
-  ef.push_back({"events", FieldType::u64, {}, ""});
-  for (const char* k : kEndpointKeys) ef.push_back({k, FieldType::f64, {}, ""});
+  ef.push_back(key_field(Key::strategy, s.strategies));
+  ef.push_back(key_field(Key::endpoint, s.endpoints));
+  add_fields(ef, report::kSummaryTable, "");
   for (double t : s.landmarks) {
-    for (const char* k : kLandmarkKeys) {
-      const std::string name = std::strcmp(k, "surv") == 0 ? landmark_name(t) : landmark_name(t) + "_" + k;
-      ef.push_back({name, FieldType::f64, {}, fmt::format("landmark survival at {} months", t)});
-    }
+    add_fields(ef, report::kSurvivalTable, fmt::format("landmark survival at {} months", t),
+               [t](std::string_view n) {
+                 return n == "surv" ? landmark_name(t) : landmark_name(t) + "_" + std::string(n);
+               });
   }
-  for (const char* k : kComparisonKeys) ef.push_back({k, FieldType::f64, {}, "vs the reference strategy"});
+  add_fields(ef, report::kComparisonTable, kVersusReference);
   endpoints = TableLayout("sweep_endpoints", ef);
 
   auto rf = head(s, true);
-  rf.push_back({"strategy", FieldType::enumeration, s.strategies, ""});
+  rf.push_back(key_field(Key::strategy, s.strategies));
   // An enum needs at least one label: a model without outcomes has an empty rates table.
-  rf.push_back({"outcome", FieldType::enumeration,
-                s.outcomes.empty() ? std::vector<std::string>{"none"} : s.outcomes, ""});
-  rf.push_back({"n", FieldType::u64, {}, ""});
-  for (const char* k : kRateKeys) rf.push_back({k, FieldType::f64, {}, ""});
-  for (const char* k : kRateComparisonKeys)
-    rf.push_back({k, FieldType::f64, {}, "vs the reference strategy"});
+  rf.push_back(key_field(Key::outcome, s.outcomes.empty() ? std::vector<std::string>{"none"} : s.outcomes));
+  add_fields(rf, report::kRateTable, "");
+  add_fields(rf, report::kRateComparisonTable, kVersusReference);
   rates = TableLayout("sweep_rates", rf);
 }
 
@@ -124,24 +154,19 @@ void add_report_rows(const SweepTables& t, std::uint64_t point, std::uint32_t re
       for (std::uint32_t j = 0; j < np; ++j) put(row, f, values[j]);
       row.set_enum(FieldId{f++}, code(t.shape.strategies, s.name));
       row.set_enum(FieldId{f++}, code(t.shape.endpoints, e.endpoint));
-      row.set_u64(FieldId{f++}, e.n);
-      row.set_u64(FieldId{f++}, e.events);
-      for (double v : {e.median, e.median_ci_low, e.median_ci_high, e.rmst, e.rmst_se, e.rmst_horizon})
-        put(row, f, v);
+      put_values(row, f, report::kSummaryTable, e);
       for (double lt : t.shape.landmarks) {
-        report::LandmarkValue l;
+        const report::LandmarkValue* l = &kNoLandmark;
         for (const auto& x : e.survival) {
-          if (x.time == lt) l = x;
+          if (x.time == lt) l = &x;
         }
-        for (double v : {l.surv, l.se, l.ci_low, l.ci_high}) put(row, f, v);
+        put_values(row, f, report::kSurvivalTable, *l);
       }
-      report::Comparison c;  // NaN for the reference strategy itself
+      const report::Comparison* c = &kNoComparison;
       for (const auto& x : r.comparisons) {
-        if (x.strategy == s.name && x.endpoint == e.endpoint) c = x;
+        if (x.strategy == s.name && x.endpoint == e.endpoint) c = &x;
       }
-      for (double v : {c.hr, c.hr_ci_low, c.hr_ci_high, c.logrank_chisq, c.logrank_p, c.rmst_diff,
-                       c.rmst_diff_se, c.rmst_diff_se_unpaired, c.rmst_diff_ci_low, c.rmst_diff_ci_high})
-        put(row, f, v);
+      put_values(row, f, report::kComparisonTable, *c);
     }
     for (const auto& p : s.proportions) {
       RowRef row = out.rates.append();
@@ -151,14 +176,12 @@ void add_report_rows(const SweepTables& t, std::uint64_t point, std::uint32_t re
       for (std::uint32_t j = 0; j < np; ++j) put(row, f, values[j]);
       row.set_enum(FieldId{f++}, code(t.shape.strategies, s.name));
       row.set_enum(FieldId{f++}, code(t.shape.outcomes, p.name));
-      row.set_u64(FieldId{f++}, p.n);
-      put(row, f, p.rate);
-      put(row, f, p.se);
-      report::ProportionComparison c;
+      put_values(row, f, report::kRateTable, p);
+      const report::ProportionComparison* c = &kNoRateComparison;
       for (const auto& x : r.proportion_comparisons) {
-        if (x.strategy == s.name && x.name == p.name) c = x;
+        if (x.strategy == s.name && x.name == p.name) c = &x;
       }
-      for (double v : {c.diff, c.diff_se, c.diff_se_unpaired, c.diff_ci_low, c.diff_ci_high}) put(row, f, v);
+      put_values(row, f, report::kRateComparisonTable, *c);
     }
   }
 }
@@ -209,8 +232,9 @@ std::string to_csv(const TableLayout& layout, const std::byte* rows, std::size_t
 }
 
 std::vector<std::string> shape_attribute_names() {
-  return {"sweep_parameters", "sweep_strategies", "sweep_endpoints",
-          "sweep_outcomes",   "sweep_landmarks",  "sweep_replicates"};
+  namespace layout = io::layout;
+  return {layout::kSweepParameters, layout::kSweepStrategies, layout::kSweepEndpointNames,
+          layout::kSweepOutcomes,   layout::kSweepLandmarks,  layout::kSweepReplicates};
 }
 
 std::vector<std::pair<std::string, std::string>> shape_attributes(const TableShape& s) {

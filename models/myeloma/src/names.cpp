@@ -45,6 +45,8 @@ const std::array<std::string_view, 6> kDeathCauseNames{"none",      "background"
 const std::array<std::string_view, 9> kStateNames{
     "relapsed",    "waiting",    "on_therapy",         "responding", "stable",
     "progressive", "progressed", "no_further_therapy", "dead"};
+const std::array<std::string_view, kEndpoints> kEndpointNames{
+    "pfs", "pfs2", "os", "ttnt", "pfs_after_relapse", "os_after_relapse"};
 const std::array<std::string_view, 3> kStatusNames{"expressed", "low", "lost"};
 
 }  // namespace mmsim::myeloma

@@ -113,6 +113,11 @@ enum class State : std::uint8_t {
 };
 extern const std::array<std::string_view, 9> kStateNames;
 
+// Endpoints of the patients table (docs/model.md S); `[scenario].endpoints` picks and orders them.
+enum class Endpoint : std::uint8_t { pfs, pfs2, os, ttnt, pfs_after_relapse, os_after_relapse };
+inline constexpr std::size_t kEndpoints = 6;
+extern const std::array<std::string_view, kEndpoints> kEndpointNames;
+
 // Antigen status seen by strategy rules (P5).
 enum class Status : std::uint8_t { expressed, low, lost };
 extern const std::array<std::string_view, 3> kStatusNames;

@@ -156,17 +156,13 @@ struct Strategy {
 
 enum class TimeZero : std::uint8_t { line_start, infusion };
 
-inline constexpr const char* kEndpointNames[] = {
-    "pfs", "pfs2", "os", "ttnt", "pfs_after_relapse", "os_after_relapse"};
-inline constexpr std::size_t kEndpoints = 6;
-
 struct Params {
   double horizon = 120;
   std::string scenario_name, description;
   std::uint32_t population = 0;
   TimeZero time_zero = TimeZero::line_start;
   int max_lines = 8;
-  std::vector<int> endpoints;  // indices into kEndpointNames, in report order
+  std::vector<Endpoint> endpoints;  // in report order
   // Trial emulation (`[trial]`, docs/model.md S): uniform accrual over `trial_accrual` months from the first
   // enrolment, data cut-off `trial_cutoff` months after it; each patient is censored administratively at
   // min(horizon, cutoff - own enrolment time), on the clock of the index line's start

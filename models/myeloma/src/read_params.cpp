@@ -56,10 +56,11 @@ Params read_params(const toml::table& root, config::Diagnostics& diag, Simulatio
       const auto it = std::find(all.begin(), all.end(), e);
       if (it == all.end()) {
         r.error("endpoints", fmt::format("unknown endpoint \"{}\" ({})", e, fmt::join(all, ", ")));
-      } else if (std::find(p.endpoints.begin(), p.endpoints.end(), it - all.begin()) != p.endpoints.end()) {
+      } else if (std::find(p.endpoints.begin(), p.endpoints.end(), static_cast<Endpoint>(it - all.begin())) !=
+                 p.endpoints.end()) {
         r.error("endpoints", fmt::format("endpoint \"{}\" listed twice", e));
       } else {
-        p.endpoints.push_back(static_cast<int>(it - all.begin()));
+        p.endpoints.push_back(static_cast<Endpoint>(it - all.begin()));
       }
     }
     r.finish();

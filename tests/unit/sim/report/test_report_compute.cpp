@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/io/run_file.hpp"
+#include "sim/io/run_layout.hpp"
 #include "sim/report/report.hpp"
 #include "sim/report/report_h5.hpp"
 #include "sim/stats/cox.hpp"
@@ -302,8 +303,11 @@ assert r["target_se"] == 0.05
   // Stored and read back: the same report.
   mmsim::io::RunAttributes attrs;
   attrs.strategy_order = kStrategies;
-  attrs.extra = {
-      {"patients", "800"}, {"endpoints", "pfs,late"}, {"outcomes", "resp"}, {"horizon_months", "40"}};
+  namespace layout = mmsim::io::layout;
+  attrs.extra = {{layout::kPatients, "800"},
+                 {layout::kEndpoints, "pfs,late"},
+                 {layout::kOutcomes, "resp"},
+                 {layout::kHorizonMonths, "40"}};
   const fs::path h5 = dir / "run.h5";
   {
     mmsim::io::RunFileWriter w(h5, attrs);

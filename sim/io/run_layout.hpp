@@ -1,0 +1,86 @@
+#pragma once
+// Where everything is in an mmsim file (docs/hdf5_schema.md): every dataset path and attribute name, for
+// the code that writes them (the run file writer, the cohort runner, the stored report, the sweep store) and
+// the code that reads them back (reports, merges, tests). A path or name spelled anywhere else is a bug.
+#include <string>
+#include <string_view>
+
+namespace mmsim::io::layout {
+
+// --- attributes of the root group -------------------------------------------------------------------------
+inline constexpr const char* kRoot = "/";
+// Written by RunFileWriter for every file.
+inline constexpr const char* kFiletype = "filetype";             // run, sweep or shard
+inline constexpr const char* kSchemaVersion = "schema_version";  // [major, minor]
+inline constexpr const char* kMmsimVersion = "mmsim_version";
+inline constexpr const char* kGitRevision = "git_revision";
+inline constexpr const char* kSeed = "seed";
+inline constexpr const char* kCreated = "created";  // UTC, ISO 8601
+inline constexpr const char* kTimeUnit = "time_unit";
+inline constexpr const char* kStrategyOrder = "strategy_order";
+inline constexpr const char* kConfig = "config";  // the resolved config text
+// Written by `mmsim run` (RunAttributes::extra) and read by `mmsim report`.
+inline constexpr const char* kModel = "model";
+inline constexpr const char* kConfigSource = "config_source";
+inline constexpr const char* kPatients = "patients";  // cohort size
+inline constexpr const char* kHorizonMonths = "horizon_months";
+inline constexpr const char* kEndpoints = "endpoints";  // comma-separated, in report order
+inline constexpr const char* kOutcomes = "outcomes";    // comma-separated
+inline constexpr const char* kOutputMode = "output_mode";
+
+// --- attributes of every table dataset --------------------------------------------------------------------
+inline constexpr const char* kTableName = "table";                       // the layout's name
+inline constexpr const char* kFieldDescriptions = "field_descriptions";  // one line per field
+
+// --- a run's tables ---------------------------------------------------------------------------------------
+// A table a model writes for each strategy: `/strategies/<strategy>/<table>` (patients, lines, events, ...).
+inline std::string strategy_table(std::string_view strategy, std::string_view table) {
+  std::string path = "/strategies/";
+  path.append(strategy).append("/").append(table);
+  return path;
+}
+inline constexpr const char* kPatientsTable = "patients";  // every model's (sim/core/model.hpp)
+inline std::string patients_table(std::string_view strategy) {
+  return strategy_table(strategy, kPatientsTable);
+}
+
+// --- the report `mmsim run` stores (sim/report/report_h5.hpp) ---------------------------------------------
+// Each strategy's summaries, and the comparisons of the strategies with the reference. The comparison paths
+// take (and ignore) a strategy so that every report table's path is one kind of function.
+inline std::string summary_endpoints(std::string_view strategy) {
+  return strategy_table(strategy, "summary/endpoints");
+}
+inline std::string summary_survival(std::string_view strategy) {
+  return strategy_table(strategy, "summary/survival");
+}
+inline std::string summary_rates(std::string_view strategy) {
+  return strategy_table(strategy, "summary/rates");
+}
+inline std::string comparisons(std::string_view = {}) {
+  return "/comparisons";
+}
+inline std::string comparison_survival(std::string_view = {}) {
+  return "/comparison_survival";
+}
+inline std::string rate_comparisons(std::string_view = {}) {
+  return "/rate_comparisons";
+}
+inline constexpr const char* kConfLevel = "conf_level";  // on each summary_endpoints table
+inline constexpr const char* kReference = "reference";   // on /comparisons
+
+// --- sweep and shard files (sim/sweep/sweep_store.hpp, sweep_table.hpp)
+// -------------------------------------
+inline constexpr const char* kSweepPoints = "/sweep/points";
+inline constexpr const char* kSweepEndpoints = "/sweep/endpoints";
+inline constexpr const char* kSweepRates = "/sweep/rates";
+inline constexpr const char* kSweepHash = "sweep_hash";
+inline constexpr const char* kPointsTotal = "points_total";
+// The shape of the sweep tables' columns (sweep::TableShape), one newline-separated list each.
+inline constexpr const char* kSweepParameters = "sweep_parameters";
+inline constexpr const char* kSweepStrategies = "sweep_strategies";
+inline constexpr const char* kSweepEndpointNames = "sweep_endpoints";
+inline constexpr const char* kSweepOutcomes = "sweep_outcomes";
+inline constexpr const char* kSweepLandmarks = "sweep_landmarks";
+inline constexpr const char* kSweepReplicates = "sweep_replicates";
+
+}  // namespace mmsim::io::layout
