@@ -82,13 +82,14 @@ void SweepStore::claim(const std::string& hash, const std::string& resolved_text
   // A folder that is not a sweep's (no sweep_hash) may be used only if nothing in it has a name the sweep
   // writes: a user's own points.csv or points/ must never be replaced (the SLURM scripts' logs/ is fine).
   if (!fs::exists(file, ec)) {
-    for (const char* name : {"sweep_resolved.toml", "shards", "points", "sweep.h5", "sweep.csv", "rates.csv",
-                             "points.csv"}) {
+    for (const char* name :
+         {"sweep_resolved.toml", "shards", "points", "sweep.h5", "sweep.csv", "rates.csv", "points.csv"}) {
       if (fs::exists(fs::symlink_status(dir_ / name, ec))) {
-        throw InputError(fmt::format(
-            "sweep output {}: is not a sweep's output directory (no sweep_hash) but holds {}, which the sweep "
-            "would replace; name a new directory",
-            dir_.string(), name));
+        throw InputError(
+            fmt::format("sweep output {}: is not a sweep's output directory (no sweep_hash) but holds {}, "
+                        "which the sweep "
+                        "would replace; name a new directory",
+                        dir_.string(), name));
       }
     }
   }
