@@ -41,18 +41,30 @@ LoadedScenario load_scenario(config::ConfigDocument document) {
   config::TableReader top(document.root, "", diag);
   s.model_name = top.choice("model", {"multistate", "myeloma"});
   diag.throw_if_errors();
+  ScenarioSettings shared;
+  shared.simulation = read_simulation_settings(document.root, diag);
+  s.trial = calibration::read_trial_config(document.root,
+                                           std::filesystem::path(document.main_file).parent_path(), diag);
+  if (s.trial) shared.trial = s.trial->window;
   if (s.model_name == "multistate") {
-    multistate::MultistateSpec spec = multistate::read_multistate_spec(document.root, diag);
+    multistate::MultistateSpec spec = multistate::read_multistate_spec(document.root, shared, diag);
     diag.throw_if_errors();
-    s.settings = spec.settings;
     s.model = std::make_unique<multistate::MultistateModel>(std::move(spec));
   } else if (s.model_name == "myeloma") {
-    auto model = myeloma::build_myeloma_model(document.root, diag, s.settings);
+    s.model = myeloma::build_myeloma_model(document.root, shared, diag);
     diag.throw_if_errors();
-    s.model = std::move(model);
   }
+  // A trial's arms and columns are names of the built model's strategies and outputs.
+  if (s.trial) calibration::resolve_trial_config(*s.trial, *s.model, diag);
+  diag.throw_if_errors();
+  s.settings = shared.simulation;
   s.document = std::move(document);
   return s;
+}
+
+calibration::TrialScenario load_trial_scenario(config::ConfigDocument document) {
+  LoadedScenario s = load_scenario(std::move(document));
+  return calibration::TrialScenario{std::move(s.model), s.settings, std::move(s.trial)};
 }
 
 }  // namespace mmsim::cli

@@ -276,9 +276,9 @@ void MyelomaModel::write(const History& h, const StreamKey& key, PatientSink& si
   }
 }
 
-std::unique_ptr<MyelomaModel> build_myeloma_model(const toml::table& root, config::Diagnostics& diag,
-                                                  SimulationSettings& settings) {
-  Params p = read_params(root, diag, settings);
+std::unique_ptr<MyelomaModel> build_myeloma_model(const toml::table& root, const ScenarioSettings& settings,
+                                                  config::Diagnostics& diag) {
+  Params p = read_params(root, settings, diag);
   if (!diag.ok()) return nullptr;
   return std::make_unique<MyelomaModel>(std::move(p));
 }
