@@ -50,10 +50,10 @@ std::vector<TargetRow> evaluate_rows(const Problem& pr, const std::vector<Trial>
   return rows;
 }
 
-void write_report(const Problem& pr, const ScenarioBuilder& build, const std::vector<double>& u,
+void write_report(const Problem& pr, const ScenarioLoader& loader, const std::vector<double>& u,
                   bool fitted) {
   std::vector<Trial> real;
-  for (const auto& t : pr.trials) real.push_back(load_trial(t.path, build));
+  for (const auto& t : pr.trials) real.push_back(load_trial(t.path, loader));
   const std::vector<TargetRow> rows = evaluate_rows(pr, real);
   const Matrix jtj =
       curvature([&](const std::vector<double>& x) { return residuals(pr, x, pr.settings.patients); }, u);
@@ -69,11 +69,11 @@ void write_report(const Problem& pr, const ScenarioBuilder& build, const std::ve
 }  // namespace
 
 void calibrate(const fs::path& calibration_file, const CalibrateOptions& options,
-               const ScenarioBuilder& build) {
+               const ScenarioLoader& loader) {
   Settings settings = read_settings(calibration_file);
   if (options.patients > 0) settings.patients = options.patients;
   if (options.max_evaluations > 0) settings.max_evaluations = options.max_evaluations;
-  const Problem pr = load_problem(std::move(settings), build, options.threads);
+  const Problem pr = load_problem(std::move(settings), loader, options.threads);
   std::vector<double> u;
   if (options.report_only) {
     // The point whose overrides reproduce the values the real parameter file sets.
@@ -84,7 +84,7 @@ void calibrate(const fs::path& calibration_file, const CalibrateOptions& options
     std::ofstream(pr.settings.parameters_file) << parameters_file_text(pr, u, best);
     fmt::print(stderr, "calibrate: wrote {}\n", pr.settings.parameters_file.string());
   }
-  write_report(pr, build, u, !options.report_only);
+  write_report(pr, loader, u, !options.report_only);
 }
 
 }  // namespace mmsim::calibration

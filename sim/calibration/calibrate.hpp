@@ -18,6 +18,6 @@ struct CalibrateOptions {
 };
 
 void calibrate(const std::filesystem::path& calibration_file, const CalibrateOptions& options,
-               const ScenarioBuilder& build);
+               const ScenarioLoader& loader);
 
 }  // namespace mmsim::calibration

@@ -17,10 +17,10 @@ config::FileReader blank_reader(const fs::path& parameters_file) {
   };
 }
 
-std::vector<Trial> load_blank_trials(const Settings& settings, const ScenarioBuilder& build) {
+std::vector<Trial> load_blank_trials(const Settings& settings, const ScenarioLoader& loader) {
   const auto reader = blank_reader(settings.parameters_file);
   std::vector<Trial> trials;
-  for (const auto& t : settings.trials) trials.push_back(load_trial(t, build, reader));
+  for (const auto& t : settings.trials) trials.push_back(load_trial(t, loader, reader));
   return trials;
 }
 
@@ -32,8 +32,8 @@ std::size_t Problem::target_count() const {
   return k;
 }
 
-Problem load_problem(Settings settings, const ScenarioBuilder& build, unsigned threads) {
-  std::vector<Trial> trials = load_blank_trials(settings, build);
+Problem load_problem(Settings settings, const ScenarioLoader& loader, unsigned threads) {
+  std::vector<Trial> trials = load_blank_trials(settings, loader);
   ParameterSpace space(settings.parameters, trials.front().document.root);
   return Problem{std::move(settings), std::move(trials), std::move(space), threads};
 }
@@ -55,7 +55,7 @@ double objective(const Problem& problem, const std::vector<double>& u) {
   try {
     for (double r : residuals(problem, u, problem.settings.patients)) f += r * r;
   } catch (const InputError&) {
-    f = 1e12;  // an invalid parameter combination (e.g. response probabilities below 0)
+    f = 1e12;  // an invalid parameter combination (e.g. probabilities below 0)
   }
   return f;
 }

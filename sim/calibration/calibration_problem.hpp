@@ -21,10 +21,10 @@ struct Problem {
 
 // Loads the trial configs of `settings`, each with the calibrated-parameters file read as empty, so that
 // every evaluation starts from the hand-set values whatever the current fit says.
-Problem load_problem(Settings settings, const ScenarioBuilder& build, unsigned threads);
+Problem load_problem(Settings settings, const ScenarioLoader& loader, unsigned threads);
 
 // Residuals of every target of every trial at unit point u, `patients` per arm; throws InputError on an
-// invalid parameter combination (e.g. response probabilities below 0).
+// invalid parameter combination (e.g. probabilities below 0).
 std::vector<double> residuals(const Problem& problem, const std::vector<double>& u, std::uint64_t patients);
 
 // Sum of squared residuals at the fit's cohort size; 1e12 for an invalid parameter combination.

@@ -9,11 +9,11 @@
 
 namespace mmsim::calibration {
 
-std::string predict_trial(const std::filesystem::path& trial_config, const ScenarioBuilder& build,
+std::string predict_trial(const std::filesystem::path& trial_config, const ScenarioLoader& loader,
                           const PredictionOptions& options) {
-  const Trial t = load_trial(trial_config, build);
-  const std::uint64_t seed = t.simulation.seed;
-  const std::uint64_t patients = options.patients > 0 ? options.patients : t.simulation.patients;
+  const Trial t = load_trial(trial_config, loader);
+  const std::uint64_t seed = t.settings.simulation.seed;
+  const std::uint64_t patients = options.patients > 0 ? options.patients : t.settings.simulation.patients;
   const std::uint64_t replicates = options.replicates > 0 ? options.replicates : t.config.replicates;
   const auto sims = evaluate_trial(t, {}, patients, seed, options.threads);
   const auto reps = trial_replicates(t, {}, replicates, seed + 1, options.threads);

@@ -16,7 +16,7 @@ struct PredictionOptions {
 };
 
 // The prediction table of one trial config, as printed on stdout.
-std::string predict_trial(const std::filesystem::path& trial_config, const ScenarioBuilder& build,
+std::string predict_trial(const std::filesystem::path& trial_config, const ScenarioLoader& loader,
                           const PredictionOptions& options);
 
 }  // namespace mmsim::calibration

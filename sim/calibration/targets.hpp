@@ -27,10 +27,10 @@ bool log_scale(Statistic statistic);
 // A kind of target, defined by the trial config ([trial.kinds.NAME], docs/calibration.md): which statistic of
 // which column, and how the fit table names it.
 struct TargetKind {
-  std::string name;  // e.g. "median_pfs"
+  std::string name;  // e.g. "median_os"
   Statistic statistic = Statistic::rate;
   std::string column;  // rate: the binary outcome column; otherwise: the survival endpoint
-  std::string label;   // template with {arm}, {reference} and {time}, e.g. "median PFS, mo ({arm})"
+  std::string label;   // template with {arm}, {reference} and {time}, e.g. "median OS, mo ({arm})"
 };
 
 struct Target {
@@ -43,7 +43,7 @@ struct Target {
   // Published figure (from the evidence table unless the config gives it).
   double value = kNaN, ci_low = kNaN, ci_high = kNaN, n = kNaN, median_followup = kNaN;
   std::string source;
-  std::string label() const;  // the kind's label filled in, e.g. "PFS at 12 mo (cilta_cel)"
+  std::string label() const;  // the kind's label filled in, e.g. "OS at 12 mo (treatment)"
 };
 
 // Standard error of the published figure on the comparison scale (log for medians and HRs): from the 95% CI

@@ -25,7 +25,7 @@ struct NameSource {
 
 struct TrialArm {
   std::string strategy;
-  std::uint64_t n = 0;    // patients in the trial's analysis of this arm (infused, or randomized)
+  std::uint64_t n = 0;    // patients in the trial's analysis of this arm (e.g. treated, or randomized)
   std::size_t index = 0;  // strategy index in the model (set by resolve_trial_config)
   NameSource source;      // the `strategy` key
 };

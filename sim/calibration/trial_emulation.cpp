@@ -12,14 +12,14 @@
 namespace mmsim::calibration {
 namespace {
 
-TrialScenario build(const Trial& trial, const std::vector<Override>& overrides) {
+std::unique_ptr<Model> build(const Trial& trial, const std::vector<Override>& overrides) {
   config::ConfigDocument doc;
   doc.root = trial.document.root;
   doc.main_file = trial.document.main_file;
   // Fitted values are fractional in general, so an integer node takes a float (see config::IntegerNode).
   for (const auto& o : overrides)
     config::set_number(doc.root, config::require_config_path(o.path), o.value, config::IntegerNode::to_float);
-  return trial.build(std::move(doc));
+  return trial.loader.build_model(std::move(doc), trial.settings);
 }
 
 RunOutcome run(const Model& model, std::uint64_t patients, std::uint64_t seed, std::uint64_t domain,
@@ -68,33 +68,33 @@ std::vector<Simulated> simulate_targets(const Trial& trial, const std::vector<Ar
 
 }  // namespace
 
-Trial load_trial(const std::filesystem::path& path, ScenarioBuilder build, const config::FileReader& reader) {
+Trial load_trial(const std::filesystem::path& path, ScenarioLoader loader, const config::FileReader& reader) {
   Trial t;
   t.path = path;
-  t.build = std::move(build);
+  t.loader = std::move(loader);
   t.document = config::load_config(path, reader);
   // Validated and built from a document of its own: a toml++ copy drops the source positions that the
   // errors point at.
-  TrialScenario s = t.build(config::load_config(path, reader));
+  TrialScenario s = t.loader.load(config::load_config(path, reader));
   if (!s.trial) throw InputError(fmt::format("{}: a trial config needs a [trial] table", path.string()));
   t.config = std::move(*s.trial);
-  t.simulation = s.simulation;
+  t.settings = s.settings;
   return t;
 }
 
 std::vector<Simulated> evaluate_trial(const Trial& trial, const std::vector<Override>& overrides,
                                       std::uint64_t patients, std::uint64_t seed, unsigned threads) {
-  const TrialScenario s = build(trial, overrides);
-  const RunOutcome out = run(*s.model, patients, seed, 0, threads);
+  const auto model = build(trial, overrides);
+  const RunOutcome out = run(*model, patients, seed, 0, threads);
   std::vector<ArmColumns> arms;
-  for (const auto& a : trial.config.arms) arms.push_back(arm_columns(*s.model, out, a.index, 0, patients));
+  for (const auto& a : trial.config.arms) arms.push_back(arm_columns(*model, out, a.index, 0, patients));
   return simulate_targets(trial, arms);
 }
 
 std::vector<std::vector<double>> trial_replicates(const Trial& trial, const std::vector<Override>& overrides,
                                                   std::uint64_t replicates, std::uint64_t seed,
                                                   unsigned threads) {
-  const TrialScenario s = build(trial, overrides);
+  const auto model = build(trial, overrides);
   const auto& trial_arms = trial.config.arms;
   // Each arm gets its own block of patients (disjoint between arms), 1.5x its n plus a margin so that arms
   // analysed from a later time zero (e.g. treatment) still reach n analysed patients.
@@ -107,7 +107,7 @@ std::vector<std::vector<double>> trial_replicates(const Trial& trial, const std:
   }
   std::vector<std::vector<double>> values(trial.targets().size(), std::vector<double>(replicates, kNaN));
   for (std::uint64_t r = 0; r < replicates; ++r) {
-    const RunOutcome out = run(*s.model, total, seed, r + 1, threads);
+    const RunOutcome out = run(*model, total, seed, r + 1, threads);
     std::vector<ArmColumns> arms;
     for (std::size_t k = 0; k < trial_arms.size(); ++k) {
       std::size_t m = size[k];  // the first m patients hold n analysed ones
@@ -120,7 +120,7 @@ std::vector<std::vector<double>> trial_replicates(const Trial& trial, const std:
       } else {
         m = std::min<std::size_t>(size[k], trial_arms[k].n);
       }
-      arms.push_back(arm_columns(*s.model, out, trial_arms[k].index, first[k], m));
+      arms.push_back(arm_columns(*model, out, trial_arms[k].index, first[k], m));
     }
     const auto sims = simulate_targets(trial, arms);
     for (std::size_t i = 0; i < sims.size(); ++i) values[i][r] = sims[i].value;

@@ -18,28 +18,36 @@
 
 namespace mmsim::calibration {
 
-// A resolved config built: the model, its [simulation] settings and its trial (absent without [trial]).
+// A resolved config built: the model, the tables every model shares and its trial (absent without [trial]).
 struct TrialScenario {
   std::unique_ptr<Model> model;
-  SimulationSettings simulation;
+  ScenarioSettings settings;
   std::optional<TrialConfig> trial;
 };
-// Validates and builds a resolved config; throws InputError listing every problem.
-using ScenarioBuilder = std::function<TrialScenario(config::ConfigDocument)>;
+
+// How the calibration gets models from configs (the CLI passes its model registry). Both throw InputError
+// listing every problem.
+struct ScenarioLoader {
+  // Validates and builds a resolved config in full: [simulation], [trial] and the model.
+  std::function<TrialScenario(config::ConfigDocument)> load;
+  // Builds the model of a resolved config whose shared tables `load` has read (each evaluation's config
+  // with overrides: only model parameters change, so [trial] and its evidence are not read again).
+  std::function<std::unique_ptr<Model>(config::ConfigDocument, const ScenarioSettings&)> build_model;
+};
 
 struct Trial {
   std::filesystem::path path;
   config::ConfigDocument document;  // resolved config, before overrides
   TrialConfig config;               // name, arms, targets
-  SimulationSettings simulation;
-  ScenarioBuilder build;
+  ScenarioSettings settings;
+  ScenarioLoader loader;
   const std::string& name() const { return config.name; }
   const std::vector<Target>& targets() const { return config.targets; }
 };
 
 // Loads a trial config (an InputError when it has no [trial]). `reader` supplies the files (the calibration
 // blanks the calibrated-parameters file so that fits start from the hand-set values).
-Trial load_trial(const std::filesystem::path& path, ScenarioBuilder build,
+Trial load_trial(const std::filesystem::path& path, ScenarioLoader loader,
                  const config::FileReader& reader = config::read_file_text);
 
 // A value set at a dotted config path (sim/config/config_path.hpp) before the scenario is built.

@@ -46,7 +46,8 @@ int calibrate_command(const std::vector<std::string>& args) {
       static_cast<std::uint64_t>(*integer_option(vm, "calibrate", "patients", 0, kMaxPatients));
   const auto evaluations = static_cast<int>(*integer_option(vm, "calibrate", "max-evaluations", 0, 1000000));
   if (vm.count("predict")) {
-    fmt::print("{}", calibration::predict_trial(file, load_trial_scenario, {replicates, patients, threads}));
+    fmt::print("{}",
+               calibration::predict_trial(file, trial_scenario_loader(), {replicates, patients, threads}));
     return kExitOk;
   }
   calibration::CalibrateOptions options;
@@ -55,7 +56,7 @@ int calibrate_command(const std::vector<std::string>& args) {
   options.threads = threads;
   options.resume = vm.count("resume") > 0;
   options.report_only = vm.count("report-only") > 0;
-  calibration::calibrate(file, options, load_trial_scenario);
+  calibration::calibrate(file, options, trial_scenario_loader());
   return kExitOk;
 }
 

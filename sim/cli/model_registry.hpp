@@ -15,7 +15,7 @@ namespace mmsim::cli {
 
 struct LoadedScenario {
   config::ConfigDocument document;
-  SimulationSettings settings;
+  SimulationSettings settings;                    // [simulation]
   std::optional<calibration::TrialConfig> trial;  // a trial emulation's [trial], validated in full
   std::string model_name;
   std::unique_ptr<Model> model;
@@ -24,8 +24,8 @@ struct LoadedScenario {
 // Loads, validates and builds. Throws InputError listing every problem found.
 LoadedScenario load_scenario(config::ConfigDocument document);
 
-// load_scenario for the calibration library (calibration::ScenarioBuilder).
-calibration::TrialScenario load_trial_scenario(config::ConfigDocument document);
+// This registry as the calibration library's way to build models from trial configs.
+calibration::ScenarioLoader trial_scenario_loader();
 
 // The embedded default scenario (the flagship), usable with no files on disk.
 config::ConfigDocument embedded_default_scenario();

@@ -32,7 +32,7 @@ TEST_CASE("quantile: type 7 (R's default) of the finite values") {
 // does not flip a target.
 TEST_CASE("default model keeps the calibration targets in place") {
   for (const char* name : {"karmma", "cartitude1", "legend2", "karmma3", "cartitude4"}) {
-    const Trial trial = load_trial(kTrials + name + ".toml", cli::load_trial_scenario);
+    const Trial trial = load_trial(kTrials + name + ".toml", cli::trial_scenario_loader());
     const auto sims = evaluate_trial(trial, {}, 10000, 20250602, 0);
     for (std::size_t i = 0; i < trial.targets().size(); ++i) {
       const Target& t = trial.targets()[i];
@@ -44,7 +44,7 @@ TEST_CASE("default model keeps the calibration targets in place") {
 }
 
 TEST_CASE("trial-sized replicates: one value per replicate, reproducible, arms of the trial's size") {
-  const Trial trial = load_trial(kTrials + "karmma3.toml", cli::load_trial_scenario);
+  const Trial trial = load_trial(kTrials + "karmma3.toml", cli::trial_scenario_loader());
   const auto a = trial_replicates(trial, {}, 3, 11, 1);
   const auto b = trial_replicates(trial, {}, 3, 11, 1);
   REQUIRE(a.size() == trial.targets().size());
@@ -63,7 +63,7 @@ TEST_CASE("trial-sized replicates: one value per replicate, reproducible, arms o
 }
 
 TEST_CASE("a config without [trial] is not a trial") {
-  CHECK_THROWS_WITH(
-      load_trial(std::string(MMSIM_SOURCE_DIR) + "/configs/post_cart_salvage.toml", cli::load_trial_scenario),
-      Catch::Contains("a trial config needs a [trial] table"));
+  CHECK_THROWS_WITH(load_trial(std::string(MMSIM_SOURCE_DIR) + "/configs/post_cart_salvage.toml",
+                               cli::trial_scenario_loader()),
+                    Catch::Contains("a trial config needs a [trial] table"));
 }
