@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<double> fit(const Problem& pr, bool resume, double& best) {
+FitProgress fit(const Problem& pr, bool resume) {
   std::vector<double> x0 = pr.space.start();
   const fs::path& state = pr.settings.state;
   if (resume) {
@@ -27,11 +27,9 @@ std::vector<double> fit(const Problem& pr, bool resume, double& best) {
   }
   const Settings& s = pr.settings;
   const FitOptions options{s.algorithm, s.starts, s.max_evaluations, s.xtol, s.seed};
-  const FitProgress done = minimize(
+  return minimize(
       [&](const std::vector<double>& u) { return objective(pr, u); }, x0, options,
       [&](const FitProgress& p) { write_resume_state(state, pr.space, p.best_u, p.best, p.evaluations); });
-  best = done.best;
-  return done.best_u;
 }
 
 // The targets as the default model now meets them: the trial configs with the parameter file as written,
@@ -79,9 +77,9 @@ void calibrate(const fs::path& calibration_file, const CalibrateOptions& options
     // The point whose overrides reproduce the values the real parameter file sets.
     u = pr.space.point_of(config::load_config(pr.trials.front().path).root);
   } else {
-    double best = 0;
-    u = fit(pr, options.resume, best);
-    std::ofstream(pr.settings.parameters_file) << parameters_file_text(pr, u, best);
+    const FitProgress done = fit(pr, options.resume);
+    u = done.best_u;
+    std::ofstream(pr.settings.parameters_file) << parameters_file_text(pr, u, done.best);
     fmt::print(stderr, "calibrate: wrote {}\n", pr.settings.parameters_file.string());
   }
   write_report(pr, loader, u, !options.report_only);

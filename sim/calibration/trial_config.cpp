@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "sim/calibration/evidence_table.hpp"
-#include "sim/calibration/text_template.hpp"
+#include "sim/calibration/target_kinds.hpp"
 #include "sim/core/errors.hpp"
 
 namespace mmsim::calibration {
@@ -14,8 +14,6 @@ namespace {
 
 using config::NumberRule;
 using config::TableReader;
-
-constexpr const char* kEveryone = "all";  // the population of every patient of an arm (intention to treat)
 
 // Where `key` of the table read by `r` was written (the table itself when the key is absent).
 NameSource source_of(TableReader& r, std::string_view key) {
@@ -29,83 +27,6 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 std::string listed(const std::vector<std::string>& names) {
   return names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "));
-}
-
-std::string default_label(const TargetKind& k) {
-  switch (k.statistic) {
-    case Statistic::survival_at:
-      return k.name + " at {time} mo ({arm})";
-    case Statistic::hazard_ratio:
-      return k.name + " {arm} : {reference}";
-    default:
-      return k.name + " ({arm})";
-  }
-}
-
-// The label of a kind or a target's override: placeholders must be ones a target fills.
-std::string read_label(TableReader& r, std::optional<std::string> fallback) {
-  std::string label = r.string("label", std::move(fallback));
-  const std::string bad = unknown_placeholder(label, {"arm", "reference", "time"});
-  if (!bad.empty())
-    r.error(
-        "label",
-        fmt::format("unknown placeholder {{{}}} (a label may use {{arm}}, {{reference}}, {{time}})", bad));
-  return label;
-}
-
-// The column a kind reads: an outcome for a rate, an endpoint for the survival statistics. `required` false:
-// an optional override (a target's); the key of the other family is refused by name.
-std::optional<std::string> read_column(TableReader& r, Statistic statistic, bool required) {
-  const bool rate = statistic == Statistic::rate;
-  const char* key = rate ? "outcome" : "endpoint";
-  const char* other = rate ? "endpoint" : "outcome";
-  if (r.has(other)) {
-    r.node(other);
-    r.error(other,
-            rate ? "a rate reads an outcome column (outcome = \"...\"), not an endpoint"
-                 : "a survival statistic reads an endpoint (endpoint = \"...\"), not an outcome column");
-  }
-  if (!required && !r.has(key)) return std::nullopt;
-  return r.string(key);
-}
-
-// [trial.kinds.NAME]: statistic, its column, label.
-std::map<std::string, TargetKind> read_kinds(TableReader& trial) {
-  std::map<std::string, TargetKind> kinds;
-  const toml::table* table = trial.subtable("kinds", false);
-  if (table == nullptr) return kinds;
-  TableReader r(*table, trial.key_path("kinds"), trial.diagnostics());
-  for (const auto& [key, node] : *table) {
-    const std::string name(key.str());
-    const toml::table* one = r.subtable(name);
-    if (one == nullptr) continue;
-    TableReader k(*one, r.key_path(name), trial.diagnostics());
-    TargetKind kind;
-    kind.name = name;
-    const std::string statistic = k.choice("statistic", {"rate", "median", "survival_at", "hazard_ratio"});
-    parse_statistic(statistic, kind.statistic);
-    kind.column = read_column(k, kind.statistic, true).value_or("");
-    kind.label = read_label(k, default_label(kind));
-    k.finish();
-    kinds.emplace(name, std::move(kind));
-  }
-  r.finish();
-  return kinds;
-}
-
-// [trial.populations]: population name -> the binary outcome column that admits a patient to it.
-std::map<std::string, std::string> read_populations(TableReader& trial) {
-  std::map<std::string, std::string> populations;
-  const toml::table* table = trial.subtable("populations", false);
-  if (table == nullptr) return populations;
-  TableReader r(*table, trial.key_path("populations"), trial.diagnostics());
-  for (const auto& [key, node] : *table) {
-    const std::string name(key.str());
-    if (name == kEveryone) r.error(name, "\"all\" is every patient of the arm; it cannot be redefined");
-    populations.emplace(name, r.string(name));
-  }
-  r.finish();
-  return populations;
 }
 
 void read_arms(TableReader& r, TrialConfig& c) {
@@ -218,8 +139,8 @@ std::optional<TrialConfig> read_trial_config(const toml::table& root, const std:
   c.replicates = static_cast<std::uint64_t>(r.integer("replicates", 1, 100000, 200));
   const std::filesystem::path evidence_file = config_dir / r.string("evidence_file");
   read_arms(r, c);
-  const auto kinds = read_kinds(r);
-  const auto populations = read_populations(r);
+  const auto kinds = read_target_kinds(r);
+  const auto populations = read_target_populations(r);
   std::vector<std::string> population_names{kEveryone};
   for (const auto& [name, column] : populations) population_names.push_back(name);
   const TargetContext ctx{kinds, populations, r.choice("target_population", population_names, kEveryone)};
