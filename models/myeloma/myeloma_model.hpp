@@ -35,7 +35,8 @@ class MyelomaModel final : public Model {
 };
 
 // Reads and validates the config (errors into diag) and builds the model; null when diag has errors.
-std::unique_ptr<MyelomaModel> build_myeloma_model(const toml::table& root, config::Diagnostics& diag,
-                                                  SimulationSettings& settings);
+// `settings`: the [simulation] and [trial] tables every model shares, read by the registry.
+std::unique_ptr<MyelomaModel> build_myeloma_model(const toml::table& root, const ScenarioSettings& settings,
+                                                  config::Diagnostics& diag);
 
 }  // namespace mmsim::myeloma

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <vector>
 
+#include "sim/calibration/text_template.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/core/text.hpp"
 #include "sim/stats/cox.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 
@@ -16,139 +16,76 @@ namespace {
 
 constexpr double kZ = 1.959963984540054;
 
-struct KindInfo {
-  TargetKind kind;
-  const char* name;
-  const char* column;
-};
-constexpr KindInfo kKinds[] = {{TargetKind::orr, "orr", "response_line1"},
-                               {TargetKind::cr, "cr", "cr_line1"},
-                               {TargetKind::median_pfs, "median_pfs", ""},
-                               {TargetKind::pfs_at, "pfs_at", ""},
-                               {TargetKind::hr, "hr", ""},
-                               {TargetKind::crs_any, "crs_any", "crs_any_line1"},
-                               {TargetKind::crs_grade3, "crs_grade3", "crs_grade3_line1"},
-                               {TargetKind::infused, "infused", "infused_line1"}};
-
-const KindInfo& info(TargetKind k) {
-  for (const auto& i : kKinds)
-    if (i.kind == k) return i;
-  return kKinds[0];
+double scale(Statistic s, double v) {
+  return log_scale(s) ? std::log(v) : v;
 }
 
-double scale(TargetKind k, double v) {
-  return log_scale(k) ? std::log(v) : v;
+// Rates and landmarks are proportions with a binomial SE from n.
+bool is_proportion(Statistic s) {
+  return s == Statistic::rate || s == Statistic::survival_at;
 }
 
-double parse_double(const std::string& s) {
-  return parse_number(s).value_or(kNaN);
+const SurvivalColumns& endpoint_of(const Target& t, const ArmColumns& arm) {
+  const auto it = arm.endpoints.find(t.kind.column);
+  if (it == arm.endpoints.end())
+    throw InputError(fmt::format("target {}: the model has no endpoint {}", t.evidence, t.kind.column));
+  return it->second;
 }
 
-// One CSV record (RFC 4180 quoting); false at end of input.
-bool read_record(std::istream& in, std::vector<std::string>& fields) {
-  fields.clear();
-  std::string field;
-  bool quoted = false, any = false;
-  char c;
-  while (in.get(c)) {
-    any = true;
-    if (quoted) {
-      if (c == '"') {
-        if (in.peek() == '"') {
-          field += '"';
-          in.get(c);
-        } else {
-          quoted = false;
-        }
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      break;
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (!any) return false;
-  fields.push_back(std::move(field));
-  return true;
+std::span<const std::uint8_t> outcome_of(const Target& t, const ArmColumns& arm, const std::string& column) {
+  const auto it = arm.outcomes.find(column);
+  if (it == arm.outcomes.end())
+    throw InputError(fmt::format("target {}: the model has no outcome column {}", t.evidence, column));
+  return it->second;
 }
 
 }  // namespace
 
-bool parse_kind(const std::string& name, TargetKind& kind) {
-  for (const auto& i : kKinds) {
-    if (name == i.name) {
-      kind = i.kind;
+bool parse_statistic(const std::string& name, Statistic& statistic) {
+  constexpr std::pair<const char*, Statistic> kNames[] = {{"rate", Statistic::rate},
+                                                          {"median", Statistic::median},
+                                                          {"survival_at", Statistic::survival_at},
+                                                          {"hazard_ratio", Statistic::hazard_ratio}};
+  for (const auto& [n, s] : kNames) {
+    if (name == n) {
+      statistic = s;
       return true;
     }
   }
   return false;
 }
 
-const char* kind_name(TargetKind kind) {
-  return info(kind).name;
-}
-
-bool log_scale(TargetKind kind) {
-  return kind == TargetKind::median_pfs || kind == TargetKind::hr;
-}
-
-bool is_rate(TargetKind kind) {
-  return std::string(info(kind).column).size() > 0;
-}
-
-std::string outcome_column(TargetKind kind) {
-  return info(kind).column;
+bool log_scale(Statistic statistic) {
+  return statistic == Statistic::median || statistic == Statistic::hazard_ratio;
 }
 
 std::string Target::label() const {
-  switch (kind) {
-    case TargetKind::orr:
-      return fmt::format("ORR ({})", arm);
-    case TargetKind::cr:
-      return fmt::format("CR rate ({})", arm);
-    case TargetKind::median_pfs:
-      return fmt::format("median PFS, mo ({})", arm);
-    case TargetKind::pfs_at:
-      return fmt::format("PFS at {:g} mo ({})", time, arm);
-    case TargetKind::hr:
-      return fmt::format("PFS HR {} : {}", arm, reference);
-    case TargetKind::crs_any:
-      return fmt::format("CRS any grade ({})", arm);
-    case TargetKind::crs_grade3:
-      return fmt::format("CRS grade >= 3 ({})", arm);
-    case TargetKind::infused:
-      return fmt::format("fraction infused ({})", arm);
-  }
-  return arm;
+  return fill_template(kind.label,
+                       {{"arm", arm}, {"reference", reference}, {"time", fmt::format("{:g}", time)}});
 }
 
 double published_se(const Target& t) {
+  const Statistic st = t.kind.statistic;
   double se = kNaN;
   if (std::isfinite(t.ci_low) && std::isfinite(t.ci_high) && t.ci_high > t.ci_low &&
-      (!log_scale(t.kind) || t.ci_low > 0)) {
-    se = (scale(t.kind, t.ci_high) - scale(t.kind, t.ci_low)) / (2.0 * kZ);
-  } else if (is_rate(t.kind) || t.kind == TargetKind::pfs_at) {
+      (!log_scale(st) || t.ci_low > 0)) {
+    se = (scale(st, t.ci_high) - scale(st, t.ci_low)) / (2.0 * kZ);
+  } else if (is_proportion(st)) {
     if (std::isfinite(t.n) && t.n > 0) {
       const double p = std::clamp(t.value, 0.5 / t.n, 1.0 - 0.5 / t.n);
       se = std::sqrt(p * (1.0 - p) / t.n);
     }
-  } else if (t.kind == TargetKind::median_pfs && std::isfinite(t.n) && t.n > 0) {
+  } else if (st == Statistic::median && std::isfinite(t.n) && t.n > 0) {
     se = 1.0 / std::sqrt(t.n / 2.0);
   }
-  if (!std::isfinite(se)) se = log_scale(t.kind) ? 0.1 : 0.1 * std::fabs(t.value);
+  if (!std::isfinite(se)) se = log_scale(st) ? 0.1 : 0.1 * std::fabs(t.value);
   return std::max(se, 1e-3);
 }
 
 double residual(const Target& t, double simulated) {
-  if (!std::isfinite(simulated) || (log_scale(t.kind) && simulated <= 0)) return 3.0 + 100.0;
-  return (scale(t.kind, simulated) - scale(t.kind, t.value)) / published_se(t);
+  const Statistic st = t.kind.statistic;
+  if (!std::isfinite(simulated) || (log_scale(st) && simulated <= 0)) return 3.0 + 100.0;
+  return (scale(st, simulated) - scale(st, t.value)) / published_se(t);
 }
 
 namespace {
@@ -166,14 +103,15 @@ std::pair<double, double> band(const Target& t) {
 }  // namespace
 
 double band_residual(const Target& t, double simulated, double margin) {
-  if (!std::isfinite(simulated) || (log_scale(t.kind) && simulated <= 0)) return 0.0;
+  const Statistic st = t.kind.statistic;
+  if (!std::isfinite(simulated) || (log_scale(st) && simulated <= 0)) return 0.0;
   auto [lo, hi] = band(t);
   margin = std::min(margin, 0.5 * (hi - lo));
   lo += margin;
   hi -= margin;
-  const double g = scale(t.kind, simulated);
-  if (simulated < lo) return (g - scale(t.kind, lo)) / published_se(t);
-  if (simulated > hi) return (g - scale(t.kind, hi)) / published_se(t);
+  const double g = scale(st, simulated);
+  if (simulated < lo) return (g - scale(st, lo)) / published_se(t);
+  if (simulated > hi) return (g - scale(st, hi)) / published_se(t);
   return 0.0;
 }
 
@@ -190,24 +128,17 @@ bool passes(const Target& t, double simulated) {
 
 Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColumns* reference) {
   Simulated out;
-  if (is_rate(t.kind)) {
-    const auto it = arm.outcomes.find(outcome_column(t.kind));
-    if (it == arm.outcomes.end())
-      throw InputError(
-          fmt::format("target {}: the model has no outcome column {}", t.evidence, outcome_column(t.kind)));
-    const std::vector<std::uint8_t>* denom = nullptr;
-    if (t.infused_only && t.kind != TargetKind::infused) {
-      const auto d = arm.outcomes.find(kInfusedColumn);
-      if (d == arm.outcomes.end())
-        throw InputError(
-            fmt::format("target {}: the model has no outcome column {}", t.evidence, kInfusedColumn));
-      denom = &d->second;
-    }
+  const Statistic st = t.kind.statistic;
+  if (st == Statistic::rate) {
+    const auto values = outcome_of(t, arm, t.kind.column);
+    // A population cannot define its own rate: a rate of the denominator column is taken among everyone.
+    const bool restricted = !t.denominator.empty() && t.denominator != t.kind.column;
+    const auto denom = restricted ? outcome_of(t, arm, t.denominator) : std::span<const std::uint8_t>();
     double num = 0, n = 0;
-    for (std::size_t i = 0; i < it->second.size(); ++i) {
-      if (denom != nullptr && (*denom)[i] == 0) continue;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (restricted && denom[i] == 0) continue;
       n += 1;
-      num += it->second[i];
+      num += values[i];
     }
     if (n > 0) {
       out.value = num / n;
@@ -215,10 +146,11 @@ Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColum
     }
     return out;
   }
-  const stats::SurvivalSample sample{arm.time, arm.event};
-  if (t.kind == TargetKind::median_pfs || t.kind == TargetKind::pfs_at) {
+  const SurvivalColumns& ep = endpoint_of(t, arm);
+  const stats::SurvivalSample sample{ep.time, ep.event};
+  if (st == Statistic::median || st == Statistic::survival_at) {
     const stats::KaplanMeier km = stats::kaplan_meier(sample);
-    if (t.kind == TargetKind::median_pfs) {
+    if (st == Statistic::median) {
       const auto q = stats::median_survival(km);
       out.value = q.time;
       out.se = q.se_equivalent;
@@ -231,12 +163,13 @@ Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColum
   }
   // Hazard ratio: the two arms stacked as independent samples.
   if (reference == nullptr)
-    throw InputError(fmt::format("target {}: an HR needs a reference arm", t.evidence));
-  std::vector<double> time(arm.time.begin(), arm.time.end());
-  std::vector<std::uint8_t> event(arm.event.begin(), arm.event.end());
+    throw InputError(fmt::format("target {}: a hazard ratio needs a reference arm", t.evidence));
+  const SurvivalColumns& ref = endpoint_of(t, *reference);
+  std::vector<double> time(ep.time.begin(), ep.time.end());
+  std::vector<std::uint8_t> event(ep.event.begin(), ep.event.end());
   std::vector<std::uint32_t> group(time.size(), 1);
-  time.insert(time.end(), reference->time.begin(), reference->time.end());
-  event.insert(event.end(), reference->event.begin(), reference->event.end());
+  time.insert(time.end(), ref.time.begin(), ref.time.end());
+  event.insert(event.end(), ref.event.begin(), ref.event.end());
   group.resize(time.size(), 0);
   const auto cox = stats::cox_hazard_ratio(stats::SurvivalSample{time, event}, group, 1, 0);
   if (cox.finite) {
@@ -244,35 +177,6 @@ Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColum
     out.se = cox.hr * cox.se_log_hr;  // delta method, natural scale
   }
   return out;
-}
-
-std::map<std::string, EvidenceRow> read_evidence_csv(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot read the evidence table", path.string()));
-  std::vector<std::string> header, fields;
-  if (!read_record(in, header)) throw InputError(fmt::format("{}: empty evidence table", path.string()));
-  std::map<std::string, EvidenceRow> rows;
-  while (read_record(in, fields)) {
-    if (fields.size() == 1 && fields[0].empty()) continue;
-    EvidenceRow row;
-    for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i) row[header[i]] = fields[i];
-    const std::string id = row["id"];
-    rows.emplace(id, std::move(row));
-  }
-  return rows;
-}
-
-void fill_from_evidence(Target& t, const EvidenceRow& row) {
-  const auto get = [&](const char* key) {
-    const auto it = row.find(key);
-    return it == row.end() ? std::string() : it->second;
-  };
-  if (std::isnan(t.value)) t.value = parse_double(get("value"));
-  if (std::isnan(t.ci_low)) t.ci_low = parse_double(get("ci_low"));
-  if (std::isnan(t.ci_high)) t.ci_high = parse_double(get("ci_high"));
-  if (std::isnan(t.n)) t.n = parse_double(get("n"));
-  if (std::isnan(t.median_followup)) t.median_followup = parse_double(get("median_followup_months"));
-  if (t.source.empty()) t.source = get("source");
 }
 
 }  // namespace mmsim::calibration

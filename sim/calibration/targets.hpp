@@ -1,51 +1,56 @@
 #pragma once
 // Calibration targets: published trial figures (named by evidence id), how a simulated trial arm is scored
-// against them, and how the objective weights them (docs/calibration.md). Model-agnostic: a target reads the
-// endpoint and binary outcome columns of a run by name.
+// against them, and how the objective weights them (docs/calibration.md). Model-agnostic: a target is one
+// statistic (a rate, a median, a landmark, a hazard ratio) of a column the trial config names, read from a
+// run's endpoint and binary outcome columns by name.
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
 #include <limits>
 #include <map>
 #include <span>
 #include <string>
-#include <vector>
 
 namespace mmsim::calibration {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-enum class TargetKind { orr, cr, median_pfs, pfs_at, hr, crs_any, crs_grade3, infused };
+// What a target measures. rate: the share of 1s in a binary outcome column; median, survival_at (a landmark
+// at the target's time) and hazard_ratio (arm : reference, Cox) on a survival endpoint.
+enum class Statistic { rate, median, survival_at, hazard_ratio };
 
-// Parses a kind name ("orr", "cr", "median_pfs", "pfs_at", "hr", "crs_any", "crs_grade3", "infused").
-bool parse_kind(const std::string& name, TargetKind& kind);
-const char* kind_name(TargetKind kind);
-// Rates are proportions; medians (months) and hazard ratios are compared on the log scale.
-bool log_scale(TargetKind kind);
-bool is_rate(TargetKind kind);
-// The binary outcome column a rate target reads ("response_line1", "cr_line1", ...), the column that defines
-// its denominator when population = "infused" ("infused_line1"), and the survival endpoint ("pfs").
-std::string outcome_column(TargetKind kind);
-inline const char* kInfusedColumn = "infused_line1";
-inline const char* kSurvivalEndpoint = "pfs";
+// Parses a statistic name ("rate", "median", "survival_at", "hazard_ratio").
+bool parse_statistic(const std::string& name, Statistic& statistic);
+// Rates and landmarks are proportions; medians (months) and hazard ratios are compared on the log scale.
+bool log_scale(Statistic statistic);
+
+// A kind of target, defined by the trial config ([trial.kinds.NAME], docs/calibration.md): which statistic of
+// which column, and how the fit table names it.
+struct TargetKind {
+  std::string name;  // e.g. "median_os"
+  Statistic statistic = Statistic::rate;
+  std::string column;  // rate: the binary outcome column; otherwise: the survival endpoint
+  std::string label;   // template with {arm}, {reference} and {time}, e.g. "median OS, mo ({arm})"
+};
 
 struct Target {
   std::string trial, evidence, arm, reference, note;
-  TargetKind kind = TargetKind::orr;
-  bool infused_only = false;  // rate among treated (infused) patients, else among all (ITT)
-  double time = kNaN;         // landmark (pfs_at)
+  TargetKind kind;
+  // Rates: the binary outcome column that admits a patient to the denominator (the target's population);
+  // empty: every patient of the arm (intention to treat).
+  std::string denominator;
+  double time = kNaN;  // landmark (survival_at)
   // Published figure (from the evidence table unless the config gives it).
   double value = kNaN, ci_low = kNaN, ci_high = kNaN, n = kNaN, median_followup = kNaN;
   std::string source;
-  std::string label() const;  // e.g. "PFS at 12 mo (cilta_cel)"
+  std::string label() const;  // the kind's label filled in, e.g. "OS at 12 mo (treatment)"
 };
 
 // Standard error of the published figure on the comparison scale (log for medians and HRs): from the 95% CI
-// where one is given ((hi - lo) / (2 * 1.96), on the log scale for log-scale kinds); otherwise, for a rate
-// with n, the binomial sqrt(p (1 - p) / n) (p kept within [0.5/n, 1 - 0.5/n]); otherwise, for a median with
-// n, 1 / sqrt(n / 2) (exponential approximation with half of the patients progressed at the median);
-// otherwise 10% of the value (0.1 on the log scale). Never below 1e-3 on the comparison scale.
+// where one is given ((hi - lo) / (2 * 1.96), on the log scale for log-scale statistics); otherwise, for a
+// rate or landmark with n, the binomial sqrt(p (1 - p) / n) (p kept within [0.5/n, 1 - 0.5/n]); otherwise,
+// for a median with n, 1 / sqrt(n / 2) (exponential approximation with half of the patients progressed at the
+// median); otherwise 10% of the value (0.1 on the log scale). Never below 1e-3 on the comparison scale.
 double published_se(const Target& t);
 
 // Contribution of one target to the objective: residual^2 + band_residual^2 (band without margin: the
@@ -78,22 +83,21 @@ inline std::array<double, 2> target_residuals(const Target& t, const Simulated& 
   return {residual(t, sim.value), band_residual(t, sim.value, margin)};
 }
 
-// One arm's columns, in patient order.
-struct ArmColumns {
-  std::span<const double> time;         // survival endpoint time (NaN: not in the analysis)
+// One survival endpoint of one arm, in patient order.
+struct SurvivalColumns {
+  std::span<const double> time;         // NaN: not in the analysis
   std::span<const std::uint8_t> event;  // 1 event, 0 censored
-  std::map<std::string, std::vector<std::uint8_t>> outcomes;  // binary outcome columns by name
 };
 
-// The simulated figure of a target from its arm's (and for "hr" its reference arm's) columns. Rates with
-// `infused_only` divide by the infused count; HR is Cox (Efron) of arm : reference, arms as independent
-// samples.
-Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColumns* reference);
+// One arm's columns, in patient order, by name.
+struct ArmColumns {
+  std::map<std::string, SurvivalColumns> endpoints;
+  std::map<std::string, std::span<const std::uint8_t>> outcomes;  // binary outcome columns
+};
 
-// The evidence table (models/myeloma/evidence/evidence.csv layout): id -> row fields by column name.
-using EvidenceRow = std::map<std::string, std::string>;
-std::map<std::string, EvidenceRow> read_evidence_csv(const std::filesystem::path& path);
-// Fills value, CI, n, follow-up and source of `t` from its evidence row (fields the config left NaN).
-void fill_from_evidence(Target& t, const EvidenceRow& row);
+// The simulated figure of a target from its arm's (and for a hazard ratio its reference arm's) columns. Rates
+// with a denominator column divide by the patients it admits; the HR is Cox (Efron) of arm : reference, arms
+// as independent samples. Throws InputError when a column the target names is missing.
+Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColumns* reference);
 
 }  // namespace mmsim::calibration

@@ -1,8 +1,12 @@
 #pragma once
-// Builds the model a config names (`model = "..."`). The only place that knows every model.
+// Builds the model a config names (`model = "..."`). The only place that knows every model. The tables every
+// model shares, `[simulation]` and `[trial]`, are read here once and handed to the model's builder.
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "sim/calibration/trial_config.hpp"
+#include "sim/calibration/trial_emulation.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/config/simulation_settings.hpp"
 #include "sim/core/model.hpp"
@@ -11,13 +15,17 @@ namespace mmsim::cli {
 
 struct LoadedScenario {
   config::ConfigDocument document;
-  SimulationSettings settings;
+  SimulationSettings settings;                    // [simulation]
+  std::optional<calibration::TrialConfig> trial;  // a trial emulation's [trial], validated in full
   std::string model_name;
   std::unique_ptr<Model> model;
 };
 
 // Loads, validates and builds. Throws InputError listing every problem found.
 LoadedScenario load_scenario(config::ConfigDocument document);
+
+// This registry as the calibration library's way to build models from trial configs.
+calibration::ScenarioLoader trial_scenario_loader();
 
 // The embedded default scenario (the flagship), usable with no files on disk.
 config::ConfigDocument embedded_default_scenario();

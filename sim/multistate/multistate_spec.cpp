@@ -245,14 +245,17 @@ void read_strategies(const toml::table& root, MultistateSpec& m, Diagnostics& di
 
 }  // namespace
 
-MultistateSpec read_multistate_spec(const toml::table& root, Diagnostics& diag) {
+MultistateSpec read_multistate_spec(const toml::table& root, const ScenarioSettings& settings,
+                                    Diagnostics& diag) {
   MultistateSpec m;
-  m.settings = read_simulation_settings(root, diag);
+  m.settings = settings.simulation;
   TableReader top(root, "", diag);
   top.string("model");
   top.string("description", "");
   const toml::table* mt = top.subtable("multistate");
-  top.subtable("simulation", false);
+  for (const auto key : kSharedTables) top.node(key);  // read by the registry
+  if (settings.trial)
+    top.error("trial", "the multistate model does not emulate trials (it has no accrual or data cut-off)");
   top.table_array("strategies", false);
   top.finish();
   if (mt == nullptr) return m;

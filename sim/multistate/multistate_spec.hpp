@@ -56,7 +56,7 @@ struct StrategySpec {
 };
 
 struct MultistateSpec {
-  SimulationSettings settings;
+  SimulationSettings settings;  // [simulation], as the registry read it
   std::vector<std::string> states;
   std::uint32_t initial = 0;
   std::vector<AttributeSpec> attributes;
@@ -65,8 +65,10 @@ struct MultistateSpec {
   std::vector<StrategySpec> strategies;
 };
 
-// Validates and converts the `[multistate]` and `[[strategies]]` parts of a resolved config. Errors (with
-// file, line and key path) are collected in `diag`; the result is meaningful only when diag.ok().
-MultistateSpec read_multistate_spec(const toml::table& root, config::Diagnostics& diag);
+// Validates and converts the `[multistate]` and `[[strategies]]` parts of a resolved config; `settings` are
+// the tables every model shares, read by the registry. Errors (with file, line and key path) are collected in
+// `diag`; the result is meaningful only when diag.ok().
+MultistateSpec read_multistate_spec(const toml::table& root, const ScenarioSettings& settings,
+                                    config::Diagnostics& diag);
 
 }  // namespace mmsim::multistate

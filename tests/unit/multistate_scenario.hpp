@@ -8,6 +8,7 @@
 
 #include "sim/config/diagnostics.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/multistate/multistate_model.hpp"
 
 namespace mmsim::test {
@@ -15,7 +16,9 @@ namespace mmsim::test {
 // Throws InputError listing every problem of the config, as the registry would.
 inline std::unique_ptr<multistate::MultistateModel> build_multistate(const config::ConfigDocument& document) {
   config::Diagnostics diag;
-  multistate::MultistateSpec spec = multistate::read_multistate_spec(document.root, diag);
+  ScenarioSettings shared;
+  shared.simulation = read_simulation_settings(document.root, diag);
+  multistate::MultistateSpec spec = multistate::read_multistate_spec(document.root, shared, diag);
   diag.throw_if_errors();
   return std::make_unique<multistate::MultistateModel>(std::move(spec));
 }

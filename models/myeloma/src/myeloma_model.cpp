@@ -46,9 +46,9 @@ void MyelomaModel::write(const History& h, const StreamKey& key, PatientSink& si
   for (std::size_t i = 0; i < h.n_events; ++i) tables_.events.append(events, EventRow{patient, &h.events[i]});
 }
 
-std::unique_ptr<MyelomaModel> build_myeloma_model(const toml::table& root, config::Diagnostics& diag,
-                                                  SimulationSettings& settings) {
-  Params p = read_params(root, diag, settings);
+std::unique_ptr<MyelomaModel> build_myeloma_model(const toml::table& root, const ScenarioSettings& settings,
+                                                  config::Diagnostics& diag) {
+  Params p = read_params(root, settings, diag);
   if (!diag.ok()) return nullptr;
   return std::make_unique<MyelomaModel>(std::move(p));
 }

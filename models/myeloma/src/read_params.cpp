@@ -7,17 +7,20 @@
 
 namespace mmsim::myeloma {
 
-using config::NumberRule;
 using config::TableReader;
 
-Params read_params(const toml::table& root, config::Diagnostics& diag, SimulationSettings& settings) {
+Params read_params(const toml::table& root, const ScenarioSettings& settings, config::Diagnostics& diag) {
   Params p;
-  settings = read_simulation_settings(root, diag);
-  p.horizon = settings.horizon;
+  p.horizon = settings.simulation.horizon;
+  if (settings.trial) {
+    p.trial = true;
+    p.trial_accrual = settings.trial->accrual_months;
+    p.trial_cutoff = settings.trial->cutoff_months;
+  }
   TableReader top(root, "", diag);
   top.string("model");
   top.string("description", "");
-  top.subtable("simulation", false);
+  for (const auto key : kSharedTables) top.node(key);  // read by the registry
   if (root.contains("schema_version")) {
     top.integer("schema_version", 1, 1);
   } else {
@@ -64,16 +67,6 @@ Params read_params(const toml::table& root, config::Diagnostics& diag, Simulatio
       }
     }
     r.finish();
-  }
-  if (const toml::table* t = top.subtable("trial", false)) {
-    TableReader r(*t, "trial", diag);
-    p.trial = true;
-    p.trial_accrual = r.number("accrual_months", NumberRule::non_negative());
-    p.trial_cutoff = r.number("cutoff_months", NumberRule::positive());
-    if (p.trial_cutoff < p.trial_accrual)
-      r.error("cutoff_months", "the data cut-off must not come before the end of accrual");
-    // Keys read by `mmsim calibrate` (trial name, arms, targets), not by the model.
-    r.finish({"name", "description", "source", "evidence_file", "replicates", "arm", "target"});
   }
   read_strategies(top, p);
   top.finish({"fallback_rule"});

@@ -9,9 +9,9 @@
 
 namespace mmsim::myeloma {
 
-// The whole resolved config (includes merged): parameter files, [scenario], strategies. `settings` receives
-// [simulation].
-Params read_params(const toml::table& root, config::Diagnostics& diag, SimulationSettings& settings);
+// The whole resolved config (includes merged): parameter files, [scenario], strategies. [simulation] and the
+// trial calendar of [trial] come read (by the model registry) in `settings`.
+Params read_params(const toml::table& root, const ScenarioSettings& settings, config::Diagnostics& diag);
 
 // ---- pieces (one file each) ----
 void read_populations(config::TableReader& top, Params& p);

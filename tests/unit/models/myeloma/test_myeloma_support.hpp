@@ -32,15 +32,15 @@ inline std::string test_config_path() {
 // Builds from config text placed (virtually) in configs/; errors into diag.
 inline std::unique_ptr<MyelomaModel> build_from_text(const std::string& text, config::Diagnostics& diag) {
   const auto doc = config::load_config_text(text, test_config_path());
-  SimulationSettings settings;
-  return build_myeloma_model(doc.root, diag, settings);
+  const ScenarioSettings settings{read_simulation_settings(doc.root, diag), std::nullopt};
+  return build_myeloma_model(doc.root, settings, diag);
 }
 
 inline std::unique_ptr<MyelomaModel> build_file(const std::string& rel) {
   const auto doc = config::load_config(std::string(MMSIM_SOURCE_DIR) + "/" + rel);
   config::Diagnostics diag;
-  SimulationSettings settings;
-  auto m = build_myeloma_model(doc.root, diag, settings);
+  const ScenarioSettings settings{read_simulation_settings(doc.root, diag), std::nullopt};
+  auto m = build_myeloma_model(doc.root, settings, diag);
   if (!diag.ok()) throw InputError(diag.format());
   return m;
 }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "sim/config/diagnostics.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/multistate/multistate_model.hpp"
 #include "sim/multistate/multistate_spec.hpp"
 #include "sim/sweep/point_runner.hpp"
@@ -18,7 +19,9 @@ inline const std::filesystem::path kSweepData = kSourceDir / "tests/data/sweeps"
 
 inline sweep::BuiltScenario build_multistate(config::ConfigDocument document) {
   config::Diagnostics diag;
-  multistate::MultistateSpec spec = multistate::read_multistate_spec(document.root, diag);
+  ScenarioSettings shared;
+  shared.simulation = read_simulation_settings(document.root, diag);
+  multistate::MultistateSpec spec = multistate::read_multistate_spec(document.root, shared, diag);
   diag.throw_if_errors();
   sweep::BuiltScenario s;
   s.settings = spec.settings;

@@ -1,0 +1,148 @@
+// Calibration targets (docs/calibration.md): the objective's weighting, the pass rule, the band term, labels,
+// and each statistic computed from named columns.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "sim/calibration/targets.hpp"
+#include "sim/core/errors.hpp"
+
+using namespace mmsim;
+using namespace mmsim::calibration;
+
+namespace {
+
+Target make(Statistic statistic, double value, double lo = kNaN, double hi = kNaN, double n = kNaN) {
+  Target t;
+  t.kind.statistic = statistic;
+  t.kind.column = statistic == Statistic::rate ? "resp" : "pfs";
+  t.value = value;
+  t.ci_low = lo;
+  t.ci_high = hi;
+  t.n = n;
+  t.arm.push_back('a');  // (GCC 12 -Wrestrict false positive on assigning a literal)
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("published SE: CI width, log scale for HR and medians, binomial from n, 10% fallback") {
+  const double z = 1.959963984540054;
+  // HR 0.49 (0.38-0.63): SE of log HR.
+  CHECK(published_se(make(Statistic::hazard_ratio, 0.49, 0.38, 0.63)) ==
+        Approx((std::log(0.63) - std::log(0.38)) / (2 * z)));
+  // Landmark with CI: natural scale.
+  CHECK(published_se(make(Statistic::survival_at, 0.766, 0.66, 0.843)) == Approx((0.843 - 0.66) / (2 * z)));
+  // Rate without CI: binomial; a landmark with n likewise.
+  CHECK(published_se(make(Statistic::rate, 0.73, kNaN, kNaN, 128)) == Approx(std::sqrt(0.73 * 0.27 / 128)));
+  CHECK(published_se(make(Statistic::survival_at, 0.33, kNaN, kNaN, 97)) ==
+        Approx(std::sqrt(0.33 * 0.67 / 97)));
+  // A rate of 1 from n patients is kept off the boundary.
+  CHECK(published_se(make(Statistic::rate, 1.0, kNaN, kNaN, 50)) == Approx(std::sqrt(0.99 * 0.01 / 50)));
+  // Median without CI, with n: exponential approximation on the log scale.
+  CHECK(published_se(make(Statistic::median, 35, kNaN, kNaN, 97)) == Approx(1 / std::sqrt(48.5)));
+  // Nothing known: 10% (relative on the log scale).
+  CHECK(published_se(make(Statistic::median, 4.4)) == Approx(0.1));
+  CHECK(published_se(make(Statistic::rate, 0.42)) == Approx(0.042));
+}
+
+TEST_CASE("objective terms are squared residuals in published SEs") {
+  const Target hr = make(Statistic::hazard_ratio, 0.5, 0.4, 0.625);
+  const double se = published_se(hr);
+  CHECK(residual(hr, 0.5) == Approx(0.0).margin(1e-12));
+  CHECK(residual(hr, 0.5 * std::exp(2 * se)) == Approx(2.0));
+  CHECK(objective_term(hr, 0.5 * std::exp(-se)) == Approx(1.0));
+  const Target orr = make(Statistic::rate, 0.7, kNaN, kNaN, 100);
+  CHECK(objective_term(orr, 0.7 + std::sqrt(0.21 / 100)) == Approx(1.0));
+  // A median not reached scores badly but finitely.
+  CHECK(objective_term(make(Statistic::median, 12, 10, 14), kNaN) == Approx(103.0 * 103.0));
+}
+
+TEST_CASE("band term: distance outside the acceptance band in published SEs, zero inside") {
+  // No CI: the band is +-10%, the SE binomial (CARTITUDE-1's 5-year PFS, n = 97).
+  const Target landmark = make(Statistic::survival_at, 0.33, kNaN, kNaN, 97);
+  const double se = std::sqrt(0.33 * 0.67 / 97);
+  CHECK(band_residual(landmark, 0.36) == 0.0);
+  CHECK(band_residual(landmark, 0.30) == 0.0);
+  CHECK(band_residual(landmark, 0.40) == Approx((0.40 - 0.363) / se));
+  CHECK(band_residual(landmark, 0.25) == Approx((0.25 - 0.297) / se));
+  CHECK(objective_term(landmark, 0.40) ==
+        Approx(std::pow((0.40 - 0.33) / se, 2) + std::pow((0.40 - 0.363) / se, 2)));
+  // With a CI: the band is the CI, on the log scale for an HR.
+  const Target hr = make(Statistic::hazard_ratio, 0.29, 0.22, 0.39);
+  const double se_log = (std::log(0.39) - std::log(0.22)) / (2 * 1.959963984540054);
+  CHECK(band_residual(hr, 0.3) == 0.0);
+  CHECK(band_residual(hr, 0.45) == Approx((std::log(0.45) - std::log(0.39)) / se_log));
+  // The objective's band term and the pass rule agree on where the band ends.
+  for (double v : {0.296, 0.297, 0.2975, 0.363, 0.3635, 0.364})
+    CHECK(passes(landmark, v) == (band_residual(landmark, v) == 0.0));
+  CHECK(band_residual(landmark, kNaN) == 0.0);
+  // The fit's margin narrows the band at both ends (two MC SEs of its own evaluation).
+  CHECK(band_residual(landmark, 0.36, 0.01) == Approx((0.36 - 0.353) / se));
+  CHECK(band_residual(landmark, 0.30, 0.01) == Approx((0.30 - 0.307) / se));
+  CHECK(target_residuals(landmark, Simulated{0.36, 0.005})[1] == Approx((0.36 - 0.353) / se));
+  CHECK(band_residual(landmark, 0.34, 1.0) == Approx((0.34 - 0.33) / se));  // collapses to the midpoint
+}
+
+TEST_CASE("pass rule: inside the CI where given, else within 10% relative") {
+  const Target with_ci = make(Statistic::median, 8.8, 5.6, 11.6);
+  CHECK(passes(with_ci, 5.7));
+  CHECK(passes(with_ci, 11.6));
+  CHECK_FALSE(passes(with_ci, 5.5));
+  const Target no_ci = make(Statistic::rate, 0.73);
+  CHECK(passes(no_ci, 0.66));
+  CHECK(passes(no_ci, 0.80));
+  CHECK_FALSE(passes(no_ci, 0.65));
+  CHECK_FALSE(passes(no_ci, kNaN));
+}
+
+TEST_CASE("labels fill the kind's template") {
+  Target t = make(Statistic::survival_at, 0.5);
+  t.kind.label = "PFS at {time} mo ({arm})";
+  t.time = 12.0;
+  CHECK(t.label() == "PFS at 12 mo (a)");
+  t.time = 2.5;
+  CHECK(t.label() == "PFS at 2.5 mo (a)");
+  Target hr = make(Statistic::hazard_ratio, 0.5);
+  hr.kind.label = "HR {arm} : {reference} {unknown}";
+  hr.reference = "ref";
+  CHECK(hr.label() == "HR a : ref {unknown}");
+}
+
+TEST_CASE("rates among a population, survival figures and HR from named columns") {
+  const std::vector<double> time{1, 2, 3, 4, std::nan("")};
+  const std::vector<std::uint8_t> event{1, 1, 1, 1, 0};
+  const std::vector<std::uint8_t> resp{1, 0, 1, 1, 0}, treated{1, 1, 1, 1, 0};
+  ArmColumns arm;
+  arm.endpoints["pfs"] = SurvivalColumns{time, event};
+  arm.outcomes["resp"] = resp;
+  arm.outcomes["treated"] = treated;
+  Target orr = make(Statistic::rate, 0.7);
+  CHECK(simulate_target(orr, arm, nullptr).value == Approx(0.6));  // ITT: 3 of 5
+  CHECK(simulate_target(orr, arm, nullptr).se == Approx(std::sqrt(0.6 * 0.4 / 5)));
+  orr.denominator = "treated";
+  CHECK(simulate_target(orr, arm, nullptr).value == Approx(0.75));  // 3 of 4 treated
+  // The population's own column as a rate is taken among everyone (a population cannot define its rate).
+  Target share = make(Statistic::rate, 0.9);
+  share.kind.column = "treated";
+  share.denominator = "treated";
+  CHECK(simulate_target(share, arm, nullptr).value == Approx(0.8));
+  // S = 0.5 exactly on [2, 3): the midpoint, as R.
+  CHECK(simulate_target(make(Statistic::median, 2), arm, nullptr).value == Approx(2.5));
+  Target land = make(Statistic::survival_at, 0.5);
+  land.time = 2.5;
+  CHECK(simulate_target(land, arm, nullptr).value == Approx(0.5));
+  // HR of an arm against itself is 1.
+  Target hr = make(Statistic::hazard_ratio, 0.5);
+  hr.reference.push_back('a');
+  CHECK(simulate_target(hr, arm, &arm).value == Approx(1.0));
+  CHECK_THROWS_AS(simulate_target(hr, arm, nullptr), InputError);
+  // A column the run does not have is an error naming it.
+  Target missing = make(Statistic::rate, 0.8);
+  missing.kind.column = "crs";
+  CHECK_THROWS_WITH(simulate_target(missing, arm, nullptr), Catch::Contains("no outcome column crs"));
+  Target os = make(Statistic::median, 10);
+  os.kind.column = "os";
+  CHECK_THROWS_WITH(simulate_target(os, arm, nullptr), Catch::Contains("no endpoint os"));
+}
