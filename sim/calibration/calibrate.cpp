@@ -2,13 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <cmath>
 
 #include "sim/calibration/calibration_problem.hpp"
 #include "sim/calibration/fit.hpp"
 #include "sim/calibration/fit_report.hpp"
 #include "sim/calibration/identifiability.hpp"
 #include "sim/calibration/resume_state.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/io/atomic_output.hpp"
 
 namespace mmsim::calibration {
 namespace {
@@ -56,8 +58,7 @@ void write_report(const Problem& pr, const ScenarioLoader& loader, const std::ve
   const Matrix jtj =
       curvature([&](const std::vector<double>& x) { return residuals(pr, x, pr.settings.patients); }, u);
   const std::string md = report_markdown(pr, rows, u, fitted, identifiability_section(pr.space, u, jtj));
-  fs::create_directories(pr.settings.report.parent_path());
-  std::ofstream(pr.settings.report) << md;
+  io::write_text_atomically(pr.settings.report, md);
   std::size_t pass = 0;
   for (const auto& r : rows) pass += passes(*r.target, r.sim.value) ? 1 : 0;
   fmt::print(stderr, "calibrate: {} of {} targets pass; wrote {}\n", pass, rows.size(),
@@ -79,7 +80,16 @@ void calibrate(const fs::path& calibration_file, const CalibrateOptions& options
   } else {
     const FitProgress done = fit(pr, options.resume);
     u = done.best_u;
-    std::ofstream(pr.settings.parameters_file) << parameters_file_text(pr, u, done.best);
+    // Every scenario includes the parameter file: only a point the model accepted may replace it.
+    if (!std::isfinite(done.best) || done.best >= kInvalidObjective || u.size() != pr.space.size()) {
+      throw InputError(fmt::format(
+          "calibrate {}: no valid point found ({} evaluations, best objective {}): every parameter "
+          "combination "
+          "tried was refused by the model (check the [[parameter]] bounds against the model's legal ranges); "
+          "{} was not written",
+          calibration_file.string(), done.evaluations, done.best, pr.settings.parameters_file.string()));
+    }
+    io::write_text_atomically(pr.settings.parameters_file, parameters_file_text(pr, u, done.best));
     fmt::print(stderr, "calibrate: wrote {}\n", pr.settings.parameters_file.string());
   }
   write_report(pr, loader, u, !options.report_only);

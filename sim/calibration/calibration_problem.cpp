@@ -55,7 +55,7 @@ double objective(const Problem& problem, const std::vector<double>& u) {
   try {
     for (double r : residuals(problem, u, problem.settings.patients)) f += r * r;
   } catch (const InputError&) {
-    f = 1e12;  // an invalid parameter combination (e.g. probabilities below 0)
+    f = kInvalidObjective;  // an invalid parameter combination (e.g. probabilities below 0)
   }
   return f;
 }

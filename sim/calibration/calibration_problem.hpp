@@ -27,7 +27,10 @@ Problem load_problem(Settings settings, const ScenarioLoader& loader, unsigned t
 // invalid parameter combination (e.g. probabilities below 0).
 std::vector<double> residuals(const Problem& problem, const std::vector<double>& u, std::uint64_t patients);
 
-// Sum of squared residuals at the fit's cohort size; 1e12 for an invalid parameter combination.
+// What the objective returns for a parameter combination the model refuses (kInvalidObjective).
+inline constexpr double kInvalidObjective = 1e12;
+
+// Sum of squared residuals at the fit's cohort size; kInvalidObjective for an invalid parameter combination.
 double objective(const Problem& problem, const std::vector<double>& u);
 
 }  // namespace mmsim::calibration

@@ -4,18 +4,21 @@
 
 #include <algorithm>
 #include <fstream>
+#include <string>
 
 #include <toml++/toml.h>
+
+#include "sim/io/atomic_output.hpp"
 
 namespace mmsim::calibration {
 
 void write_resume_state(const std::filesystem::path& path, const ParameterSpace& space,
                         const std::vector<double>& best_u, double objective, int evaluations) {
-  std::ofstream out(path);
-  out << "# mmsim calibrate: best point so far (resume with --resume)\n";
-  out << fmt::format("objective = {}\nevaluations = {}\n\n[best]\n", objective, evaluations);
+  std::string text = "# mmsim calibrate: best point so far (resume with --resume)\n";
+  text += fmt::format("objective = {}\nevaluations = {}\n\n[best]\n", objective, evaluations);
   for (std::size_t i = 0; i < best_u.size(); ++i)
-    out << fmt::format("{} = {}\n", space.parameters()[i].name, space.value(i, best_u[i]));
+    text += fmt::format("{} = {}\n", space.parameters()[i].name, space.value(i, best_u[i]));
+  io::write_text_atomically(path, text);
 }
 
 std::size_t read_resume_state(const std::filesystem::path& path, const ParameterSpace& space,

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "sim/calibration/targets.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/config/table_reader.hpp"
 #include "sim/core/model.hpp"
-#include "sim/config/simulation_settings.hpp"
 
 namespace mmsim::calibration {
 

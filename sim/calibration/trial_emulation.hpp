@@ -13,8 +13,8 @@
 #include "sim/calibration/targets.hpp"
 #include "sim/calibration/trial_config.hpp"
 #include "sim/config/loader.hpp"
-#include "sim/core/model.hpp"
 #include "sim/config/simulation_settings.hpp"
+#include "sim/core/model.hpp"
 
 namespace mmsim::calibration {
 

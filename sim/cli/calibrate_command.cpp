@@ -11,8 +11,8 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/model_registry.hpp"
 #include "sim/cli/options.hpp"
-#include "sim/core/errors.hpp"
 #include "sim/config/simulation_settings.hpp"
+#include "sim/core/errors.hpp"
 
 namespace mmsim::cli {
 
