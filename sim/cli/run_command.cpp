@@ -11,6 +11,7 @@
 #include "sim/cli/scenario_source.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/engine/simulation_settings.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/report/report_h5.hpp"
 #include "sim/runner/cohort_runner.hpp"
@@ -74,6 +75,7 @@ int run_command(const std::vector<std::string>& args) {
   const std::filesystem::path out = vm.count("output")
                                         ? std::filesystem::path(vm["output"].as<std::string>())
                                         : std::filesystem::path("results") / (src.stem + ".h5");
+  io::check_output_path(out);
   io::RunAttributes attrs;
   attrs.seed = opt.seed;
   attrs.config_text = src.scenario.document.resolved_text();

@@ -12,6 +12,7 @@
 #include "sim/cli/options.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/engine/simulation_settings.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/runner/cohort_runner.hpp"
@@ -268,6 +269,7 @@ int sweep_command(const std::vector<std::string>& args) {
     if (list) {
       if (mpi.rank() == 0) print_list(spec, source == 0 ? std::nullopt : std::optional<ShardId>(shard));
     } else {
+      io::check_output_dir(vm["output"].as<std::string>(), {"sweep.h5", "sweep.csv"});
       const LoadedScenario base = load_scenario(spec.base);
       const Model& model = *base.model;
       SweepRun run{spec, store.emplace(vm["output"].as<std::string>()), {}, 0, 0, 0, false};
