@@ -9,7 +9,10 @@ namespace fs = std::filesystem;
 std::string not_a_regular_file(const fs::path& path) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory) return "cannot be examined: " + ec.message();
+  // ENOTDIR: a component of the path is a file, so nothing can be at the path.
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+    return "cannot be examined: " + ec.message();
+  }
   switch (st.type()) {
     case fs::file_type::regular:
       return "";

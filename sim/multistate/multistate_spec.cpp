@@ -254,7 +254,7 @@ MultistateSpec read_multistate_spec(const toml::table& root, Diagnostics& diag) 
   const toml::table* mt = top.subtable("multistate");
   top.subtable("simulation", false);
   top.table_array("strategies", false);
-  top.finish();
+  top.finish({"schema_version"});  // checked per file by the loader
   if (mt == nullptr) return m;
 
   TableReader ms(*mt, "multistate", diag);
