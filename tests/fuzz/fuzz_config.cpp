@@ -1,7 +1,7 @@
 // libFuzzer target: arbitrary bytes as a scenario config, through the loader (includes, cycles, limits,
 // per-file schema_version), the model's readers (multistate or myeloma, as `model` says) and, when the config
-// is valid, a few simulated patients of every strategy. Bad input must end in mmsim::InputError (exit 2 in the
-// CLI); any other exception, a sanitizer report, a hang or a memory blow-up is a bug.
+// is valid, a few simulated patients of every strategy. Bad input must end in mmsim::InputError (exit 2 in
+// the CLI); any other exception, a sanitizer report, a hang or a memory blow-up is a bug.
 //
 // Files: the input is <root>/configs/input.toml. It may include the shipped parameter files by their relative
 // paths (../models/myeloma/params/*.toml) and the shipped configs, served from memory (read once at start-up
