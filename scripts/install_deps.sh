@@ -3,6 +3,7 @@
 # Idempotent and quiet when everything is present. Needs root (or sudo) only when it installs.
 #   scripts/install_deps.sh            build + test + plotting dependencies
 #   scripts/install_deps.sh --cluster  also OpenMPI and SLURM (sweeps on clusters, their tests)
+#   scripts/install_deps.sh --cluster --list   prints the packages, one per line, and installs nothing
 set -euo pipefail
 
 packages=(
@@ -12,13 +13,23 @@ packages=(
   libhdf5-dev hdf5-tools                         # output; h5dump for humans and tests
   libfmt-dev libtomlplusplus-dev librandom123-dev
   catch2                                         # tests (Debian ships v2.13)
-  clang-format                                   # style check in the test suite
+  clang-format git                               # style check in the test suite (over git ls-files); revision
+  clang libclang-rt-14-dev                       # libFuzzer targets of the config loader (tests/fuzz)
   python3-h5py python3-matplotlib python3-numpy  # scripts/plot_km.py (run with /usr/bin/python3)
   r-base-core r-cran-survival                    # independent statistics oracle in the tests
   libnlopt-cxx-dev                               # calibration optimizer
 )
 if [[ "${1:-}" == "--cluster" ]]; then
   packages+=(openmpi-bin libopenmpi-dev slurm-wlm munge)
+  # What the cluster tests call beyond that (not all in a minimal Debian root): ip (tests/cli/test_sweep_mpi.sh
+  # brings up loopback in a network namespace), unshare/setpriv and mount (test_sweep_slurm.sh: private host
+  # name and /etc/hosts, munged as its user).
+  packages+=(iproute2 util-linux mount)
+fi
+
+if [[ "${2:-${1:-}}" == "--list" ]]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
 fi
 
 missing=()

@@ -2,7 +2,8 @@
 # Quick start, command 2: installs what is missing, builds, and runs every test:
 #   1. clang-format check of every C++ file;
 #   2. Release build with warnings as errors, the whole ctest suite;
-#   3. ASan/UBSan build, the unit tests under the sanitizers.
+#   3. libFuzzer build of the config loader (clang, build/fuzz) and a 60 s fuzzing run (tests/fuzz/run_fuzz.sh);
+#   4. ASan/UBSan build, the unit tests under the sanitizers.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -19,6 +20,9 @@ echo "== release build"
 "$root/scripts/build.sh" release
 echo "== tests (release)"
 (cd build/release && ctest --output-on-failure --no-tests=error -j "$jobs" --timeout 600)
+
+echo "== fuzzing the config loader (libFuzzer, 60 s; longer runs: tests/fuzz/run_fuzz.sh SECONDS)"
+"$root/tests/fuzz/run_fuzz.sh" 60
 
 echo "== sanitizer build (ASan + UBSan)"
 "$root/scripts/build.sh" asan

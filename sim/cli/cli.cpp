@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <map>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
   };
   return table;
 }
+
+constexpr const char* kOutOfMemoryAdvice =
+    "mmsim: error: out of memory. The end-of-run statistics (exact Kaplan-Meier, log-rank, Cox) keep every "
+    "patient's endpoint columns in memory, O(patients x strategies). Simulate fewer patients (--patients); "
+    "or "
+    "run with --no-summary, which simulates and writes in memory bounded by --block-size, and compute the "
+    "statistics later with 'mmsim report' on a machine with more memory; or use a machine with more memory. "
+    "Outputs are replaced only when complete, so no existing file was changed.\n";
 
 void print_usage() {
   fmt::print("usage: mmsim <command> [options]\n\ncommands:\n");
@@ -76,6 +85,11 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    // Thrown by any thread (TBB hands workers' exceptions to this one); the unwinding has freed what the
+    // command held, and fputs needs no allocation.
+    std::fputs(kOutOfMemoryAdvice, stderr);
+    return kExitFailure;
   } catch (const std::exception& e) {
     fmt::print(stderr, "mmsim: error: {}\n", e.what());
     return kExitFailure;

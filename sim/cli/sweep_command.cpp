@@ -7,6 +7,7 @@
 #include "sim/cli/options.hpp"
 #include "sim/config/simulation_settings.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/sweep/sweep_driver.hpp"
 
 namespace mmsim::cli {
@@ -39,7 +40,10 @@ int sweep_command(const std::vector<std::string>& args) {
   request.list = vm.count("list") > 0;
   if (!request.list && !vm.count("output"))
     throw InputError("mmsim sweep: name the output directory with -o OUTDIR");
-  if (vm.count("output")) request.output = vm["output"].as<std::string>();
+  if (vm.count("output")) {
+    request.output = vm["output"].as<std::string>();
+    io::check_output_dir(request.output, {"sweep.h5", "sweep.csv"});  // before any work
+  }
   if (const auto patients = integer_option(vm, "sweep", "patients", 1, kMaxPatients))
     request.patients = static_cast<std::uint64_t>(*patients);
   request.threads = static_cast<unsigned>(*integer_option(vm, "sweep", "threads", 0, kMaxThreads));

@@ -1,23 +1,70 @@
 #include "sim/config/loader.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "sim/config/diagnostics.hpp"
+#include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/file_kind.hpp"
 
 namespace mmsim::config {
 namespace {
+
+namespace fs = std::filesystem;
+
+// A path as text a terminal shows whole: control characters (a NUL would end the message) written as escapes.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u == 0) {
+      out += "\\0";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The file a path names, for cycle detection: two spellings of one file (through `..`, a symbolic link to a
+// folder) are the same file. Paths that do not exist on disk (the embedded default's) compare lexically.
+std::string identity(const fs::path& path) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(path, ec);
+  return ec ? path.lexically_normal().string() : canonical.string();
+}
+
+// Why `reader` gave nothing for `path`, as the end of a sentence starting with the path.
+std::string why_unreadable(const fs::path& path) {
+  std::string kind = not_a_regular_file(path);
+  if (!kind.empty()) return kind;
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxConfigBytes) {
+    return fmt::format("is larger than {} MiB, too large for a config file", kMaxConfigBytes >> 20);
+  }
+  return "cannot be read";
+}
+
+struct OpenFile {
+  std::string display;   // as written (lexically normal), for messages
+  std::string identity;  // canonical, for cycle detection
+};
 
 class IncludeResolver {
  public:
   IncludeResolver(const FileReader& reader, Diagnostics& diag) : reader_(reader), diag_(diag) {}
 
   // Parses `text` (the content of `path`) and returns it with its includes merged underneath.
-  std::optional<toml::table> resolve(const std::string& text, const std::filesystem::path& path) {
+  std::optional<toml::table> resolve(const std::string& text, const fs::path& path) {
     const std::string key = path.lexically_normal().string();
     toml::table parsed;
     try {
@@ -26,7 +73,8 @@ class IncludeResolver {
       diag_.error(e.source(), "", fmt::format("TOML syntax error: {}", e.description()));
       return std::nullopt;
     }
-    chain_.push_back(key);
+    check_schema_version(parsed);
+    chain_.push_back(OpenFile{key, identity(path)});
     toml::table merged;
     if (const toml::node* inc = parsed.get("include")) {
       const auto* arr = inc->as_array();
@@ -39,30 +87,85 @@ class IncludeResolver {
     }
     chain_.pop_back();
     merge_into(merged, std::move(parsed));
-    return merged;
+    // Hand the merged values back in the parsed table, which keeps this file's name and position: errors
+    // about the top level (a missing key) then name the file instead of "<config>".
+    parsed.clear();
+    for (auto&& [k, v] : merged) parsed.insert_or_assign(k, std::move(v));
+    return parsed;
   }
 
  private:
-  void include_one(const toml::node& node, std::size_t i, const std::filesystem::path& from,
-                   toml::table& merged) {
+  // The top file may leave schema_version out (scenarios do); an included parameter file must write it.
+  void check_schema_version(const toml::table& file) {
+    const toml::node* n = file.get("schema_version");
+    if (n == nullptr) {
+      if (!chain_.empty()) {
+        diag_.error(file.source(), "schema_version",
+                    fmt::format("missing: an included file must declare schema_version = {} (the config "
+                                "format version it is written for)",
+                                kConfigSchemaVersion));
+      }
+      return;
+    }
+    const auto* i = n->as_integer();
+    if (i != nullptr && i->get() == kConfigSchemaVersion) return;
+    const std::string found = i != nullptr ? fmt::format("{}", i->get()) : std::string(toml_type_name(*n));
+    diag_.error(
+        n->source(), "schema_version",
+        fmt::format("must be the integer {} (the only config format version this mmsim reads), found {}",
+                    kConfigSchemaVersion, found));
+  }
+
+  void include_one(const toml::node& node, std::size_t i, const fs::path& from, toml::table& merged) {
     const std::string key_path = fmt::format("include[{}]", i);
     const auto* s = node.as_string();
     if (s == nullptr) {
       diag_.error(node.source(), key_path, "expected a file path string");
       return;
     }
-    const std::filesystem::path target =
-        (from.parent_path() / std::filesystem::path(s->get())).lexically_normal();
+    const std::string& written = s->get();
+    if (written.find('\0') != std::string::npos) {
+      diag_.error(node.source(), key_path,
+                  fmt::format("the path \"{}\" contains a NUL character", printable(written)));
+      return;
+    }
+    if (written.empty()) {
+      diag_.error(node.source(), key_path, "empty file path");
+      return;
+    }
+    const fs::path target = (from.parent_path() / fs::path(written)).lexically_normal();
+    const std::string shown = printable(target.string());
+    const std::string id = identity(target);
     for (const auto& open : chain_) {
-      if (open == target.string()) {
+      if (open.identity == id) {
+        std::vector<std::string> names;
+        for (const auto& f : chain_) names.push_back(printable(f.display));
         diag_.error(node.source(), key_path,
-                    fmt::format("include cycle: {} -> {}", fmt::join(chain_, " -> "), target.string()));
+                    fmt::format("include cycle: {} -> {}", fmt::join(names, " -> "), shown));
         return;
       }
     }
+    if (chain_.size() > kMaxIncludeDepth) {
+      diag_.error(
+          node.source(), key_path,
+          fmt::format("includes nested more than {} deep (the limit) at {}", kMaxIncludeDepth, shown));
+      return;
+    }
+    if (++included_ > kMaxIncludedFiles) {
+      if (included_ == kMaxIncludedFiles + 1) {
+        diag_.error(node.source(), key_path,
+                    fmt::format("more than {} files included in all (the limit; a file included twice counts "
+                                "twice) at {}",
+                                kMaxIncludedFiles, shown));
+      }
+      return;
+    }
     const std::optional<std::string> text = reader_(target);
     if (!text) {
-      diag_.error(node.source(), key_path, fmt::format("included file not found: {}", target.string()));
+      const std::string why = why_unreadable(target);
+      diag_.error(node.source(), key_path,
+                  why == "does not exist" ? fmt::format("included file not found: {}", shown)
+                                          : fmt::format("{} is not a config file: it {}", shown, why));
       return;
     }
     if (auto sub = resolve(*text, target)) merge_into(merged, std::move(*sub));
@@ -81,19 +184,44 @@ class IncludeResolver {
 
   const FileReader& reader_;
   Diagnostics& diag_;
-  std::vector<std::string> chain_;
+  std::vector<OpenFile> chain_;
+  std::size_t included_ = 0;
+};
+
+// Closes a file descriptor on every path out.
+class Descriptor {
+ public:
+  explicit Descriptor(int fd) : fd_(fd) {}
+  ~Descriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
 };
 
 }  // namespace
 
-std::optional<std::string> read_file_text(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+std::optional<std::string> read_file_text(const fs::path& path) {
+  // O_NONBLOCK: opening a FIFO with no writer, or a tty, must not hang; fstat then refuses it.
+  const Descriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxConfigBytes) return std::nullopt;
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+    if (got < 0) return std::nullopt;
+    if (got == 0) break;
+    text.append(buffer, static_cast<std::size_t>(got));
+    if (text.size() > kMaxConfigBytes) return std::nullopt;  // grew while being read
+  }
+  return text;
 }
 
 std::string ConfigDocument::resolved_text() const {
@@ -102,8 +230,7 @@ std::string ConfigDocument::resolved_text() const {
   return ss.str();
 }
 
-ConfigDocument load_config_text(const std::string& text, const std::filesystem::path& path,
-                                const FileReader& reader) {
+ConfigDocument load_config_text(const std::string& text, const fs::path& path, const FileReader& reader) {
   Diagnostics diag;
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     diag.error(path.string(), "", "the config file is empty");
@@ -119,9 +246,14 @@ ConfigDocument load_config_text(const std::string& text, const std::filesystem::
   return ConfigDocument{std::move(*root), path.string()};
 }
 
-ConfigDocument load_config(const std::filesystem::path& path, const FileReader& reader) {
+ConfigDocument load_config(const fs::path& path, const FileReader& reader) {
   const std::optional<std::string> text = reader(path);
-  if (!text) throw InputError(fmt::format("{}: error: config file not found or not readable", path.string()));
+  if (!text) {
+    const std::string why = why_unreadable(path);
+    throw InputError(why == "does not exist"
+                         ? fmt::format("{}: error: config file not found", printable(path.string()))
+                         : fmt::format("{}: error: not a config file: it {}", printable(path.string()), why));
+  }
   return load_config_text(*text, path, reader);
 }
 

@@ -4,7 +4,16 @@
 // A config may list other files under a top-level `include = ["relative/path.toml", ...]`; paths are relative
 // to the including file. Included files are merged first, in order, then the including file on top (tables
 // merge key by key; any other value replaces). Every node keeps the file and line it came from, so errors
-// point at the right file. A missing include and an include cycle are input errors naming the chain.
+// point at the right file. A missing include, an include cycle (files compared by canonical path, so a
+// symbolic link back to a folder is caught), nesting deeper than kMaxIncludeDepth, more than
+// kMaxIncludedFiles includes in all, and anything but a regular file (directory, FIFO, device) are input
+// errors naming the file.
+//
+// `schema_version` is the config format's version and is checked in every file on its own (a later file
+// must not hide a wrong one): where written it must be the integer kConfigSchemaVersion, and every included
+// file (a parameter file) must write it.
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -14,19 +23,27 @@
 
 namespace mmsim::config {
 
+inline constexpr std::int64_t kConfigSchemaVersion = 1;
+// Limits that no hand-written layout comes near, but that stop a file including itself through a link, or a
+// diamond of files each including the next twice, from expanding without end.
+inline constexpr std::size_t kMaxIncludeDepth = 16;
+inline constexpr std::size_t kMaxIncludedFiles = 256;
+inline constexpr std::size_t kMaxConfigBytes = std::size_t{16} << 20;
+
 struct ConfigDocument {
   toml::table root;                   // the resolved config, includes merged, `include` keys removed
   std::string main_file;              // the top file's name as the user gave it (for messages)
   std::string resolved_text() const;  // the resolved config as TOML text (stored in every output file)
 };
 
-// Reads a file's text, or nothing when it does not exist. The default reads the file system; the CLI's
-// embedded default scenario supplies its own.
+// Reads a file's text, or nothing when it is not a readable regular file of at most kMaxConfigBytes. The
+// default reads the file system (never blocking on a FIFO or a device); the CLI's embedded default scenario
+// supplies its own.
 using FileReader = std::function<std::optional<std::string>(const std::filesystem::path&)>;
 std::optional<std::string> read_file_text(const std::filesystem::path& path);
 
 // Throws mmsim::InputError with every problem found (syntax errors with file:line:column, missing includes,
-// cycles, an empty file).
+// cycles, limits, an empty file).
 ConfigDocument load_config(const std::filesystem::path& path, const FileReader& reader = read_file_text);
 
 // Parses `text` as if it were the file `path` (for tests and the embedded default).

@@ -10,7 +10,7 @@ SimulationSettings read_simulation_settings(const toml::table& root, config::Dia
   config::TableReader r(*t, "simulation", diag);
   s.patients = static_cast<std::uint64_t>(r.integer("patients", 1, kMaxPatients, 10000));
   s.seed = static_cast<std::uint64_t>(r.integer("seed", 0, kMaxSeed, 1));
-  s.horizon = r.number("horizon", config::NumberRule{0.0, 1200.0, true, false}, 120.0);
+  s.horizon = r.number("horizon", config::NumberRule::between(1.0, config::kMaxMonths), 120.0);
   r.finish();
   return s;
 }

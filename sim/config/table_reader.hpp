@@ -17,6 +17,12 @@
 
 namespace mmsim::config {
 
+// Sane bounds for the quantities every model has (docs/model.md P0): past them a value is a typo or a unit
+// mix-up, and near the limits of a double it overflows the arithmetic downstream.
+inline constexpr double kMaxRatio = 1000.0;         // odds/hazard ratios, multipliers, folds: [1/1000, 1000]
+inline constexpr double kMaxHazardPerMonth = 10.0;  // events per month (a mean wait of about 3 days)
+inline constexpr double kMaxMonths = 1200.0;        // durations and the horizon: 100 years
+
 // Allowed range of a number; integers are accepted where floats are expected.
 struct NumberRule {
   double min = -std::numeric_limits<double>::infinity();
@@ -32,6 +38,11 @@ struct NumberRule {
     return {lo, std::numeric_limits<double>::infinity(), false, false};
   }
   static NumberRule between(double lo, double hi) { return {lo, hi, false, false}; }
+  static NumberRule ratio() { return between(1.0 / kMaxRatio, kMaxRatio); }
+  static NumberRule hazard() { return between(0.0, kMaxHazardPerMonth); }
+  static NumberRule positive_hazard() { return {0.0, kMaxHazardPerMonth, true, false}; }
+  static NumberRule months() { return between(0.0, kMaxMonths); }
+  static NumberRule positive_months() { return {0.0, kMaxMonths, true, false}; }
   bool admits(double v) const;
   std::string describe() const;
 };

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "sim/core/errors.hpp"
+#include "sim/io/output_path.hpp"
 
 namespace mmsim::io {
 
@@ -102,9 +103,8 @@ fs::path parent_of(const fs::path& target) {
 }  // namespace
 
 void check_output_path(const fs::path& target, std::span<const fs::path> inputs) {
+  check_output_file(target);  // the shape of the path: a file name, in a folder that can exist
   const std::string text = target.string();
-  if (text.empty()) throw InputError("the output path is empty");
-  if (text.back() == '/') throw InputError(fmt::format("output {}: names a directory, not a file", text));
   struct stat st {};
   if (::lstat(target.c_str(), &st) == 0) {
     if (!S_ISREG(st.st_mode)) {

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/file_kind.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/h5_handle.hpp"
 #include "sim/io/h5_types.hpp"
@@ -44,12 +45,9 @@ RunFileReader::RunFileReader(const fs::path& path) : impl_(std::make_unique<Impl
   const h5::ErrorPrintingOff quiet;
   impl_->path = path;
   const std::string name = path.string();
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (!fs::exists(status)) throw InputError(fmt::format("cannot read {}: no such file", name));
-  if (fs::is_directory(status)) throw InputError(fmt::format("cannot read {}: it is a directory", name));
-  if (!fs::is_regular_file(status))
-    throw InputError(fmt::format("cannot read {}: not a regular file (a device, FIFO or socket)", name));
+  if (const std::string kind = not_a_regular_file(path); !kind.empty()) {
+    throw InputError(fmt::format("cannot read {}: it {}, not an mmsim output file", name, kind));
+  }
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     (void)H5Eclear2(H5E_DEFAULT);
     throw InputError(fmt::format("{} is not an HDF5 file, so not an mmsim output file", name));

@@ -257,7 +257,7 @@ MultistateSpec read_multistate_spec(const toml::table& root, const ScenarioSetti
   if (settings.trial)
     top.error("trial", "the multistate model does not emulate trials (it has no accrual or data cut-off)");
   top.table_array("strategies", false);
-  top.finish();
+  top.finish({"schema_version"});  // checked per file by the loader
   if (mt == nullptr) return m;
 
   TableReader ms(*mt, "multistate", diag);

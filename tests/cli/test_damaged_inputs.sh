@@ -35,7 +35,7 @@ PY
 
 "$mmsim" run "$root/configs/reference/illness_death.toml" --patients 3000 -o "$work/run.h5" -q || note_fail "run"
 expect2 "it is a directory" report "$work"
-expect2 "not a regular file" report /dev/zero
+expect2 "character device" report /dev/zero
 head -c 4000 "$work/run.h5" >"$work/truncated.h5"
 expect2 "truncated.h5 is damaged or unreadable" report "$work/truncated.h5"
 echo "not hdf5" >"$work/text.h5"

@@ -17,6 +17,7 @@ sweep="$root/tests/data/sweeps/psa.toml"
 launch=(env MMSIM="$mmsim" bash "$root/scripts/mpirun_sweep.sh" 3 "$sweep" "$work/mpi" --threads 1)
 start=$(date +%s%N)
 if unshare -n true 2>/dev/null; then
+  command -v ip >/dev/null || { echo "FAIL: ip not found (scripts/install_deps.sh --cluster installs iproute2)"; exit 1; }
   unshare -n bash -c 'ip link set lo up && "$@"' _ "${launch[@]}" </dev/null >"$work/out" 2>&1 || note_fail "mpirun"
 else
   "${launch[@]}" </dev/null >"$work/out" 2>&1 || note_fail "mpirun"

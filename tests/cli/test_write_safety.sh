@@ -72,11 +72,11 @@ expect_code 2 "is a FIFO" run "$work/input.toml" -o "$work/fifo" "${small[@]}"
 ln -s "$work/before.h5" "$work/link.h5"
 expect_code 2 "is a symbolic link" run "$work/input.toml" -o "$work/link.h5" "${small[@]}"
 [[ -L "$work/link.h5" ]] && cmp -s "$work/before.h5" "$work/out.h5" || note_fail "the symlink or its target changed"
-expect_code 2 "is a device" run "$work/input.toml" -o /dev/null "${small[@]}"
+expect_code 2 "is a character device" run "$work/input.toml" -o /dev/null "${small[@]}"
 [[ -c /dev/null ]] || note_fail "/dev/null is no longer a character device"
 mkdir -p "$work/dir"
 expect_code 2 "is a directory" run "$work/input.toml" -o "$work/dir" "${small[@]}"
-expect_code 2 "names a directory" run "$work/input.toml" -o "$work/newdir/" "${small[@]}"
+expect_code 2 "names a folder" run "$work/input.toml" -o "$work/newdir/" "${small[@]}"
 [[ -e "$work/newdir" ]] && note_fail "a refused output created its folder"
 
 # Planted symlinks at the old predictable temporary names (OUT.tmp.<pid>) are never followed.

@@ -25,8 +25,8 @@ Modifier read_modifier(TableReader& r, std::string_view key) {
   const toml::table* t = r.subtable(key);
   if (t == nullptr) return m;
   TableReader q(*t, r.key_path(key), r.diagnostics());
-  m.log_odds = std::log(q.number("odds", NumberRule::positive()));
-  m.log_hr = std::log(q.number("hr", NumberRule::positive()));
+  m.log_odds = std::log(q.number("odds", NumberRule::ratio()));
+  m.log_hr = std::log(q.number("hr", NumberRule::ratio()));
   q.finish();
   return m;
 }
@@ -69,7 +69,7 @@ void read_antigens(TableReader& top, Params& p) {
         s.reference_density = r.number("reference_density", NumberRule::positive());
         s.functional_threshold = r.number("functional_threshold", NumberRule::non_negative());
         s.low_cutoff = r.number("low_cutoff", NumberRule::positive());
-        s.cap_ratio = r.number("density_effect_cap_ratio", NumberRule::at_least(1.0));
+        s.cap_ratio = r.number("density_effect_cap_ratio", NumberRule::between(1.0, config::kMaxRatio));
         s.drift = value_law(r, "post_exposure_drift");
         s.downregulation = value_law(r, "downregulation_factor");
         if (s.low_cutoff <= s.functional_threshold) r.error("low_cutoff", "must exceed functional_threshold");
@@ -111,9 +111,9 @@ void read_partners(TableReader& top, Params& p) {
         x.antigen = find_name(kAntigenNames, antigen);
         if (x.antigen < 0) r.error("antigen", fmt::format("unknown antigen \"{}\"", antigen));
       }
-      x.density_fold = r.number("antigen_density_fold", NumberRule::positive());
-      x.log_or = std::log(r.number("response_odds_ratio", NumberRule::positive()));
-      x.log_hr = std::log(r.number("progression_hr", NumberRule::positive()));
+      x.density_fold = r.number("antigen_density_fold", NumberRule::ratio());
+      x.log_or = std::log(r.number("response_odds_ratio", NumberRule::ratio()));
+      x.log_hr = std::log(r.number("progression_hr", NumberRule::ratio()));
       x.fitness_shift = r.number("tcell_fitness_shift", NumberRule::between(-5.0, 5.0));
       r.finish();
       p.partners.push_back(std::move(x));
@@ -132,10 +132,10 @@ void read_partners(TableReader& top, Params& p) {
       m.source = r.string("source");
       m.min_response = static_cast<Depth>(
           find_name(kDepthNames, r.choice("min_response", {"cr", "vgpr", "pr", "mr_sd"}, "pr")));
-      m.start_months = r.number("start_months", NumberRule::non_negative());
-      m.duration_months = r.number("duration_months", NumberRule::positive());
-      m.log_hr = std::log(r.number("progression_hr", NumberRule::positive()));
-      m.extra_death_hazard = r.number("extra_death_hazard", NumberRule::non_negative());
+      m.start_months = r.number("start_months", NumberRule::months());
+      m.duration_months = r.number("duration_months", NumberRule::positive_months());
+      m.log_hr = std::log(r.number("progression_hr", NumberRule::ratio()));
+      m.extra_death_hazard = r.number("extra_death_hazard", NumberRule::hazard());
       r.finish();
       p.maintenances.push_back(std::move(m));
     }
@@ -165,8 +165,8 @@ void read_mechanisms(TableReader& top, Params& p) {
   }
   if (const toml::table* t = top.subtable("weight_modifiers")) {
     TableReader r(*t, "weight_modifiers", diag);
-    m.het_loss_weight = r.number("antigen_loss_if_bcma_het_loss", NumberRule::positive());
-    m.exhaustion_weight_per_sd = r.number("tcell_exhaustion_per_sd_lower_fitness", NumberRule::positive());
+    m.het_loss_weight = r.number("antigen_loss_if_bcma_het_loss", NumberRule::ratio());
+    m.exhaustion_weight_per_sd = r.number("tcell_exhaustion_per_sd_lower_fitness", NumberRule::ratio());
     m.src_weights = r.string("source");
     r.finish();
   }
@@ -178,7 +178,7 @@ void read_mechanisms(TableReader& top, Params& p) {
   }
   if (const toml::table* t = top.subtable("tcell_fitness_dynamics")) {
     TableReader r(*t, "tcell_fitness_dynamics", diag);
-    m.recovery_per_month = r.number("recovery_per_month", NumberRule::non_negative());
+    m.recovery_per_month = r.number("recovery_per_month", NumberRule::hazard());
     m.fitness_floor = r.number("floor", NumberRule::any());
     m.src_fitness = r.string("source");
     r.finish();
@@ -208,14 +208,14 @@ void read_disease(TableReader& top, Params& p) {
   DiseaseSpec& d = p.disease;
   if (const toml::table* t = top.subtable("disease_mortality")) {
     TableReader r(*t, "disease_mortality", diag);
-    d.hazard_responding = r.number("hazard_responding", NumberRule::non_negative());
-    d.hazard_stable = r.number("hazard_stable", NumberRule::non_negative());
-    d.hazard_progressive = r.number("hazard_progressive", NumberRule::non_negative());
-    d.per_line_multiplier = r.number("per_line_multiplier", NumberRule::positive());
-    d.hr_penta = r.number("hr_penta_refractory", NumberRule::positive());
-    d.hr_emd = r.number("hr_emd", NumberRule::positive());
-    d.hr_hrc = r.number("hr_high_risk_cytogenetics", NumberRule::positive());
-    d.hr_pcl = r.number("hr_pcl", NumberRule::positive());
+    d.hazard_responding = r.number("hazard_responding", NumberRule::hazard());
+    d.hazard_stable = r.number("hazard_stable", NumberRule::hazard());
+    d.hazard_progressive = r.number("hazard_progressive", NumberRule::hazard());
+    d.per_line_multiplier = r.number("per_line_multiplier", NumberRule::ratio());
+    d.hr_penta = r.number("hr_penta_refractory", NumberRule::ratio());
+    d.hr_emd = r.number("hr_emd", NumberRule::ratio());
+    d.hr_hrc = r.number("hr_high_risk_cytogenetics", NumberRule::ratio());
+    d.hr_pcl = r.number("hr_pcl", NumberRule::ratio());
     d.src_mortality = r.string("source");
     r.finish();
   }
@@ -230,7 +230,7 @@ void read_disease(TableReader& top, Params& p) {
   }
   if (const toml::table* t = top.subtable("no_further_therapy")) {
     TableReader r(*t, "no_further_therapy", diag);
-    d.no_further_therapy_hazard = r.number("hazard", NumberRule::positive());
+    d.no_further_therapy_hazard = r.number("hazard", NumberRule::positive_hazard());
     d.src_nft = r.string("source");
     r.finish();
   }
@@ -245,7 +245,7 @@ void read_background(TableReader& top, Params& p) {
     const toml::table* st = br.subtable(sexes[s]);
     if (st == nullptr) continue;
     TableReader r(*st, br.key_path(sexes[s]), top.diagnostics());
-    p.background.rate_per_month[s] = r.number("rate_per_month", NumberRule::positive());
+    p.background.rate_per_month[s] = r.number("rate_per_month", NumberRule::positive_hazard());
     p.background.shape_per_year[s] = r.number("shape_per_year_of_age", NumberRule::between(0.0, 1.0));
     r.number("fit_r2_log_hazard", NumberRule::between(0.0, 1.0));
     r.number("fit_max_abs_rel_err_q", NumberRule::non_negative());

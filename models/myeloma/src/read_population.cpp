@@ -33,6 +33,26 @@ const std::vector<std::string>& families(Attr a) {
   }
 }
 
+// Prior lines of therapy are counted (an integer output column, compared by the rules): the categories of
+// an integer attribute must be whole numbers, not 6.95 lines.
+constexpr double kMaxPriorLines = 50.0;
+
+void check_whole_values(const toml::table& law, const std::string& path, config::Diagnostics& diag) {
+  const toml::node* n = law.get("values");
+  const toml::array* values = n != nullptr ? n->as_array() : nullptr;
+  for (std::size_t i = 0; values != nullptr && i < values->size(); ++i) {
+    const toml::node& v = (*values)[i];
+    if (!v.is_number()) continue;  // reported by the distribution reader
+    const double x =
+        v.is_integer() ? static_cast<double>(v.as_integer()->get()) : v.as_floating_point()->get();
+    if (!(x >= 0.0 && x <= kMaxPriorLines && x == std::floor(x))) {
+      diag.error(v.source(), fmt::format("{}.values[{}]", path, i),
+                 fmt::format("{} is not a whole number in [0, {}] (an integer attribute: a count of lines)",
+                             x, kMaxPriorLines));
+    }
+  }
+}
+
 struct RawPopulation {
   const toml::table* table = nullptr;
   std::string inherits;
@@ -115,6 +135,7 @@ void build(const std::string& id, std::map<std::string, RawPopulation>& raw,
       }
       std::string src;
       pop.laws[a] = parse_value_distribution(dr, &src);
+      if (static_cast<Attr>(a) == Attr::prior_lines) check_whole_values(*dt, dr.path(), r.diagnostics());
       pop.law_sources[a] = fmt::format("population.{}{}", id, src.empty() ? "" : " (" + src + ")");
     }
     ar.finish();

@@ -82,7 +82,7 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     }
     t.manufacturing_failure_prob = q.number("manufacturing_failure_prob", NumberRule::probability());
     t.dropout_prob = q.number("dropout_prob", NumberRule::probability());
-    t.waitlist_death_hazard = q.number("waitlist_death_hazard", NumberRule::non_negative());
+    t.waitlist_death_hazard = q.number("waitlist_death_hazard", NumberRule::hazard());
     t.bridging_prob = q.number("bridging_prob", NumberRule::probability());
     t.target_fraction_infused = q.number("target_fraction_infused", NumberRule::probability());
     t.src_pre = q.string("source");
@@ -102,16 +102,16 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
   if (const toml::table* s = R("mortality").subtable("mortality")) {
     TableReader q(*s, R("mortality").key_path("mortality"), diag);
     t.early_trm_prob = q.number("early_trm_prob", NumberRule::probability());
-    t.early_window = q.number("early_window_months", NumberRule::positive());
-    t.late_nrm_hazard = q.number("late_nrm_hazard", NumberRule::non_negative());
-    t.late_nrm_months = q.number("late_nrm_months", NumberRule::non_negative());
+    t.early_window = q.number("early_window_months", NumberRule::positive_months());
+    t.late_nrm_hazard = q.number("late_nrm_hazard", NumberRule::hazard());
+    t.late_nrm_months = q.number("late_nrm_months", NumberRule::months());
     t.src_mort = q.string("source");
     q.finish();
   }
   if (const toml::table* s = R("response").subtable("response")) {
     TableReader q(*s, R("response").key_path("response"), diag);
     t.response = read_depth_probs(q, "probs");
-    t.assessment_months = q.number("assessment_months", NumberRule::positive());
+    t.assessment_months = q.number("assessment_months", NumberRule::positive_months());
     t.src_resp = q.string("source");
     q.finish();
   }
@@ -129,7 +129,7 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
   if (const toml::table* s = R("response_odds_ratios").subtable("response_odds_ratios")) {
     TableReader q(*s, R("response_odds_ratios").key_path("response_odds_ratios"), diag);
     for (std::size_t c = 0; c < kResponseCovs; ++c)
-      t.log_or[c] = std::log(q.number(kCovNames[c], NumberRule::positive(), 1.0));
+      t.log_or[c] = std::log(q.number(kCovNames[c], NumberRule::ratio(), 1.0));
     for (std::size_t c = 0; c < kResponseCovs; ++c) {
       if (!q.has(kCovNames[c])) q.error(kCovNames[c], "missing odds ratio");
     }
@@ -140,7 +140,7 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     TableReader q(*s, R("progression_hazard_ratios").key_path("progression_hazard_ratios"), diag);
     for (std::size_t c = 0; c < kProgressionCovs; ++c) {
       if (!q.has(kCovNames[c])) q.error(kCovNames[c], "missing hazard ratio");
-      t.log_hr[c] = std::log(q.number(kCovNames[c], NumberRule::positive(), 1.0));
+      t.log_hr[c] = std::log(q.number(kCovNames[c], NumberRule::ratio(), 1.0));
     }
     t.src_hr = q.string("source");
     q.finish();

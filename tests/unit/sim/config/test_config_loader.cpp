@@ -51,9 +51,10 @@ std::string origin(const toml::node_view<const toml::node>& v) {
 
 const Files kMerged = {
     {"cfg/main.toml", "include = [\"parts/a.toml\", \"parts/b.toml\"]\nname = \"main\"\n[t]\nx = 3\n"},
-    {"cfg/parts/a.toml", "include = [\"common.toml\"]\nname = \"a\"\n[t]\nx = 1\ny = 1\nlist = [1, 2]\n"},
-    {"cfg/parts/common.toml", "[t]\nz = 9\nlist = [0]\n"},
-    {"cfg/parts/b.toml", "[t]\ny = 2\nlist = [5]\n"},
+    {"cfg/parts/a.toml",
+     "schema_version = 1\ninclude = [\"common.toml\"]\nname = \"a\"\n[t]\nx = 1\ny = 1\nlist = [1, 2]\n"},
+    {"cfg/parts/common.toml", "schema_version = 1\n[t]\nz = 9\nlist = [0]\n"},
+    {"cfg/parts/b.toml", "schema_version = 1\n[t]\ny = 2\nlist = [5]\n"},
 };
 
 }  // namespace
@@ -75,14 +76,14 @@ TEST_CASE("loader: includes merge underneath the including file, in order", "[co
   // Every value keeps the file and line it came from.
   CHECK(origin(root["name"]) == "cfg/main.toml:2");
   CHECK(origin(root["t"]["x"]) == "cfg/main.toml:4");
-  CHECK(origin(root["t"]["y"]) == "cfg/parts/b.toml:2");
-  CHECK(origin(root["t"]["z"]) == "cfg/parts/common.toml:2");
+  CHECK(origin(root["t"]["y"]) == "cfg/parts/b.toml:3");
+  CHECK(origin(root["t"]["z"]) == "cfg/parts/common.toml:3");
 
   // ... so a reader's error about a merged value points into the included file.
   mmsim::config::Diagnostics diag;
   mmsim::config::TableReader t(*root["t"].as_table(), "t", diag);
   t.error("y", "inconsistent with x");
-  CHECK(diag.format() == "cfg/parts/b.toml:2:5: error: t.y: inconsistent with x\n");
+  CHECK(diag.format() == "cfg/parts/b.toml:3:5: error: t.y: inconsistent with x\n");
 
   // The resolved text (stored in every output file) reads back as the same table.
   CHECK(toml::parse(doc.resolved_text()) == root);
@@ -91,12 +92,12 @@ TEST_CASE("loader: includes merge underneath the including file, in order", "[co
 TEST_CASE("loader: one file included twice is not a cycle", "[config]") {
   const Files files = {
       {"main.toml", "include = [\"a.toml\", \"b.toml\"]\n"},
-      {"a.toml", "include = [\"common.toml\"]\na = 1\n"},
-      {"b.toml", "include = [\"common.toml\"]\nb = 1\n"},
-      {"common.toml", "c = 1\n"},
+      {"a.toml", "schema_version = 1\ninclude = [\"common.toml\"]\na = 1\n"},
+      {"b.toml", "schema_version = 1\ninclude = [\"common.toml\"]\nb = 1\n"},
+      {"common.toml", "schema_version = 1\nc = 1\n"},
   };
   const ConfigDocument doc = load_config("main.toml", memory(files));
-  CHECK(doc.root.size() == 3);
+  CHECK(doc.root.size() == 4);  // a, b, c and schema_version
 }
 
 TEST_CASE("loader: a missing include names the file and where it was included", "[config]") {
@@ -107,14 +108,14 @@ TEST_CASE("loader: a missing include names the file and where it was included", 
         "cfg/main.toml:2:12: error: include[0]: included file not found: cfg/gone.toml\n"
         "cfg/main.toml:2:25: error: include[1]: included file not found: cfg/sub/also_gone.toml");
   CHECK(input_error([&] { load_config("cfg/none.toml", memory(files)); }) ==
-        "cfg/none.toml: error: config file not found or not readable");
+        "cfg/none.toml: error: config file not found");
 }
 
 TEST_CASE("loader: an include cycle names the chain, at the include that closes it", "[config]") {
   const Files files = {
       {"cfg/main.toml", "include = [\"a.toml\"]\n"},
-      {"cfg/a.toml", "x = 1\ninclude = [\"deeper/b.toml\"]\n"},
-      {"cfg/deeper/b.toml", "include = [\"../main.toml\"]\n"},
+      {"cfg/a.toml", "x = 1\ninclude = [\"deeper/b.toml\"]\nschema_version = 1\n"},
+      {"cfg/deeper/b.toml", "include = [\"../main.toml\"]\nschema_version = 1\n"},
       {"cfg/self.toml", "include = [\"./self.toml\"]\nx = 1\n"},
   };
   CHECK(input_error([&] { load_config("cfg/main.toml", memory(files)); }) ==
@@ -155,12 +156,11 @@ TEST_CASE("loader: files on disk, relative to the including file", "[config]") {
   const mmsim::test::TempDir dir("mmsim_loader_");
   std::filesystem::create_directories(dir.path / "sub");
   std::ofstream(dir.path / "main.toml") << "include = [\"sub/part.toml\"]\n[t]\nx = 1\n";
-  std::ofstream(dir.path / "sub" / "part.toml") << "[t]\ny = 2\n";
+  std::ofstream(dir.path / "sub" / "part.toml") << "schema_version = 1\n[t]\ny = 2\n";
   const ConfigDocument doc = load_config(dir.path / "main.toml");
   CHECK(doc.root["t"]["x"].value<std::int64_t>() == 1);
   CHECK(doc.root["t"]["y"].value<std::int64_t>() == 2);
   CHECK(mmsim::config::read_file_text(dir.path / "sub") == std::nullopt);  // a directory is not a file
   CHECK(mmsim::config::read_file_text(dir.path / "none.toml") == std::nullopt);
-  CHECK(input_error([&] { load_config(dir.path / "sub"); }).find("config file not found or not readable") !=
-        std::string::npos);
+  CHECK(input_error([&] { load_config(dir.path / "sub"); }).find("is a directory") != std::string::npos);
 }
