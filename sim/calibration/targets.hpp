@@ -11,9 +11,11 @@
 #include <span>
 #include <string>
 
+#include "sim/core/numeric.hpp"
+
 namespace mmsim::calibration {
 
-inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mmsim::kNaN;
 
 // What a target measures. rate: the share of 1s in a binary outcome column; median, survival_at (a landmark
 // at the target's time) and hazard_ratio (arm : reference, Cox) on a survival endpoint.

@@ -4,11 +4,10 @@
 #include <limits>
 #include <numbers>
 
+#include "sim/core/numeric.hpp"
+
 namespace mmsim {
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kSqrt2Pi = 2.506628274631000502415765;        // sqrt(2 pi)
 constexpr double kLogSqrt2Pi = 0.918938533204672741780329736;  // log sqrt(2 pi)
 // Beyond |x| = 3 the tails come from the Mills ratio's continued fraction and an accurately rounded

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "sim/core/numeric.hpp"
 #include "sim/dist/time_laws.hpp"
 #include "sim/dist/value_laws.hpp"
 
@@ -179,7 +180,7 @@ ValueDistributionPtr parse_value_distribution(config::TableReader& r, std::strin
     const double sd = r.number("sd", NumberRule::positive());
     make = [=] { return std::make_shared<NormalValue>(mean, sd); };
   } else if (dist == "truncated_normal") {
-    constexpr double kInf = std::numeric_limits<double>::infinity();
+    using mmsim::kInf;
     const double mean = r.number("mean", any);
     const double sd = r.number("sd", NumberRule::positive());
     const double lower = r.number("lower", any, -kInf);

@@ -10,14 +10,12 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/core/numeric.hpp"
 #include "sim/dist/gamma_variates.hpp"
 #include "sim/dist/normal.hpp"
 
 namespace mmsim {
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Boost.Math reports overflow (e.g. a quantile at p = 1) by returning infinity instead of throwing.
 using BoostPolicy =

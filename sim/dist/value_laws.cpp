@@ -11,14 +11,12 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/core/numeric.hpp"
 #include "sim/dist/gamma_variates.hpp"
 #include "sim/dist/normal.hpp"
 
 namespace mmsim {
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kLogSqrt2Pi = 0.918938533204672741780329736;
 
 // Boost.Math reports overflow (a density at a pole, a quantile at p = 1) by returning infinity instead of

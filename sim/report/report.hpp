@@ -13,9 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/numeric.hpp"
+
 namespace mmsim::report {
 
-inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mmsim::kNaN;
 
 struct ReportOptions {
   std::vector<double> landmarks{6.0, 12.0, 24.0, 60.0};

@@ -8,12 +8,11 @@
 #include <vector>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/numeric.hpp"
 #include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Risk-set counts at one event time: n0/n1 at risk, d0/d1 events, in the reference/treated group.
 struct EventTime {

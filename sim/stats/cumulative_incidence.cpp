@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/numeric.hpp"
 #include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats {
@@ -99,7 +100,7 @@ IncidenceAt cumulative_incidence_at(const CumulativeIncidence& ci, std::size_t c
     throw InputError(fmt::format("cause {} is not one of 1..{}", cause, ci.n_causes));
   }
   if (!std::isfinite(t) || t < 0.0) throw InputError(fmt::format("time {} is not a finite time >= 0", t));
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  using mmsim::kNaN;
   if (ci.n == 0) return {kNaN, kNaN};
   const auto past = std::upper_bound(ci.time.begin(), ci.time.end(), t);
   if (past == ci.time.begin()) return {0.0, 0.0};

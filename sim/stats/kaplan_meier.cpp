@@ -9,13 +9,11 @@
 #include <utility>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/numeric.hpp"
 #include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // R's log-log pointwise limits (survival:::survfit_confint); NaN where S is 0 or 1. Both limits share
 // log(S) and log(-log(S)).

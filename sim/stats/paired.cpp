@@ -6,12 +6,11 @@
 #include <limits>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/numeric.hpp"
 #include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void check_built_from(const SurvivalSample& sample, const KaplanMeier& km) {
   validate_sample(sample, 1);

@@ -19,6 +19,7 @@
 
 #include "models/myeloma/myeloma_model.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/config/simulation_settings.hpp"
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/multistate/multistate_model.hpp"
@@ -78,13 +79,16 @@ void run_one(const std::string& text) {
   mmsim::config::TableReader top(doc.root, "", diag);
   const std::string model = top.choice("model", {"multistate", "myeloma"});
   diag.throw_if_errors();
+  // [simulation] read once and handed to the builder, as the CLI's registry does ([trial] is the
+  // calibration library's, outside this target).
+  mmsim::ScenarioSettings shared;
+  shared.simulation = mmsim::read_simulation_settings(doc.root, diag);
   if (model == "multistate") {
-    mmsim::multistate::MultistateSpec spec = mmsim::multistate::read_multistate_spec(doc.root, diag);
+    mmsim::multistate::MultistateSpec spec = mmsim::multistate::read_multistate_spec(doc.root, shared, diag);
     diag.throw_if_errors();
     simulate_a_few(mmsim::multistate::MultistateModel(std::move(spec)));
   } else {
-    mmsim::SimulationSettings settings;
-    const auto built = mmsim::myeloma::build_myeloma_model(doc.root, diag, settings);
+    const auto built = mmsim::myeloma::build_myeloma_model(doc.root, shared, diag);
     diag.throw_if_errors();
     (void)built->parameter_report();
     simulate_a_few(*built);

@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "models/myeloma/src/names.hpp"
+#include "sim/core/numeric.hpp"
 #include "sim/dist/time_distribution.hpp"
 #include "sim/dist/value_distribution.hpp"
 
 namespace mmsim::myeloma {
 
-inline constexpr double kInf = std::numeric_limits<double>::infinity();
+using mmsim::kInf;
 
 using DepthProbs = std::array<double, kDepths>;  // indexed by Depth (pd .. cr)
 

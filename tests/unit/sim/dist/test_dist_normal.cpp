@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/numeric.hpp"
 #include "sim/dist/normal.hpp"
 #include "tests/unit/test_dist_support.hpp"
 
@@ -16,7 +17,7 @@ using mmsim::test::rel_close;
 
 namespace {
 const boost::math::normal_distribution<> kStd;
-constexpr double kInf = std::numeric_limits<double>::infinity();
+using mmsim::kInf;
 }  // namespace
 
 TEST_CASE("normal_cdf and normal_pdf match Boost.Math and 40-digit values", "[dist][normal]") {

@@ -26,17 +26,18 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/numeric.hpp"
 #include "sim/dist/time_laws.hpp"
 #include "tests/unit/test_dist_support.hpp"
 
 namespace {
 
+using mmsim::kInf;
 using mmsim::TimeDistribution;
 using mmsim::TimeDistributionPtr;
 using mmsim::test::ks_critical;
 using mmsim::test::ks_statistic;
 using mmsim::test::rel_close;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct Case {
   std::string name;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/core/numeric.hpp"
 #include "sim/dist/gamma_variates.hpp"
 #include "sim/dist/time_laws.hpp"
 #include "sim/dist/value_laws.hpp"
@@ -27,9 +28,9 @@ namespace {
 
 using mmsim::BetaValue;
 using mmsim::GammaValue;
+using mmsim::kInf;
 using mmsim::ValueDistribution;
 using mmsim::test::rel_close;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 const std::vector<double> kProbs{1e-12, 1e-6, 0.01, 0.2, 0.5, 0.8, 0.99, 1.0 - 1e-6};
 
 std::vector<double> draw(const ValueDistribution& law, std::uint32_t purpose) {

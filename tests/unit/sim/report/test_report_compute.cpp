@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/numeric.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/io/run_layout.hpp"
 #include "sim/report/report.hpp"
@@ -30,7 +31,7 @@ using Catch::Matchers::WithinRel;
 using mmsim::stats::SurvivalSample;
 namespace fs = std::filesystem;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mmsim::kNaN;
 
 // Two strategies on the same patients: a shared frailty u drives both arms (strong positive correlation);
 // strategy 1 slows progression by 1.3. Endpoint "pfs" is censored at 40 months and undefined (NaN) for every

@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "sim/core/numeric.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/stats_detail.hpp"
 
@@ -20,7 +21,7 @@ namespace {
 using mmsim::stats::detail::find_quantiles;
 using mmsim::stats::detail::find_quantiles_reference;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mmsim::kNaN;
 constexpr double kTol = 1.4901161193847656e-08;
 
 bool same_bits(double a, double b) {

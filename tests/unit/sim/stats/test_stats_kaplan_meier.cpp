@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/numeric.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 
 namespace {
@@ -18,7 +19,7 @@ namespace {
 using Catch::Matchers::WithinRel;
 using mmsim::stats::SurvivalSample;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mmsim::kNaN;
 constexpr double kZ95 = 1.959963984540054;  // qnorm(0.975)
 
 double uniform01(std::mt19937_64& rng) {

@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/numeric.hpp"
 #include "sim/stats/cox.hpp"
 #include "sim/stats/cumulative_incidence.hpp"
 #include "sim/stats/kaplan_meier.hpp"
@@ -32,7 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 using mmsim::stats::SurvivalSample;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using mmsim::kNaN;
 constexpr double kClosedFormTol = 1e-8;
 constexpr double kCoxTol = 1e-6;
 
