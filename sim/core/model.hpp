@@ -21,6 +21,10 @@ struct OutputSchema {
   std::vector<TableLayout> trajectories;  // e.g. "events", "lines": any number of rows per patient
   std::vector<std::string> endpoints;     // names, in report order
   std::vector<std::string> outcomes;      // u8 0/1 patients-table columns reported as rates (e.g. response)
+  // Optional, one per outcome or empty: the u8 0/1 column naming the patients among whom that outcome's rate
+  // is also reported (e.g. "started_line2" for "response_line2"); "" = only the intention-to-treat rate over
+  // all patients. The statistics report both rates where a denominator is named.
+  std::vector<std::string> outcome_denominators;
   std::vector<std::string> state_names;   // labels of the state enum, for docs and reports
 };
 
