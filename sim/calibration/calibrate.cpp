@@ -78,6 +78,7 @@ void calibrate(const fs::path& calibration_file, const CalibrateOptions& options
     // The point whose overrides reproduce the values the real parameter file sets.
     u = pr.space.point_of(config::load_config(pr.trials.front().path).root);
   } else {
+    check_bounds(pr);
     const FitProgress done = fit(pr, options.resume);
     u = done.best_u;
     // Every scenario includes the parameter file: only a point the model accepted may replace it.

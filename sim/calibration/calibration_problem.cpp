@@ -1,5 +1,10 @@
 #include "sim/calibration/calibration_problem.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <string>
+
 #include "sim/core/errors.hpp"
 
 namespace mmsim::calibration {
@@ -36,6 +41,40 @@ Problem load_problem(Settings settings, const ScenarioLoader& loader, unsigned t
   std::vector<Trial> trials = load_blank_trials(settings, loader);
   ParameterSpace space(settings.parameters, trials.front().document.root);
   return Problem{std::move(settings), std::move(trials), std::move(space), threads};
+}
+
+void check_bounds(const Problem& problem) {
+  const ParameterSpace& space = problem.space;
+  std::vector<std::string> refused;
+  for (std::size_t i = 0; i < space.size(); ++i) {
+    const Parameter& p = space.parameters()[i];
+    for (const bool upper : {false, true}) {
+      std::vector<double> u = space.start();
+      u[i] = upper ? 1.0 : 0.0;
+      const auto ov = space.overrides(space.values(u));
+      for (const auto& t : problem.trials) {
+        try {
+          build_trial_model(t, ov);
+        } catch (const InputError& e) {
+          // The model's first complaint, without its location (an override has no line of its own).
+          std::string why(e.what());
+          why = why.substr(0, why.find('\n'));
+          if (const auto at = why.find(": error: "); at != std::string::npos) why = why.substr(at + 9);
+          const std::string& where = upper ? p.upper_at : p.lower_at;
+          const auto key = where.rfind(": ");
+          refused.push_back(fmt::format("{}: error: {}: {} = {} makes the model of {} refuse its values: {}",
+                                        where.substr(0, key), where.substr(key + 2),
+                                        upper ? "upper" : "lower", upper ? p.upper : p.lower,
+                                        t.path.filename().string(), why));
+          break;
+        }
+      }
+    }
+  }
+  if (!refused.empty())
+    throw InputError(
+        fmt::format("{}\n(narrow these bounds to the parameter's legal range; nothing was fitted)",
+                    fmt::join(refused, "\n")));
 }
 
 std::vector<double> residuals(const Problem& problem, const std::vector<double>& u, std::uint64_t patients) {

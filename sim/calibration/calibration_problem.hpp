@@ -23,6 +23,11 @@ struct Problem {
 // every evaluation starts from the hand-set values whatever the current fit says.
 Problem load_problem(Settings settings, const ScenarioLoader& loader, unsigned threads);
 
+// Refuses (InputError naming each bound's file, line and key) a [[parameter]] bound at which the model
+// refuses its values, every other parameter at its start: found at load time, not as a fit of invalid
+// evaluations.
+void check_bounds(const Problem& problem);
+
 // Residuals of every target of every trial at unit point u, `patients` per arm; throws InputError on an
 // invalid parameter combination (e.g. probabilities below 0).
 std::vector<double> residuals(const Problem& problem, const std::vector<double>& u, std::uint64_t patients);

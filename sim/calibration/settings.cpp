@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <variant>
 
 #include "sim/calibration/text_template.hpp"
 #include "sim/config/config_path.hpp"
+#include "sim/config/diagnostics.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/config/table_reader.hpp"
 
@@ -54,6 +56,13 @@ void read_report_text(TableReader& calibration, ReportText& text) {
   r.finish();
 }
 
+std::string location(const TableReader& r, std::string_view key) {
+  const toml::node* n = r.table().get(key);
+  const toml::source_region& at = n != nullptr ? n->source() : r.table().source();
+  return fmt::format("{}:{}:{}: {}", config::source_file(at), at.begin.line, at.begin.column,
+                     r.key_path(key));
+}
+
 Parameter read_parameter(TableReader& r) {
   Parameter q;
   q.name = r.string("name");
@@ -64,8 +73,22 @@ Parameter read_parameter(TableReader& r) {
   q.weights =
       r.has("weights") ? r.numbers("weights", NumberRule::any()) : std::vector<double>(q.paths.size(), 1.0);
   if (q.weights.size() != q.paths.size()) r.error("weights", "one weight per path");
+  if (q.mode == Mode::shift && q.weights.size() == q.paths.size()) {
+    // A shift moves mass between categories whose values sum to a constant (response probabilities): the
+    // sum stays put only if the weights cancel. An absolute value is mode = "set".
+    double sum = 0, scale = 0;
+    for (const double w : q.weights) sum += w, scale += std::abs(w);
+    if (std::abs(sum) > 1e-12 * std::max(1.0, scale))
+      r.error(
+          r.has("weights") ? "weights" : "mode",
+          fmt::format("a shift moves mass between its paths, so its weights must sum to 0 (they sum to {}); "
+                      "use mode = \"set\" or \"scale\" to fit one value",
+                      sum));
+  }
   q.lower = r.number("lower", NumberRule::any());
   q.upper = r.number("upper", NumberRule::any());
+  q.lower_at = location(r, "lower");
+  q.upper_at = location(r, "upper");
   if (!(q.upper > q.lower)) r.error("upper", "upper must exceed lower");
   if (r.has("start")) q.start = r.number("start", NumberRule::between(q.lower, q.upper));
   q.note = r.string("note", "");

@@ -21,6 +21,8 @@ struct Parameter {
   std::vector<double> weights;  // shift mode: path_i = base_i + w_i * value
   Mode mode = Mode::set;
   double lower = 0, upper = 1, start = kNaN;
+  // "file:line:column: parameter[i].lower" (and .upper): where an error about a bound points.
+  std::string lower_at, upper_at;
 };
 
 // The words of the files the calibration writes ([calibration.text]); "{command}" is replaced by the command

@@ -12,16 +12,6 @@
 namespace mmsim::calibration {
 namespace {
 
-std::unique_ptr<Model> build(const Trial& trial, const std::vector<Override>& overrides) {
-  config::ConfigDocument doc;
-  doc.root = trial.document.root;
-  doc.main_file = trial.document.main_file;
-  // Fitted values are fractional in general, so an integer node takes a float (see config::IntegerNode).
-  for (const auto& o : overrides)
-    config::set_number(doc.root, config::require_config_path(o.path), o.value, config::IntegerNode::to_float);
-  return trial.loader.build_model(std::move(doc), trial.settings);
-}
-
 RunOutcome run(const Model& model, std::uint64_t patients, std::uint64_t seed, std::uint64_t domain,
                unsigned threads) {
   RunOptions opt;
@@ -68,6 +58,16 @@ std::vector<Simulated> simulate_targets(const Trial& trial, const std::vector<Ar
 
 }  // namespace
 
+std::unique_ptr<Model> build_trial_model(const Trial& trial, const std::vector<Override>& overrides) {
+  config::ConfigDocument doc;
+  doc.root = trial.document.root;
+  doc.main_file = trial.document.main_file;
+  // Fitted values are fractional in general, so an integer node takes a float (see config::IntegerNode).
+  for (const auto& o : overrides)
+    config::set_number(doc.root, config::require_config_path(o.path), o.value, config::IntegerNode::to_float);
+  return trial.loader.build_model(std::move(doc), trial.settings);
+}
+
 Trial load_trial(const std::filesystem::path& path, ScenarioLoader loader, const config::FileReader& reader) {
   Trial t;
   t.path = path;
@@ -84,7 +84,7 @@ Trial load_trial(const std::filesystem::path& path, ScenarioLoader loader, const
 
 std::vector<Simulated> evaluate_trial(const Trial& trial, const std::vector<Override>& overrides,
                                       std::uint64_t patients, std::uint64_t seed, unsigned threads) {
-  const auto model = build(trial, overrides);
+  const auto model = build_trial_model(trial, overrides);
   const RunOutcome out = run(*model, patients, seed, 0, threads);
   std::vector<ArmColumns> arms;
   for (const auto& a : trial.config.arms) arms.push_back(arm_columns(*model, out, a.index, 0, patients));
@@ -94,7 +94,7 @@ std::vector<Simulated> evaluate_trial(const Trial& trial, const std::vector<Over
 std::vector<std::vector<double>> trial_replicates(const Trial& trial, const std::vector<Override>& overrides,
                                                   std::uint64_t replicates, std::uint64_t seed,
                                                   unsigned threads) {
-  const auto model = build(trial, overrides);
+  const auto model = build_trial_model(trial, overrides);
   const auto& trial_arms = trial.config.arms;
   // Each arm gets its own block of patients (disjoint between arms), 1.5x its n plus a margin so that arms
   // analysed from a later time zero (e.g. treatment) still reach n analysed patients.

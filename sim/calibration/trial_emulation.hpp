@@ -56,6 +56,9 @@ struct Override {
   double value = 0.0;
 };
 
+// The trial's model with the overrides set (throws InputError when the model refuses the values).
+std::unique_ptr<Model> build_trial_model(const Trial& trial, const std::vector<Override>& overrides);
+
 // Simulated value and Monte Carlo SE of every target of the trial: one cohort of `patients` per strategy,
 // with the given seed (common random numbers across evaluations and across the trial's arms).
 std::vector<Simulated> evaluate_trial(const Trial& trial, const std::vector<Override>& overrides,
