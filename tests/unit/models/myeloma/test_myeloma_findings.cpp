@@ -107,7 +107,7 @@ TEST_CASE("Prior BCMA exposure lowers BCMA-directed response, not GPRC5D-directe
   CHECK(d.mean > 3 * d.se);
 }
 
-TEST_CASE("A bispecific after a bispecific is weaker than after CAR-T (seed 2.4.3; S059 vs S060)",
+TEST_CASE("A bispecific after a bispecific is weaker than after CAR-T (seed 2.4.3, S059 vs S060)",
           "[myeloma]") {
   // Talquetamab at line 2 after teclistamab vs after cilta-cel. No knob says "BsAb after BsAb": the
   // difference comes from T-cell fitness (BsAb lines lower it more) and the exhaustion mechanism they leave

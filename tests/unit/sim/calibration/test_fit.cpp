@@ -21,7 +21,7 @@ double bowl(const std::vector<double>& u) {
 
 }  // namespace
 
-TEST_CASE("minimize: each algorithm finds the minimum of a bowl; improvements are reported in order") {
+TEST_CASE("minimize: each algorithm finds the minimum of a bowl, improvements are reported in order") {
   for (const char* algorithm : {"LN_BOBYQA", "LN_NELDERMEAD", "LN_SBPLX", "LN_COBYLA"}) {
     INFO(algorithm);
     FitOptions options;

@@ -59,7 +59,7 @@ TEST_CASE("overrides: set, scale and shift from the hand-set values") {
   CHECK(ov[3].value + ov[4].value == Approx(0.5));
 }
 
-TEST_CASE("start: the parameter's start, else the hand-set point; point_of inverts the overrides") {
+TEST_CASE("start: the parameter's start, else the hand-set point, point_of inverts the overrides") {
   ParameterSpace s = space();
   const auto x0 = s.start();
   CHECK(x0[0] == Approx(0.5));   // set: the hand-set 0.4 in [0, 0.8]

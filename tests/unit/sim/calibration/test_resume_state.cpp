@@ -45,7 +45,7 @@ TEST_CASE("resume state: written by name in natural units, read back as the same
   CHECK(u[1] == 1.0);
 }
 
-TEST_CASE("resume state: a parameter added since keeps its start; bounds narrowed since clamp") {
+TEST_CASE("resume state: a parameter added since keeps its start, bounds narrowed since clamp") {
   const test::TempDir dir("mmsim_resume_");
   const auto path = dir.path / "state.toml";
   write_resume_state(path, ParameterSpace({parameter("a", 0.0, 2.0)}, kHandSet), {0.9}, 1.0, 1);
