@@ -18,36 +18,17 @@
 
 #include "sim/core/numeric.hpp"
 #include "sim/dist/value_laws.hpp"
+#include "tests/unit/sim/dist/value_law_checks.hpp"
 #include "tests/unit/test_dist_support.hpp"
 
 namespace {
 
 using mmsim::kInf;
 using mmsim::ValueDistribution;
+using mmsim::test::check_against_boost;
+using mmsim::test::draw;
+using mmsim::test::kProbs;
 using mmsim::test::rel_close;
-const std::vector<double> kProbs{1e-12, 1e-6, 0.01, 0.2, 0.5, 0.8, 0.99, 1.0 - 1e-6};
-
-std::vector<double> draw(const ValueDistribution& law, std::uint32_t purpose) {
-  auto rng = mmsim::test::test_stream(purpose);
-  std::vector<double> x(mmsim::test::kGofSamples);
-  for (double& v : x) v = law.sample(rng);
-  return x;
-}
-
-template <class BoostDist>
-void check_against_boost(const ValueDistribution& law, const BoostDist& ref, const std::vector<double>& xs) {
-  for (double x : xs) {
-    INFO(law.describe() << " at x = " << x);
-    CHECK(rel_close(law.pdf(x), boost::math::pdf(ref, x), 1e-13));
-    CHECK(rel_close(law.cdf(x), boost::math::cdf(ref, x), 1e-13));
-  }
-  for (double p : kProbs) {
-    INFO(law.describe() << " at p = " << p);
-    CHECK(rel_close(law.quantile(p), boost::math::quantile(ref, p), 1e-13));
-  }
-  CHECK(rel_close(law.mean(), boost::math::mean(ref), 1e-14));
-}
-
 // Reference truncated normal cdf from Boost, valid where Phi(a), Phi(b) are well apart.
 double truncated_cdf_ref(double x, double mu, double sd, double lo, double hi) {
   const boost::math::normal_distribution<> n(mu, sd);

@@ -22,6 +22,7 @@
 #include "sim/dist/gamma_variates.hpp"
 #include "sim/dist/time_laws.hpp"
 #include "sim/dist/value_laws.hpp"
+#include "tests/unit/sim/dist/value_law_checks.hpp"
 #include "tests/unit/test_dist_support.hpp"
 
 namespace {
@@ -30,30 +31,9 @@ using mmsim::BetaValue;
 using mmsim::GammaValue;
 using mmsim::kInf;
 using mmsim::ValueDistribution;
+using mmsim::test::check_against_boost;
+using mmsim::test::draw;
 using mmsim::test::rel_close;
-const std::vector<double> kProbs{1e-12, 1e-6, 0.01, 0.2, 0.5, 0.8, 0.99, 1.0 - 1e-6};
-
-std::vector<double> draw(const ValueDistribution& law, std::uint32_t purpose) {
-  auto rng = mmsim::test::test_stream(purpose);
-  std::vector<double> x(mmsim::test::kGofSamples);
-  for (double& v : x) v = law.sample(rng);
-  return x;
-}
-
-template <class BoostDist>
-void check_against_boost(const ValueDistribution& law, const BoostDist& ref, const std::vector<double>& xs) {
-  for (double x : xs) {
-    INFO(law.describe() << " at x = " << x);
-    CHECK(rel_close(law.pdf(x), boost::math::pdf(ref, x), 1e-13));
-    CHECK(rel_close(law.cdf(x), boost::math::cdf(ref, x), 1e-13));
-  }
-  for (double p : kProbs) {
-    INFO(law.describe() << " at p = " << p);
-    CHECK(rel_close(law.quantile(p), boost::math::quantile(ref, p), 1e-12));
-  }
-  CHECK(rel_close(law.mean(), boost::math::mean(ref), 1e-14));
-}
-
 // Sample mean and variance within 4 SE of the law's (closed-form) mean and variance.
 void check_moments(const ValueDistribution& law, double variance, const std::vector<double>& x) {
   const double n = static_cast<double>(x.size());
@@ -84,13 +64,13 @@ double beta_variance(const BetaValue& b) {
 
 TEST_CASE("gamma and beta value laws match Boost.Math", "[dist][value]") {
   check_against_boost(GammaValue(36.0, 1.0 / 3.0), boost::math::gamma_distribution<>(36.0, 1.0 / 3.0),
-                      {4.0, 9.0, 12.0, 15.0, 30.0});
+                      {4.0, 9.0, 12.0, 15.0, 30.0}, 1e-12);
   check_against_boost(GammaValue(0.4, 2.0), boost::math::gamma_distribution<>(0.4, 2.0),
-                      {1e-8, 0.01, 0.5, 2.0, 20.0});
+                      {1e-8, 0.01, 0.5, 2.0, 20.0}, 1e-12);
   check_against_boost(BetaValue(12.6, 50.4), boost::math::beta_distribution<>(12.6, 50.4),
-                      {0.01, 0.1, 0.2, 0.35, 0.9});
+                      {0.01, 0.1, 0.2, 0.35, 0.9}, 1e-12);
   check_against_boost(BetaValue(0.6, 0.9), boost::math::beta_distribution<>(0.6, 0.9),
-                      {1e-6, 0.1, 0.5, 0.9, 1.0 - 1e-6});
+                      {1e-6, 0.1, 0.5, 0.9, 1.0 - 1e-6}, 1e-12);
 }
 
 TEST_CASE("gamma and beta: cdf and mean are integrals of the pdf", "[dist][value]") {
