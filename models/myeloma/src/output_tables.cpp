@@ -145,6 +145,10 @@ std::vector<Column<P>> patient_columns(const Params& params, const Vocabularies&
   c.insert(c.end(), courses.begin(), courses.end());
   if (writes_per_line_outputs(params)) {
     const std::vector<Column<P>> per_line{
+        {{"icans_any_line1", FieldType::u8, {}, "1 if line 1 caused ICANS of any grade"},
+         [](const P& p) { return p.line1 && p.line1->icans > 0; }},
+        {{"icans_grade3_line1", FieldType::u8, {}, "1 if line 1 caused ICANS of grade >= 3"},
+         [](const P& p) { return p.line1 && p.line1->icans >= 3; }},
         {{"started_line2",
           FieldType::u8,
           {},
@@ -234,19 +238,11 @@ OutcomeColumns outcome_columns(const Params& params) {
       {"response_line1", "cr_line1", "response_line2", "infused_line1", "crs_any_line1", "crs_grade3_line1"},
       {}};
   if (!writes_per_line_outputs(params)) return o;
-  o.outcomes.insert(o.outcomes.end(), {"started_line2", "response_line3", "started_line3", "nrm", "trm"});
+  o.outcomes.insert(o.outcomes.end(), {"icans_any_line1", "icans_grade3_line1", "started_line2",
+                                       "response_line3", "started_line3", "nrm", "trm"});
   // Rates of line k among those who started it; toxicity and mortality among the infused.
-  o.denominators = {"infused_line1",
-                    "infused_line1",
-                    "started_line2",
-                    "",
-                    "infused_line1",
-                    "infused_line1",
-                    "",
-                    "started_line3",
-                    "",
-                    "infused_line1",
-                    "infused_line1"};
+  const std::string inf = "infused_line1";
+  o.denominators = {inf, inf, "started_line2", "", inf, inf, inf, inf, "", "started_line3", "", inf, inf};
   return o;
 }
 

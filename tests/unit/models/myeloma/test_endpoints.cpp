@@ -94,6 +94,7 @@ TEST_CASE("per-line endpoints start at their own line and end at its failure or 
   CHECK(w.get<std::uint8_t>("started_line2") == 1);
   CHECK(w.get<std::uint8_t>("started_line3") == 1);
   CHECK(w.get<std::uint8_t>("response_line3") == 0);
+  CHECK(w.get<std::uint8_t>("icans_any_line1") == 0);
   CHECK(w.get<std::uint8_t>("nrm") == 0);  // died of myeloma after relapse
   CHECK(w.get<std::uint8_t>("trm") == 0);
 }
@@ -135,6 +136,11 @@ TEST_CASE("non-relapse and treatment-related deaths", "[myeloma][endpoints]") {
   h.lines[0].end = 4.0, h.lines[0].end_reason = EndReason::death;
   h.death = 4.0;
   h.n_events = 2;
+  h.lines[0].icans = 3;
+  CHECK(Written(per_line_model(), h).get<std::uint8_t>("icans_any_line1") == 1);
+  CHECK(Written(per_line_model(), h).get<std::uint8_t>("icans_grade3_line1") == 1);
+  h.lines[0].icans = 1;
+  CHECK(Written(per_line_model(), h).get<std::uint8_t>("icans_grade3_line1") == 0);
   h.death_cause = DeathCause::treatment;  // infection in remission: both
   CHECK(Written(per_line_model(), h).get<std::uint8_t>("nrm") == 1);
   CHECK(Written(per_line_model(), h).get<std::uint8_t>("trm") == 1);
@@ -170,6 +176,7 @@ TEST_CASE("line rates name their denominators only when per-line outputs are ask
   CHECK(denominator("response_line2") == "started_line2");
   CHECK(denominator("response_line3") == "started_line3");
   CHECK(denominator("nrm") == "infused_line1");
+  CHECK(denominator("icans_any_line1") == "infused_line1");
   CHECK(denominator("started_line2").empty());
   for (const auto& d : s.outcome_denominators) {
     if (!d.empty()) CHECK(s.patients.contains(d));
