@@ -43,6 +43,20 @@ WHY = {
     "X253": "PFS of trial-fitted cilta-cel is longer than real-world (population not re-weighted)",
     "X269": "cilta-cel CR from the trials; real-world responses are shallower",
     "X271": "CRS of cilta-cel fitted to the trials",
+    "X256": "ide-cel ORR fitted to the trials; the registry's heavier-treated population is not re-weighted",
+    "X260": "CRS of ide-cel fitted to the trials; population not re-weighted",
+    "S051": "the dual BCMA/CD19 CAR-T inherits the class template with the same-target penalty after BCMA CAR-T (problem 1/4)",
+    "S054": "the allogeneic BCMA CAR-T after a BCMA CAR-T keeps the same-target odds penalty (problem 1)",
+    "S071": "belantamab after BCMA CAR-T: the ADC same-target penalty leaves some responses (0/7 published)",
+    "S072": "belantamab after BCMA CAR-T responds too rarely here, while S071 (0/7) asks for fewer: the two rows disagree",
+    "S073": "belantamab lines after CAR-T end too soon (PD lines end at the first assessment: problem 3)",
+    "X311": "another BCMA CAR-T product after BCMA CAR-T: half of the arm is re-treated with the same product",
+    "X312": "BCMA bispecific after BCMA CAR-T responds too rarely (problem 2)",
+    "X314": "BCMA bispecific lines after CAR-T: too few responders, and PD lines end at once (problems 2, 3)",
+    "X316": "responses after CAR-T failure last as long as in naive patients (problem 2: exposure does not shorten DOR)",
+    "X317": "responses after CAR-T failure last as long as in naive patients (problem 2)",
+    "S067": "elranatamab after teclistamab (BCMA after BCMA): the same-target penalty puts it just below the range's lower end",
+    "X315": "belantamab lines after CAR-T end too soon (problem 3)",
 }
 
 
