@@ -25,7 +25,8 @@ void endpoint_values(const Params& p, const History& h, double horizon,
                      std::array<EndpointValue, kEndpoints>& out);
 
 // True when the scenario asks for a per-line endpoint: the patients table then also carries the per-line
-// outcome columns (ICANS of line 1, started_lineK, response_line3, nrm, trm) and the rates name their denominators.
+// outcome columns (ICANS of line 1, started_lineK, response_line3, nrm, trm) and the rates name their
+// denominators.
 bool writes_per_line_outputs(const Params& p);
 
 // Time of the first response (PR or better) of line i (0-based), from the events; NaN if it did not respond.
