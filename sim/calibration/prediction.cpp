@@ -8,6 +8,32 @@
 #include "sim/calibration/fit_report.hpp"
 
 namespace mmsim::calibration {
+namespace {
+
+// A CSV field: quoted when it holds a comma or a quote.
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string prediction_csv(const Trial& t, const std::vector<Simulated>& sims,
+                           const std::vector<std::vector<double>>& reps) {
+  std::string out = "trial,evidence,label,value,ci_low,ci_high,simulated,se,pi_low,pi_high,pi_n,pass\n";
+  for (std::size_t i = 0; i < t.targets().size(); ++i) {
+    const Target& g = t.targets()[i];
+    const auto finite =
+        std::count_if(reps[i].begin(), reps[i].end(), [](double v) { return std::isfinite(v); });
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(t.name()), g.evidence,
+                       csv_field(g.label()), g.value, g.ci_low, g.ci_high, sims[i].value, sims[i].se,
+                       quantile(reps[i], 0.025), quantile(reps[i], 0.975), finite,
+                       passes(g, sims[i].value) ? "yes" : "no");
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string predict_trial(const std::filesystem::path& trial_config, const ScenarioLoader& loader,
                           const PredictionOptions& options) {
@@ -17,6 +43,7 @@ std::string predict_trial(const std::filesystem::path& trial_config, const Scena
   const std::uint64_t replicates = options.replicates > 0 ? options.replicates : t.config.replicates;
   const auto sims = evaluate_trial(t, {}, patients, seed, options.threads);
   const auto reps = trial_replicates(t, {}, replicates, seed + 1, options.threads);
+  if (options.csv) return prediction_csv(t, sims, reps);
   std::string arms;
   for (const auto& a : t.config.arms)
     arms += fmt::format("{}{} n={}", arms.empty() ? "" : ", ", a.strategy, a.n);

@@ -117,7 +117,7 @@ double band_residual(const Target& t, double simulated, double margin) {
 
 double objective_term(const Target& t, double simulated) {
   const double r = residual(t, simulated), b = band_residual(t, simulated);
-  return r * r + b * b;
+  return t.weight * (r * r + b * b);
 }
 
 bool passes(const Target& t, double simulated) {

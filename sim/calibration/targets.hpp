@@ -44,6 +44,9 @@ struct Target {
   double time = kNaN;  // landmark (survival_at)
   // Published figure (from the evidence table unless the config gives it).
   double value = kNaN, ci_low = kNaN, ci_high = kNaN, n = kNaN, median_followup = kNaN;
+  // Multiplies the target's squared residual and band term in the objective (a weaker figure, e.g. one its
+  // source flags as not verified, counts less: 0.25 = its SE doubled). The pass rule ignores it.
+  double weight = 1.0;
   std::string source;
   std::string label() const;  // the kind's label filled in, e.g. "OS at 12 mo (treatment)"
 };
@@ -55,8 +58,8 @@ struct Target {
 // median); otherwise 10% of the value (0.1 on the log scale). Never below 1e-3 on the comparison scale.
 double published_se(const Target& t);
 
-// Contribution of one target to the objective: residual^2 + band_residual^2 (band without margin: the
-// report).
+// Contribution of one target to the objective: weight * (residual^2 + band_residual^2) (band without margin:
+// the report).
 double objective_term(const Target& t, double simulated);
 // (g(sim) - g(published)) / published_se with g the comparison scale. NaN sim (e.g. a median not reached)
 // scores as if 3 SEs away plus 100.
@@ -79,10 +82,12 @@ struct Simulated {
 // fit passes a margin of two Monte Carlo SEs of its own evaluation, so that a point fitted at 10000 patients
 // per arm is still inside at the report's size and seed.
 double band_residual(const Target& t, double simulated, double margin = 0.0);
-// The residuals of one target, as the objective and the curvature estimate use them.
+// The residuals of one target, as the objective and the curvature estimate use them (each scaled by
+// sqrt(weight), so that their squares carry the target's weight).
 inline std::array<double, 2> target_residuals(const Target& t, const Simulated& sim) {
   const double margin = std::isfinite(sim.se) ? 2.0 * sim.se : 0.0;
-  return {residual(t, sim.value), band_residual(t, sim.value, margin)};
+  const double w = std::sqrt(t.weight);
+  return {w * residual(t, sim.value), w * band_residual(t, sim.value, margin)};
 }
 
 // One survival endpoint of one arm, in patient order.

@@ -111,6 +111,7 @@ Target read_target(TableReader& tr, TrialConfig& c, const TargetContext& ctx) {
   if (tr.has("ci_low")) g.ci_low = tr.number("ci_low", NumberRule::any());
   if (tr.has("ci_high")) g.ci_high = tr.number("ci_high", NumberRule::any());
   if (tr.has("n")) g.n = tr.number("n", NumberRule::positive());
+  if (tr.has("weight")) g.weight = tr.number("weight", NumberRule::between(0.0, 1.0));
   tr.finish();
   c.column_sources.push_back(column_source);
   c.population_sources.push_back(population_source);

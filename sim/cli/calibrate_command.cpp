@@ -28,6 +28,7 @@ int calibrate_command(const std::vector<std::string>& args) {
   visible.add_options()("help,h", "show this help")("resume", "start from the best point of the state file")(
       "report-only", "no fit: write the fit table for the parameter file as it is")(
       "predict", "the argument is a trial config: report trial-sized prediction intervals")(
+      "csv", "with --predict: one CSV row per target (for scripts, e.g. scripts/validation_report.py)")(
       "replicates", integer_value()->default_value(0),
       "replicates for --predict (default [trial].replicates)")(
       "patients", integer_value()->default_value(0), "patients per arm (default: the file's value)")(
@@ -46,8 +47,8 @@ int calibrate_command(const std::vector<std::string>& args) {
       static_cast<std::uint64_t>(*integer_option(vm, "calibrate", "patients", 0, kMaxPatients));
   const auto evaluations = static_cast<int>(*integer_option(vm, "calibrate", "max-evaluations", 0, 1000000));
   if (vm.count("predict")) {
-    fmt::print("{}",
-               calibration::predict_trial(file, trial_scenario_loader(), {replicates, patients, threads}));
+    fmt::print("{}", calibration::predict_trial(file, trial_scenario_loader(),
+                                                {replicates, patients, threads, vm.count("csv") > 0}));
     return kExitOk;
   }
   calibration::CalibrateOptions options;

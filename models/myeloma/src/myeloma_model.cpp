@@ -12,8 +12,9 @@ MyelomaModel::MyelomaModel(Params params) : params_(std::move(params)), tables_(
   schema_.trajectories = {tables_.lines.layout(), tables_.events.layout()};
   for (const Endpoint e : params_.endpoints) schema_.endpoints.emplace_back(kEndpointNames[idx(e)]);
   // Reported as rates, in this order (the engine checks that each names a u8 patients column).
-  schema_.outcomes = {"response_line1", "cr_line1",      "response_line2",
-                      "infused_line1",  "crs_any_line1", "crs_grade3_line1"};
+  OutcomeColumns outcomes = outcome_columns(params_);
+  schema_.outcomes = std::move(outcomes.outcomes);
+  schema_.outcome_denominators = std::move(outcomes.denominators);
   schema_.state_names = std::vector<std::string>(kStateNames.begin(), kStateNames.end());
   for (const auto& s : params_.strategies) strategy_names_.push_back(s.name);
 }
@@ -36,6 +37,8 @@ void MyelomaModel::write(const History& h, const StreamKey& key, PatientSink& si
   record.history = &h;
   record.line1 = h.n_lines > 0 ? &h.lines[0] : nullptr;
   record.line2 = h.n_lines > 1 ? &h.lines[1] : nullptr;
+  record.line3 = h.n_lines > 2 ? &h.lines[2] : nullptr;
+  record.horizon = horizon;
   endpoint_values(params_, h, horizon, record.endpoints);
   tables_.patients.append(sink.patients, record);
 

@@ -46,7 +46,8 @@ const std::array<std::string_view, 9> kStateNames{
     "relapsed",    "waiting",    "on_therapy",         "responding", "stable",
     "progressive", "progressed", "no_further_therapy", "dead"};
 const std::array<std::string_view, kEndpoints> kEndpointNames{
-    "pfs", "pfs2", "os", "ttnt", "pfs_after_relapse", "os_after_relapse"};
+    "pfs",       "pfs2",     "os",        "ttnt",     "pfs_after_relapse", "os_after_relapse",
+    "pfs_line2", "os_line2", "pfs_line3", "os_line3", "dor_line1",         "dor_line2"};
 const std::array<std::string_view, 3> kStatusNames{"expressed", "low", "lost"};
 
 }  // namespace mmsim::myeloma

@@ -113,9 +113,26 @@ enum class State : std::uint8_t {
 };
 extern const std::array<std::string_view, 9> kStateNames;
 
-// Endpoints of the patients table (docs/model.md S); `[scenario].endpoints` picks and orders them.
-enum class Endpoint : std::uint8_t { pfs, pfs2, os, ttnt, pfs_after_relapse, os_after_relapse };
-inline constexpr std::size_t kEndpoints = 6;
+// Endpoints of the patients table (docs/model.md S); `[scenario].endpoints` picks and orders them. The first
+// kDefaultEndpoints are the default when the scenario names none; the per-line ones after them (PFS and OS of
+// line k from its own start, duration of response of line k among its responders) are written only when
+// asked for, and asking for any of them also adds the per-line outcome columns (output_tables.hpp).
+enum class Endpoint : std::uint8_t {
+  pfs,
+  pfs2,
+  os,
+  ttnt,
+  pfs_after_relapse,
+  os_after_relapse,
+  pfs_line2,
+  os_line2,
+  pfs_line3,
+  os_line3,
+  dor_line1,
+  dor_line2
+};
+inline constexpr std::size_t kEndpoints = 12;
+inline constexpr std::size_t kDefaultEndpoints = 6;
 extern const std::array<std::string_view, kEndpoints> kEndpointNames;
 
 // Antigen status seen by strategy rules (P5).

@@ -46,6 +46,10 @@ struct Vocabularies {
 
 using P = PatientRecord;
 
+bool treatment_started(const LineRecord* l) {
+  return l != nullptr && !std::isnan(l->infusion);
+}
+
 constexpr bool attribute_is_flag(Attr a) {
   return a != Attr::age && a != Attr::prior_lines && a != Attr::bcma_density && a != Attr::gprc5d_level &&
          a != Attr::tcell_fitness;
@@ -139,6 +143,32 @@ std::vector<Column<P>> patient_columns(const Params& params, const Vocabularies&
       {{"death_cause", FieldType::enumeration, v.death_causes, "cause of death (none if alive)"},
        [](const P& p) { return p.history->death_cause; }}};
   c.insert(c.end(), courses.begin(), courses.end());
+  if (writes_per_line_outputs(params)) {
+    const std::vector<Column<P>> per_line{
+        {{"icans_any_line1", FieldType::u8, {}, "1 if line 1 caused ICANS of any grade"},
+         [](const P& p) { return p.line1 && p.line1->icans > 0; }},
+        {{"icans_grade3_line1", FieldType::u8, {}, "1 if line 1 caused ICANS of grade >= 3"},
+         [](const P& p) { return p.line1 && p.line1->icans >= 3; }},
+        {{"started_line2",
+          FieldType::u8,
+          {},
+          "1 if line 2's treatment started (denominator of line-2 rates)"},
+         [](const P& p) { return treatment_started(p.line2); }},
+        {{"therapy_line3", FieldType::enumeration, v.therapies, "therapy of line 3 (none if not started)"},
+         [](const P& p) { return p.line3 ? plus_one(p.line3->therapy) : 0; }},
+        {{"started_line3",
+          FieldType::u8,
+          {},
+          "1 if line 3's treatment started (denominator of line-3 rates)"},
+         [](const P& p) { return treatment_started(p.line3); }},
+        {{"response_line3", FieldType::u8, {}, "1 if best response of line 3 >= PR (0 if no line 3)"},
+         [](const P& p) { return p.line3 && p.line3->best_response >= pr; }},
+        {{"nrm", FieldType::u8, {}, "1 if died before the index line failed, of a cause other than myeloma"},
+         [](const P& p) { return non_relapse_death(*p.history, p.horizon); }},
+        {{"trm", FieldType::u8, {}, "1 if died of a treatment-related cause (toxicity, infection)"},
+         [](const P& p) { return treatment_death(*p.history, p.horizon); }}};
+    c.insert(c.end(), per_line.begin(), per_line.end());
+  }
   const auto endpoints = all_endpoint_columns(std::make_index_sequence<kEndpoints>{});
   for (const Endpoint e : params.endpoints) {
     const auto& pair = endpoints[idx(e)];
@@ -202,6 +232,19 @@ std::vector<Column<EventRow>> event_columns(const Vocabularies& v) {
 }
 
 }  // namespace
+
+OutcomeColumns outcome_columns(const Params& params) {
+  OutcomeColumns o{
+      {"response_line1", "cr_line1", "response_line2", "infused_line1", "crs_any_line1", "crs_grade3_line1"},
+      {}};
+  if (!writes_per_line_outputs(params)) return o;
+  o.outcomes.insert(o.outcomes.end(), {"icans_any_line1", "icans_grade3_line1", "started_line2",
+                                       "response_line3", "started_line3", "nrm", "trm"});
+  // Rates of line k among those who started it; toxicity and mortality among the infused.
+  const std::string inf = "infused_line1";
+  o.denominators = {inf, inf, "started_line2", "", inf, inf, inf, inf, "", "started_line3", "", inf, inf};
+  return o;
+}
 
 OutputTables make_output_tables(const Params& params) {
   const Vocabularies v(params);

@@ -54,7 +54,8 @@ Params read_params(const toml::table& root, const ScenarioSettings& settings, co
                       : TimeZero::line_start;
     p.max_lines = static_cast<int>(r.integer("max_lines", 1, 50, 8));
     const std::vector<std::string> all(std::begin(kEndpointNames), std::end(kEndpointNames));
-    const auto eps = r.has("endpoints") ? r.strings("endpoints") : all;
+    const std::vector<std::string> defaults(all.begin(), all.begin() + kDefaultEndpoints);  // not per line
+    const auto eps = r.has("endpoints") ? r.strings("endpoints") : defaults;
     for (const auto& e : eps) {
       const auto it = std::find(all.begin(), all.end(), e);
       if (it == all.end()) {

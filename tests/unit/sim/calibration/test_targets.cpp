@@ -59,6 +59,22 @@ TEST_CASE("objective terms are squared residuals in published SEs") {
   CHECK(objective_term(make(Statistic::median, 12, 10, 14), kNaN) == Approx(103.0 * 103.0));
 }
 
+TEST_CASE("a target's weight scales its objective term and residuals, not its pass rule") {
+  Target orr = make(Statistic::rate, 0.7, 0.6, 0.8);
+  const double sim = 0.9;  // outside the band: residual and band term both non-zero
+  const double full = objective_term(orr, sim);
+  const auto r_full = target_residuals(orr, {sim, kNaN});
+  REQUIRE(full > 1.0);
+  orr.weight = 0.25;  // a NOT VERIFIED row: its SE doubled
+  CHECK(objective_term(orr, sim) == Approx(0.25 * full));
+  const auto r = target_residuals(orr, {sim, kNaN});
+  CHECK(r[0] == Approx(0.5 * r_full[0]));
+  CHECK(r[1] == Approx(0.5 * r_full[1]));
+  CHECK(r[0] * r[0] + r[1] * r[1] == Approx(objective_term(orr, sim)));
+  CHECK_FALSE(passes(orr, sim));
+  CHECK(passes(orr, 0.75));
+}
+
 TEST_CASE("band term: distance outside the acceptance band in published SEs, zero inside") {
   // No CI: the band is +-10%, the SE binomial (CARTITUDE-1's 5-year PFS, n = 97).
   const Target landmark = make(Statistic::survival_at, 0.33, kNaN, kNaN, 97);

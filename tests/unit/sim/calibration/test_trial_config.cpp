@@ -88,6 +88,7 @@ kind = "landmark"
 time = 24
 arm = "treatment"
 value = 0.4
+weight = 0.25
 )toml";
 
 struct Fixture {
@@ -144,6 +145,8 @@ TEST_CASE("trial config: a sound [trial] read in full") {
   CHECK(landmark.label() == "landmark at 24 mo (treatment)");  // the default label of a landmark kind
   CHECK(landmark.value == 0.4);                                // the config's value wins over the row's
   CHECK(landmark.n == 100);
+  CHECK(landmark.weight == 0.25);  // a weaker figure (e.g. NOT VERIFIED); the others weigh 1
+  CHECK(orr.weight == 1.0);
 }
 
 TEST_CASE("trial config: none without a [trial] table") {
@@ -186,6 +189,12 @@ label = "HR {arm} vs {refrence}"
 evidence = "E1"
 kind = "median_os"
 arm = "treatment"
+
+[[trial.target]]
+evidence = "E1"
+kind = "orr"
+arm = "treatment"
+weight = 1.5
 )toml");
   const std::string file = (f.dir.path / "trial.toml").string();
   CHECK_THAT(e, Catch::Contains(file + ":26:17: error: trial.cutoff_months: the data cut-off must not come"));
@@ -203,6 +212,7 @@ arm = "treatment"
   CHECK_THAT(e,
              Catch::Contains("trial.target[3].kind: unknown kind \"median_os\" ([trial.kinds] defines: hr, "
                              "landmark, median, orr)"));
+  CHECK_THAT(e, Catch::Contains("trial.target[4].weight: 1.5 is out of range"));
 }
 
 TEST_CASE("trial config: bad kinds and populations") {
