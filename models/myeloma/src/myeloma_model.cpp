@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/myeloma/src/endpoint_labels.hpp"
 #include "models/myeloma/src/read_params.hpp"
 #include "models/myeloma/src/streams.hpp"
 
@@ -16,6 +17,7 @@ MyelomaModel::MyelomaModel(Params params) : params_(std::move(params)), tables_(
                       "infused_line1",  "crs_any_line1", "crs_grade3_line1"};
   schema_.state_names = std::vector<std::string>(kStateNames.begin(), kStateNames.end());
   for (const auto& s : params_.strategies) strategy_names_.push_back(s.name);
+  add_display_labels(params_, schema_);
 }
 
 void MyelomaModel::simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const {
