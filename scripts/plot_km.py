@@ -158,7 +158,7 @@ def main():
                 r = hit[0]
                 at_risk, events = int(r["n_risk"]), int(r["events"])
             else:  # past the end of follow-up: nobody at risk, every event counted
-                at_risk, events = 0, int(risk["events"][-1]) if len(risk) else 0
+                at_risk, events = 0, int(steps["events"][-1]) if len(steps) else 0
             cells.append(thousands(at_risk) + (f" ({thousands(events)})" if args.risk_table == "nrisk_events" else ""))
         risk_rows.append((label, colour, cells))
     for median, colour in medians:
