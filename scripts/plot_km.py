@@ -67,6 +67,8 @@ def main():
                     help="log-rank p-value of each strategy against the reference (the run's first strategy)")
     ap.add_argument("--no-ci", action="store_true", help="no confidence bands")
     ap.add_argument("--no-censor-marks", action="store_true", help="no censoring marks")
+    ap.add_argument("--censor-marks", type=int, default=30, metavar="N",
+                    help="at most N censoring marks per curve (default 30; the file stores up to 100)")
     ap.add_argument("--pair-by", default=None, metavar="ENDPOINT",
                     help="colour by identical curves of this endpoint (default: the plotted endpoint)")
     ap.add_argument("--groups", default=None, metavar="A,B;C,D",
@@ -146,7 +148,9 @@ def main():
                                 zorder=2, rasterized=True)
             if not args.no_censor_marks and len(marks):
                 any_marks = True
-                ax.plot(marks["time"], marks["surv"], "|", color=colour, ms=6, mew=1.0, zorder=4)
+                # At most --censor-marks per curve, evenly spread over the stored ones (one per time cell).
+                pick = np.unique(np.linspace(0, len(marks) - 1, min(args.censor_marks, len(marks))).astype(int))
+                ax.plot(marks["time"][pick], marks["surv"][pick], "|", color=colour, ms=6, mew=1.0, zorder=4)
         else:
             ax.plot([], [], color=colour, ls=style, label=entry)
         if args.median and np.isfinite(median):
