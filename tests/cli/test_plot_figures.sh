@@ -33,8 +33,6 @@ fi
 
 config="$root/configs/post_cart_salvage.toml"
 "$mmsim" run "$config" --patients 400 --threads 2 -q -o "$work/run.h5" || { echo "FAIL: mmsim run"; exit 1; }
-"$mmsim" run "$config" --patients 200 --threads 2 -q --summary-only -o "$work/summary.h5" ||
-  die "mmsim run --summary-only"
 "$mmsim" run "$config" --patients 200 --threads 2 -q --no-summary -o "$work/nosummary.h5" ||
   die "mmsim run --no-summary"
 
@@ -70,7 +68,7 @@ grep -q "PFS_AFTER_RELAPSE\|km.svg\|run.h5" "$work/km.svg" && die "km.svg names 
 # n with a thousands separator: the flagship's 400 patients relapse in the hundreds, the index line has 400.
 plot "$km" "$work/run.h5" --endpoint os --out "$work/km_os.svg"
 has "$work/km_os.svg" "n = 400" "Overall survival" "Months since start of index line"
-"$mmsim" run "$config" --patients 1200 --threads 2 -q --summary-only -o "$work/big.h5" || die "mmsim run 1200"
+"$mmsim" run "$config" --patients 1200 --threads 2 -q --summary-only -o "$work/big.h5" || die "mmsim run --summary-only"
 plot "$km" "$work/big.h5" --endpoint os --out "$work/km_big.svg" --strategies conventional
 has "$work/km_big.svg" "n = 1,200" "1,200 (0)"
 
@@ -107,7 +105,7 @@ has "$work/cif_death_cause.svg" "Death by cause" "Myeloma" "Treatment-related" "
 has "$work/cif_pfs_after_relapse_events.svg" "Progression" "Death without progression" "Months since first relapse"
 
 # --- what is stored ---------------------------------------------------------------------------------------
-"$py" - "$work/run.h5" "$work/summary.h5" >"$work/stored.out" 2>&1 <<'PY' || { cat "$work/stored.out"; die "stored curves"; }
+"$py" - "$work/run.h5" "$work/big.h5" >"$work/stored.out" 2>&1 <<'PY' || { cat "$work/stored.out"; die "stored curves"; }
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r") as f:
     for s in f.attrs["strategy_order"]:
