@@ -15,7 +15,7 @@ packages=(
   catch2                                         # tests (Debian ships v2.13)
   clang-format git                               # style check in the test suite (over git ls-files); revision
   clang libclang-rt-14-dev                       # libFuzzer targets of the config loader (tests/fuzz)
-  python3-h5py python3-matplotlib python3-numpy  # scripts/plot_km.py (run with /usr/bin/python3)
+  python3-h5py python3-matplotlib python3-numpy  # scripts/plot_km.py, plot_cif.py (run with /usr/bin/python3)
   r-base-core r-cran-survival                    # independent statistics oracle in the tests
   libnlopt-cxx-dev                               # calibration optimizer
 )

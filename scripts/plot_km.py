@@ -1,151 +1,201 @@
 #!/usr/bin/python3
-"""Kaplan-Meier figure of one endpoint for every strategy of an mmsim run file.
+"""Kaplan-Meier figure of one endpoint of an mmsim run file.
 
-    /usr/bin/python3 scripts/plot_km.py RESULT.h5 [--endpoint pfs] [--out PREFIX] [--max-time T]
+    /usr/bin/python3 scripts/plot_km.py RESULT.h5 [--endpoint pfs_after_relapse] [--out FIGURE.pdf]
+        [--strategies a,b,c] [--median] [--pvalue] [--no-ci] [--pair-by pfs] [--risk-table nrisk_events]
 
-Draws, per strategy, the KM curve with its 95% pointwise confidence band (Greenwood variance, log-log
-transform: the same estimator as `mmsim report` and R's survfit(conf.type = "log-log")), censoring marks, and a
-number-at-risk table under the axes. Writes PREFIX.png and PREFIX.svg (default: beside RESULT.h5, named
-<stem>_<endpoint>_km). Needs Debian's python3-h5py, python3-numpy and python3-matplotlib.
+Draws, per strategy, the Kaplan-Meier curve with its 95% pointwise confidence band (Greenwood variance,
+log-log transform, as `mmsim report` and R's survfit(conf.type = "log-log")), thinned censoring marks, and a
+risk table with the numbers at risk and the cumulative events under the axes. Everything comes from the
+curves `mmsim run` stores beside its summaries (/strategies/<name>/summary/km_steps, km_risk,
+km_censor_marks; medians from summary/endpoints, log-rank p-values from /comparisons), so the figure of a
+cohort of 10^7 patients takes as long as one of 10^3. Labels come from the run file: the endpoint's title,
+its axis and time zero ("Months since first relapse"), and the strategies' display names (`label` in the
+config). The format follows the extension of --out: .png, .svg or .pdf.
+
+Strategies whose curves are identical (e.g. arms that share the index line, for an endpoint of the index
+line) share a colour and are told apart by line style; --pair-by ENDPOINT groups by identical curves of
+another endpoint instead, and --groups names paired arms outright (e.g. each product with and without
+maintenance: colour by product, line style by maintenance).
 """
 import argparse
+import hashlib
 import os
 import sys
 
-import h5py
 import numpy as np
 
-import matplotlib
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mmsim_figures import (LINE_STYLES, RunFile, draw_risk_table, fail, output_path, p_value_text,  # noqa: E402
+                           plt, risk_ticks, thin_for_display, thousands)
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.transforms  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-SUPPORTED_SCHEMA_MAJOR = 1
+SCRIPT = "plot_km.py"
 
 
-def kaplan_meier(time, event):
-    """Distinct times, number at risk, events, survival and the log-log 95% band."""
-    order = np.argsort(time, kind="mergesort")
-    t, e = time[order], event[order].astype(np.int64)
-    uniq, first = np.unique(t, return_index=True)
-    n = len(t)
-    at_risk = n - first
-    d = np.add.reduceat(e, first)
-    surv = np.cumprod(1.0 - d / at_risk)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        green = np.cumsum(np.where(at_risk > d, d / (at_risk * (at_risk - d)), np.inf))
-        log_s = np.log(surv)
-        se_loglog = np.sqrt(green) / np.abs(log_s)
-        lo = surv ** np.exp(1.96 * se_loglog)
-        hi = surv ** np.exp(-1.96 * se_loglog)
-    lo = np.where(np.isfinite(lo), lo, np.nan)
-    hi = np.where(np.isfinite(hi), hi, np.nan)
-    censored = np.add.reduceat(1 - e, first)
-    return uniq, at_risk, d, censored, surv, lo, hi
+def curve_key(steps):
+    return hashlib.sha1(steps["time"].tobytes() + steps["surv"].tobytes()).hexdigest()
 
 
-def step(x, y, x0=0.0, y0=1.0):
-    return np.concatenate([[x0], x]), np.concatenate([[y0], y])
+def groups_of(run, strategies, endpoint, explicit=None):
+    """Colour index and line style index of each strategy: strategies in one of the explicit groups, or else
+    with equal curves of `endpoint`, share a colour."""
+    keys = {}
+    out = {}
+    named = {}
+    for i, group in enumerate(explicit or []):
+        for s in group:
+            named[s] = f"group {i}"
+    for s in strategies:
+        k = named.get(s) or curve_key(
+            run.endpoint_rows(run.dataset(f"/strategies/{s}/summary/km_steps", "curves"), endpoint))
+        members = keys.setdefault(k, [])
+        out[s] = (list(keys).index(k), len(members))
+        members.append(s)
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("result")
-    ap.add_argument("--endpoint", default=None, help="endpoint name (default: the model's first)")
-    ap.add_argument("--out", default=None, help="output prefix (default: beside the result file)")
-    ap.add_argument("--max-time", type=float, default=None, help="x-axis limit in months (default: horizon)")
+    ap.add_argument("--endpoint", default=None, help="endpoint name (default: the run's first)")
+    ap.add_argument("--strategies", default=None, help="comma-separated strategy names, in legend order")
+    ap.add_argument("--out", default=None, help="FILE.png, FILE.svg or FILE.pdf (default: beside the result, png)")
+    ap.add_argument("--title", default=None, help="figure title (default: the endpoint's title)")
+    ap.add_argument("--max-time", type=float, default=None, help="x-axis limit (default: end of follow-up)")
+    ap.add_argument("--median", action="store_true", help="dashed lines to each median and its value in the legend")
+    ap.add_argument("--pvalue", action="store_true",
+                    help="log-rank p-value of each strategy against the reference (the run's first strategy)")
+    ap.add_argument("--no-ci", action="store_true", help="no confidence bands")
+    ap.add_argument("--no-censor-marks", action="store_true", help="no censoring marks")
+    ap.add_argument("--censor-marks", type=int, default=30, metavar="N",
+                    help="at most N censoring marks per curve (default 30; the file stores up to 100)")
+    ap.add_argument("--pair-by", default=None, metavar="ENDPOINT",
+                    help="colour by identical curves of this endpoint (default: the plotted endpoint)")
+    ap.add_argument("--groups", default=None, metavar="A,B;C,D",
+                    help="paired arms: each ;-separated group of strategies shares a colour, told apart by line "
+                         "style (e.g. ide_cel,ide_cel_len;cilta_cel,cilta_cel_len)")
+    ap.add_argument("--risk-table", choices=["nrisk_events", "nrisk", "none"], default="nrisk_events",
+                    help="numbers at risk with cumulative events in brackets (default), at risk only, or none")
+    ap.add_argument("--dpi", type=int, default=150, help="PNG resolution")
     args = ap.parse_args()
 
-    try:
-        f = h5py.File(args.result, "r")
-    except OSError as exc:
-        sys.exit(f"plot_km.py: {args.result}: cannot open: {exc}")
-    with f:
-        version = list(f.attrs.get("schema_version", [0, 0]))
-        if f.attrs.get("filetype") != "run" or version[0] != SUPPORTED_SCHEMA_MAJOR:
-            sys.exit(f"plot_km.py: {args.result}: not an mmsim run file of schema {SUPPORTED_SCHEMA_MAJOR}.x")
-        strategies = [s.decode() if isinstance(s, bytes) else str(s) for s in f.attrs["strategy_order"]]
-        if any(f"/strategies/{s}/patients" not in f for s in strategies):
-            sys.exit(f"plot_km.py: {args.result}: no patients tables (was it run with --summary-only?)")
-        first = f[f"/strategies/{strategies[0]}/patients"]
-        endpoints = [n[:-5] for n in first.dtype.names if n.endswith("_time")]
-        endpoint = args.endpoint or endpoints[0]
-        if endpoint not in endpoints:
-            sys.exit(f"plot_km.py: unknown endpoint '{endpoint}' (this file has: {', '.join(endpoints)})")
-        horizon = float(f.attrs.get("horizon_months", 0) or 0) or None
-        curves = []
-        for s in strategies:
-            tab = f[f"/strategies/{s}/patients"]
-            time = tab.fields(f"{endpoint}_time")[:]
-            event = tab.fields(f"{endpoint}_event")[:]
-            keep = ~np.isnan(time)
-            curves.append((s, time[keep], event[keep]))
+    run = RunFile(args.result, SCRIPT)
+    endpoint = args.endpoint or (run.endpoints[0] if run.endpoints else None)
+    if endpoint not in run.endpoints:
+        fail(SCRIPT, f"unknown endpoint '{endpoint}' (this file has: {', '.join(run.endpoints)})")
+    pair_by = args.pair_by or endpoint
+    if pair_by not in run.endpoints:
+        fail(SCRIPT, f"--pair-by: unknown endpoint '{pair_by}' (this file has: {', '.join(run.endpoints)})")
+    strategies = run.pick_strategies(args.strategies)
+    title, axis_label, time_label = run.endpoint_text[endpoint]
+    groups = [run.pick_strategies(g) for g in args.groups.split(";") if g.strip()] if args.groups else None
+    style_of = groups_of(run, strategies, pair_by, groups)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 
-    # x axis: to the horizon, or to the end of follow-up when every curve ends well before it.
-    last = max((c[1].max() for c in curves if len(c[1])), default=horizon or 1.0)
-    max_time = args.max_time or min(horizon or last, last)
-    ticks = MaxNLocator(nbins=8, steps=[1, 2, 3, 6, 10]).tick_values(0, max_time)
-    ticks = [t for t in ticks if 0 <= t <= max_time * 1.0001]
-    n_rows = len(curves)
-    fig = plt.figure(figsize=(8.5, 6.0 + 0.22 * n_rows))
-    table_height = 0.05 + 0.035 * n_rows  # figure fraction of the number-at-risk table
-    left, width = 0.2, 0.76
-    ax = fig.add_axes([left, table_height + 0.13, width, 0.92 - table_height - 0.13])
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    curves = []
+    for s in strategies:
+        steps = run.endpoint_rows(run.dataset(f"/strategies/{s}/summary/km_steps", "curves"), endpoint)
+        risk = run.endpoint_rows(run.dataset(f"/strategies/{s}/summary/km_risk", "risk tables"), endpoint)
+        marks = run.endpoint_rows(run.dataset(f"/strategies/{s}/summary/km_censor_marks", "censoring marks"),
+                                  endpoint)
+        curves.append((s, steps, risk, marks, run.summary(s, endpoint)))
+    last = max((c[1]["time"][-1] for c in curves if len(c[1])), default=run.horizon or 1.0)
+    max_time = args.max_time or last
+    ticks = risk_ticks(max_time, next((c[2]["time"] for c in curves if len(c[2])), []))
+
+    n_rows = len(curves) if args.risk_table != "none" else 0
+    fig = plt.figure(figsize=(8.5, 5.6 + 0.24 * n_rows))
+    table_h = (0.06 + 0.032 * n_rows) if n_rows else 0.0
+    left, width = 0.12, 0.84
+    bottom = table_h + (0.10 if n_rows else 0.09)
+    ax = fig.add_axes([left, bottom, width, 0.86 - bottom])
     risk_rows = []
-    any_censored = False
-    for i, (name, time, event) in enumerate(curves):
-        color = colors[i % len(colors)]
-        if len(time) == 0:
-            risk_rows.append((name, color, [0] * len(ticks)))
-            continue
-        t, at_risk, d, cens, surv, lo, hi = kaplan_meier(time, event)
-        x, y = step(t, surv)
-        ax.step(x, y, where="post", color=color, lw=1.8, label=f"{name} (n = {len(time)})", zorder=3)
-        xl, yl = step(t, lo)
-        xh, yh = step(t, hi)
-        ax.fill_between(xl, yl, yh, step="post", color=color, alpha=0.2, lw=0, zorder=2)
-        # Censoring marks: at most 60 per curve, spread over the censored times, so large cohorts stay legible.
-        ct = t[cens > 0]
-        if len(ct):
-            any_censored = True
-            pick = ct[np.unique(np.linspace(0, len(ct) - 1, min(60, len(ct))).astype(int))]
-            ax.plot(pick, surv[np.searchsorted(t, pick)], "|", color=color, ms=7, mew=1.2, zorder=4)
-        counts = [int((time >= tk).sum()) for tk in ticks]
-        risk_rows.append((name, color, counts))
+    any_marks = False
+    ref = run.reference()
+    p_notes = []
+    # One comparison: its p-value goes in the plot, not the legend.
+    single_comparison = ref in strategies and len(strategies) == 2
+    medians = []
+    banded = set()  # identical curves get one band
+    for name, steps, risk, marks, summary in curves:
+        group, member = style_of[name]
+        colour = colours[group % len(colours)]
+        style = LINE_STYLES[member % len(LINE_STYLES)]
+        label = run.labels.get(name, name)
+        n = int(summary["n"]) if summary is not None else 0
+        entry = f"{label} (n = {thousands(n)})"
+        median = float(summary["median"]) if summary is not None else np.nan
+        if args.median:
+            entry += f", median {median:.1f}" if np.isfinite(median) else ", median not reached"
+        if args.pvalue:
+            c = run.comparison(name, endpoint) if name != ref else None
+            if name == ref and not single_comparison:
+                entry += ", reference"
+            elif c is not None:
+                p_notes.append(p_value_text(float(c["logrank_p"])))
+                if not single_comparison:
+                    entry += f", log-rank {p_notes[-1]}"
+        if len(steps):
+            keep = thin_for_display(steps["time"], steps["surv"])
+            t, s = steps["time"][keep], steps["surv"][keep]
+            x, y = np.r_[0.0, t], np.r_[1.0, s]
+            ax.step(x, y, where="post", color=colour, ls=style, lw=1.6, label=entry, zorder=3)
+            if not args.no_ci and curve_key(steps) not in banded:
+                banded.add(curve_key(steps))
+                lo = np.where(np.isnan(steps["ci_low"][keep]), s, steps["ci_low"][keep])
+                hi = np.where(np.isnan(steps["ci_high"][keep]), s, steps["ci_high"][keep])
+                ax.fill_between(x, np.r_[1.0, lo], np.r_[1.0, hi], step="post", color=colour, alpha=0.12, lw=0,
+                                zorder=2, rasterized=True)
+            if not args.no_censor_marks and len(marks):
+                any_marks = True
+                # At most --censor-marks per curve, evenly spread over the stored ones (one per time cell).
+                pick = np.unique(np.linspace(0, len(marks) - 1, min(args.censor_marks, len(marks))).astype(int))
+                ax.plot(marks["time"][pick], marks["surv"][pick], "|", color=colour, ms=6, mew=1.0, zorder=4)
+        else:
+            ax.plot([], [], color=colour, ls=style, label=entry)
+        if args.median and np.isfinite(median):
+            medians.append((median, colour))
+        cells = []
+        for tk in ticks:
+            hit = risk[np.isclose(risk["time"], tk)] if len(risk) else risk
+            if len(hit):
+                r = hit[0]
+                at_risk, events = int(r["n_risk"]), int(r["events"])
+            else:  # past the end of follow-up: nobody at risk, every event counted
+                at_risk, events = 0, int(steps["events"][-1]) if len(steps) else 0
+            cells.append(thousands(at_risk) + (f" ({thousands(events)})" if args.risk_table == "nrisk_events" else ""))
+        risk_rows.append((label, colour, cells))
+    for median, colour in medians:
+        ax.plot([0, median], [0.5, 0.5], color="0.35", ls=(0, (4, 3)), lw=0.8, zorder=1)
+        ax.plot([median, median], [0, 0.5], color=colour, ls=(0, (4, 3)), lw=0.9, zorder=1)
     ax.set_xlim(0, max_time)
     ax.set_ylim(0, 1.02)
     ax.set_xticks(ticks)
-    ax.set_ylabel(f"{endpoint.upper()} probability")
-    ax.set_xlabel("Time since start (months)")
-    ax.grid(alpha=0.3)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.set_ylabel(axis_label)
+    ax.set_xlabel(time_label)
+    ax.grid(alpha=0.25)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if any_censored:
-        ax.plot([], [], "|", color="0.3", ms=7, mew=1.2, label="censored")
-    ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
-    ax.set_title(f"{os.path.basename(args.result)}: {endpoint} (Kaplan-Meier, 95% log-log CI)", fontsize=10)
+    if any_marks:
+        ax.plot([], [], "|", color="0.3", ms=6, mew=1.0, label="censored")
+    ax.legend(loc="upper right", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
+    if args.pvalue and single_comparison and p_notes:
+        ax.text(0.02, 0.03, f"Log-rank {p_notes[0]}", transform=ax.transAxes, fontsize=8, va="bottom", ha="left",
+                bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+    ax.set_title(args.title or title, fontsize=12, loc="left", pad=18)
+    n_total = run.patients or max((int(c[4]["n"]) for c in curves if c[4] is not None), default=0)
+    ax.text(0.0, 1.01, f"Kaplan-Meier estimate with 95% pointwise CI (log-log); {thousands(n_total)} simulated "
+            "patients per strategy", transform=ax.transAxes, fontsize=8, color="0.35", va="bottom")
+    if n_rows:
+        header = "Number at risk (cumulative events)" if args.risk_table == "nrisk_events" else "Number at risk"
+        draw_risk_table(fig, [left, 0.015, width, table_h], ticks, max_time, risk_rows, header)
 
-    # Number at risk under the axes, one row per strategy, counts centred under the x ticks.
-    tab_ax = fig.add_axes([left, 0.02, width, table_height], sharex=None)
-    tab_ax.set_xlim(0, max_time)
-    tab_ax.set_ylim(n_rows - 0.5, -1.3)
-    tab_ax.axis("off")
-    label_at = matplotlib.transforms.blended_transform_factory(tab_ax.transAxes, tab_ax.transData)
-    tab_ax.text(-0.07, -1.0, "Number at risk", transform=label_at, fontsize=8, fontweight="bold", ha="right",
-                va="center")
-    for row, (name, color, counts) in enumerate(risk_rows):
-        tab_ax.text(-0.07, row, name, transform=label_at, color=color, fontsize=8, ha="right", va="center")
-        for tk, c in zip(ticks, counts):
-            tab_ax.text(tk, row, f"{c}", fontsize=8, ha="center", va="center")
-
-    prefix = args.out or os.path.splitext(args.result)[0] + f"_{endpoint}_km"
-    # "tight" keeps long strategy names of the numbers-at-risk table inside the figure.
-    fig.savefig(prefix + ".png", dpi=130, bbox_inches="tight")
-    fig.savefig(prefix + ".svg", bbox_inches="tight")
-    print(f"wrote {prefix}.png and {prefix}.svg")
+    default = os.path.splitext(args.result)[0] + f"_{endpoint}_km.png"
+    out, fmt = output_path(args.out, default, SCRIPT)
+    fig.savefig(out, format=fmt, dpi=args.dpi, bbox_inches="tight")
+    run.close()
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 #include "sim/io/atomic_output.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/report/report_h5.hpp"
+#include "sim/report/step_tables_h5.hpp"
 #include "sim/runner/cohort_runner.hpp"
 #include "sim/runner/progress.hpp"
 #include "sim/runner/run_attributes.hpp"
@@ -102,6 +103,8 @@ int run_command(const std::vector<std::string>& args) {
   const report::Report summary = report::compute_report(columns, model.strategies(), schema.endpoints,
                                                         schema.outcomes, model.horizon(), request.options);
   report::write_report(writer, summary, schema.endpoints, schema.outcomes);
+  report::write_run_incidence(writer, columns, model.strategies(), schema,
+                              opt.mode != OutputMode::summary_only);
   writer.commit();
   if (!quiet) {
     fmt::print("{}", report::format_report(filter_endpoints(summary, request.endpoints), request.format));

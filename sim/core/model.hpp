@@ -14,6 +14,30 @@
 
 namespace mmsim {
 
+// How an endpoint reads in a figure: its title, its curve's axis label, and its time axis with the time zero
+// ("Months since first relapse").
+struct EndpointLabel {
+  std::string title;      // "Progression-free survival after first relapse"
+  std::string axis;       // "Progression-free survival"
+  std::string time_axis;  // "Months since first relapse"
+};
+
+// One endpoint's events split into competing causes. The time, time zero and "any event" are the endpoint's
+// E_time and E_event; the cause of an event comes from exactly one of:
+//   cause_column    a u8 or enum patients column holding the cause code 1..K of an event (read only where
+//                   E_event is 1; the run file must hold the patients table);
+//   split_endpoint  another endpoint: an event whose time equals that endpoint's event time is cause 2, any
+//                   other event cause 1 (e.g. progression-free survival split by death: progression = 1,
+//                   death without progression = 2).
+struct CompetingRisks {
+  std::string name;  // a short identifier, used in dataset paths
+  std::string title;
+  std::string endpoint;
+  std::string cause_column;
+  std::string split_endpoint;
+  std::vector<std::string> cause_labels;  // K display labels, cause 1 first
+};
+
 // What a model writes. The patients table's first field is `id` (u64, the 0-based patient index of the
 // random streams); for every endpoint E it has `E_time` (f64, NaN where undefined) and `E_event` (u8 1/0).
 struct OutputSchema {
@@ -25,7 +49,13 @@ struct OutputSchema {
   // is also reported (e.g. "started_line2" for "response_line2"); "" = only the intention-to-treat rate over
   // all patients. The statistics report both rates where a denominator is named.
   std::vector<std::string> outcome_denominators;
-  std::vector<std::string> state_names;   // labels of the state enum, for docs and reports
+  std::vector<std::string> state_names;  // labels of the state enum, for docs and reports
+  // Optional display text for figures and readers, written as run-file attributes: one per endpoint (in
+  // `endpoints` order) or empty, and one per strategy (in Model::strategies() order) or empty.
+  std::vector<EndpointLabel> endpoint_labels;
+  std::vector<std::string> strategy_labels;
+  // Optional cumulative-incidence analyses of competing events (Aalen-Johansen), stored with the summaries.
+  std::vector<CompetingRisks> competing_risks;
 };
 
 // Where one patient's rows go. `trajectories` is empty when the run keeps no trajectories.

@@ -27,6 +27,13 @@ inline constexpr const char* kHorizonMonths = "horizon_months";
 inline constexpr const char* kEndpoints = "endpoints";  // comma-separated, in report order
 inline constexpr const char* kOutcomes = "outcomes";    // comma-separated
 inline constexpr const char* kOutputMode = "output_mode";
+// Display text from the model's OutputSchema (sim/core/model.hpp), one line per endpoint (in kEndpoints
+// order) or per strategy (in kStrategyOrder order); absent when the model gives none.
+inline constexpr const char* kEndpointTitles = "endpoint_titles";       // "Overall survival after ..."
+inline constexpr const char* kEndpointAxes = "endpoint_axes";           // the curve's axis label
+inline constexpr const char* kEndpointTimeAxes = "endpoint_time_axes";  // "Months since first relapse"
+inline constexpr const char* kStrategyLabels = "strategy_labels";       // display names
+inline constexpr const char* kCompetingRiskNames = "competing_risks";   // comma-separated analyses
 
 // --- attributes of every table dataset --------------------------------------------------------------------
 inline constexpr const char* kTableName = "table";                       // the layout's name
@@ -65,8 +72,29 @@ inline std::string comparison_survival(std::string_view = {}) {
 inline std::string rate_comparisons(std::string_view = {}) {
   return "/rate_comparisons";
 }
-inline constexpr const char* kConfLevel = "conf_level";  // on each summary_endpoints table
-inline constexpr const char* kReference = "reference";   // on /comparisons
+// Curves for figures (sim/report/step_tables.hpp): each strategy's thinned Kaplan-Meier steps, its risk
+// table and censoring marks (one dataset each, keyed by endpoint), and per competing-risks analysis the
+// cumulative incidence steps and risk table (keyed by cause).
+inline std::string km_steps(std::string_view strategy) {
+  return strategy_table(strategy, "summary/km_steps");
+}
+inline std::string km_risk(std::string_view strategy) {
+  return strategy_table(strategy, "summary/km_risk");
+}
+inline std::string km_censor_marks(std::string_view strategy) {
+  return strategy_table(strategy, "summary/km_censor_marks");
+}
+inline std::string incidence_steps(std::string_view strategy, std::string_view analysis) {
+  return strategy_table(strategy, "summary/incidence/").append(analysis).append("/steps");
+}
+inline std::string incidence_risk(std::string_view strategy, std::string_view analysis) {
+  return strategy_table(strategy, "summary/incidence/").append(analysis).append("/risk");
+}
+inline constexpr const char* kTitle = "title";               // on incidence steps
+inline constexpr const char* kEndpoint = "endpoint";         // on incidence steps: whose time
+inline constexpr const char* kCauseLabels = "cause_labels";  // on incidence steps, one per line
+inline constexpr const char* kConfLevel = "conf_level";      // on each summary_endpoints table
+inline constexpr const char* kReference = "reference";       // on /comparisons
 
 // --- sweep and shard files (sim/sweep/sweep_store.hpp, sweep_table.hpp)
 // -------------------------------------

@@ -39,6 +39,7 @@ EndpointSummary summarize(const std::string& name, const Arm& arm, double tau, c
   s.endpoint = name;
   s.rmst_horizon = tau;
   const stats::KaplanMeier& km = arm.fit.km;
+  s.steps = km_steps(name, km);
   s.n = km.n;
   for (const auto d : km.n_event) s.events += static_cast<std::uint64_t>(d);
   for (const double t : opt.landmarks) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/core/numeric.hpp"
+#include "sim/report/step_tables.hpp"
 
 namespace mmsim::report {
 
@@ -38,6 +39,8 @@ struct EndpointSummary {
   std::vector<LandmarkValue> survival;  // one per landmark, in the order asked
   // Set by apply_target_se: cohort size for rmst_se to reach the target.
   std::optional<std::uint64_t> rmst_patients_needed;
+  // The thinned curve for figures (step_tables.hpp); stored by write_report, not read back by read_report.
+  KmSteps steps;
 };
 
 struct ProportionSummary {

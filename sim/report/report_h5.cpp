@@ -11,6 +11,7 @@
 #include "sim/core/text.hpp"
 #include "sim/io/run_layout.hpp"
 #include "sim/report/report_schema.hpp"
+#include "sim/report/step_tables_h5.hpp"
 
 namespace mmsim::report {
 namespace {
@@ -209,6 +210,7 @@ void write_report(io::RunFileWriter& w, const Report& r, const std::vector<std::
       rates.write(w, {});
     }
   }
+  write_km_steps(w, r, endpoints);
 }
 
 bool has_stored_report(const io::RunFileReader& file) {

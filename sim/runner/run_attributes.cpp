@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "sim/io/run_layout.hpp"
+
 namespace mmsim {
 
 std::string output_mode_name(OutputMode mode) {
@@ -31,6 +33,25 @@ io::RunAttributes run_attributes(const Model& model, const RunOptions& options, 
                  {"endpoints", fmt::format("{}", fmt::join(model.schema().endpoints, ","))},
                  {"outcomes", fmt::format("{}", fmt::join(model.schema().outcomes, ","))},
                  {"output_mode", output_mode_name(options.mode)}};
+  // Display text for figures (sim/io/run_layout.hpp kEndpointTitles ...), when the model gives it.
+  const OutputSchema& schema = model.schema();
+  auto lines = [](const auto& items, auto text) {
+    std::vector<std::string> out;
+    for (const auto& item : items) out.push_back(text(item));
+    return fmt::format("{}", fmt::join(out, "\n"));
+  };
+  if (!schema.endpoint_labels.empty()) {
+    attrs.extra.emplace_back(io::layout::kEndpointTitles,
+                             lines(schema.endpoint_labels, [](const auto& l) { return l.title; }));
+    attrs.extra.emplace_back(io::layout::kEndpointAxes,
+                             lines(schema.endpoint_labels, [](const auto& l) { return l.axis; }));
+    attrs.extra.emplace_back(io::layout::kEndpointTimeAxes,
+                             lines(schema.endpoint_labels, [](const auto& l) { return l.time_axis; }));
+  }
+  if (!schema.strategy_labels.empty()) {
+    attrs.extra.emplace_back(io::layout::kStrategyLabels,
+                             lines(schema.strategy_labels, [](const auto& l) { return l; }));
+  }
   return attrs;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/myeloma/src/endpoint_labels.hpp"
 #include "models/myeloma/src/read_params.hpp"
 #include "models/myeloma/src/streams.hpp"
 
@@ -17,6 +18,7 @@ MyelomaModel::MyelomaModel(Params params) : params_(std::move(params)), tables_(
   schema_.outcome_denominators = std::move(outcomes.denominators);
   schema_.state_names = std::vector<std::string>(kStateNames.begin(), kStateNames.end());
   for (const auto& s : params_.strategies) strategy_names_.push_back(s.name);
+  add_display_labels(params_, schema_);
 }
 
 void MyelomaModel::simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const {

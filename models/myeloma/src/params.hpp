@@ -151,6 +151,7 @@ struct Rule {
 
 struct Strategy {
   std::string name, description;
+  std::string label;          // display name in figures and tables ("" = the name)
   std::vector<Action> lines;  // fixed actions for lines 1..
   std::vector<Rule> rules;    // own rules followed by the shared fallback rules
 };

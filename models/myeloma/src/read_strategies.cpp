@@ -291,6 +291,7 @@ void read_strategies(TableReader& top, Params& p) {
     Strategy st;
     st.name = r.string("name");
     st.description = r.string("description", "");
+    st.label = r.string("label", "");
     for (const auto& other : p.strategies) {
       if (other.name == st.name) r.error("name", fmt::format("duplicate strategy \"{}\"", st.name));
     }

@@ -1,0 +1,131 @@
+#include "sim/report/step_tables.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mmsim::report {
+namespace {
+
+// Which of `cells` equal cells of [0, last] holds t.
+std::size_t cell_of(double t, double last, std::size_t cells) {
+  if (!(last > 0.0)) return 0;
+  const double c = std::floor(t / last * static_cast<double>(cells));
+  return std::min(cells - 1, static_cast<std::size_t>(std::max(0.0, c)));
+}
+
+// Running totals of per-row counts: total[j] = sum of counts[0..j].
+std::vector<std::uint64_t> cumulative(std::span<const std::int64_t> counts) {
+  std::vector<std::uint64_t> total(counts.size());
+  std::uint64_t sum = 0;
+  for (std::size_t j = 0; j < counts.size(); ++j) total[j] = sum += static_cast<std::uint64_t>(counts[j]);
+  return total;
+}
+
+// Index of the last row with time <= t, or -1 before the first row.
+std::ptrdiff_t last_at_or_before(std::span<const double> times, double t) {
+  return std::upper_bound(times.begin(), times.end(), t) - times.begin() - 1;
+}
+
+// Patients at risk just before t: those whose time is >= t.
+std::uint64_t at_risk(std::span<const double> times, std::span<const std::int64_t> n_risk, double t) {
+  const auto j = static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), t) - times.begin());
+  return j < times.size() ? static_cast<std::uint64_t>(n_risk[j]) : 0;
+}
+
+}  // namespace
+
+std::vector<std::size_t> thinned_rows(std::span<const double> times, const StepOptions& opt) {
+  std::vector<std::size_t> rows;
+  const std::size_t m = times.size();
+  if (m <= opt.max_rows || opt.grid_cells == 0) {
+    rows.resize(m);
+    for (std::size_t j = 0; j < m; ++j) rows[j] = j;
+    return rows;
+  }
+  const double last = times.back();
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::size_t c = cell_of(times[j], last, opt.grid_cells);
+    const bool first = j == 0 || cell_of(times[j - 1], last, opt.grid_cells) != c;
+    const bool final = j + 1 == m || cell_of(times[j + 1], last, opt.grid_cells) != c;
+    if (first || final) rows.push_back(j);
+  }
+  return rows;
+}
+
+std::vector<double> risk_times(double last_time, const StepOptions& opt) {
+  std::vector<double> out;
+  if (!(last_time >= 0.0) || !std::isfinite(last_time)) return out;
+  double step = kRiskSteps[std::size(kRiskSteps) - 1];
+  for (const double s : kRiskSteps) {
+    if (std::floor(last_time / s) + 1.0 <= static_cast<double>(opt.max_risk_rows)) {
+      step = s;
+      break;
+    }
+  }
+  for (double k = 0.0; k * step <= last_time; k += 1.0) out.push_back(k * step);
+  return out;
+}
+
+KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, const StepOptions& opt) {
+  KmSteps out;
+  out.endpoint = endpoint;
+  out.n = km.n;
+  out.distinct_times = km.time.size();
+  if (km.time.empty()) return out;
+  const auto events = cumulative(km.n_event);
+  const auto censored = cumulative(km.n_censor);
+  for (const std::size_t j : thinned_rows(km.time, opt)) {
+    out.steps.push_back({km.time[j], km.surv[j], km.lower[j], km.upper[j],
+                         static_cast<std::uint64_t>(km.n_risk[j]), events[j], censored[j]});
+  }
+  for (const double t : risk_times(km.time.back(), opt)) {
+    const std::ptrdiff_t j = last_at_or_before(km.time, t);
+    const auto u = static_cast<std::size_t>(j);
+    out.risk.push_back({t, at_risk(km.time, km.n_risk, t), j < 0 ? 0 : events[u], j < 0 ? 0 : censored[u]});
+  }
+  const double last = km.time.back();
+  std::size_t marked = opt.max_censor_marks;  // no cell yet
+  for (std::size_t j = 0; j < km.time.size() && opt.max_censor_marks > 0; ++j) {
+    if (km.n_censor[j] == 0) continue;
+    const std::size_t c = cell_of(km.time[j], last, opt.max_censor_marks);
+    if (c == marked) continue;
+    marked = c;
+    out.censor_marks.push_back({km.time[j], km.surv[j]});
+  }
+  return out;
+}
+
+KmSteps km_steps(const std::string& endpoint, std::span<const double> time,
+                 std::span<const std::uint8_t> event, double conf_level, const StepOptions& opt) {
+  return km_steps(endpoint, stats::kaplan_meier({time, event}, conf_level), opt);
+}
+
+IncidenceSteps incidence_steps(const std::string& analysis, const stats::CumulativeIncidence& ci,
+                               const StepOptions& opt) {
+  IncidenceSteps out;
+  out.analysis = analysis;
+  out.n = ci.n;
+  out.distinct_times = ci.time.size();
+  out.n_causes = ci.n_causes;
+  out.estimate.resize(ci.n_causes);
+  out.se.resize(ci.n_causes);
+  if (ci.time.empty()) return out;
+  for (const std::size_t j : thinned_rows(ci.time, opt)) {
+    out.time.push_back(ci.time[j]);
+    for (std::size_t k = 0; k < ci.n_causes; ++k) {
+      out.estimate[k].push_back(ci.cif[k][j]);
+      out.se[k].push_back(ci.se_cif[k][j]);
+    }
+  }
+  std::vector<std::vector<std::uint64_t>> events;
+  for (std::size_t k = 0; k < ci.n_causes; ++k) events.push_back(cumulative(ci.n_event[k]));
+  for (const double t : risk_times(ci.time.back(), opt)) {
+    const std::ptrdiff_t j = last_at_or_before(ci.time, t);
+    IncidenceRisk r{t, at_risk(ci.time, ci.n_risk, t), {}};
+    for (const auto& e : events) r.events.push_back(j < 0 ? 0 : e[static_cast<std::size_t>(j)]);
+    out.risk.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace mmsim::report
