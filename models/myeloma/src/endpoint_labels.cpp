@@ -29,6 +29,22 @@ EndpointLabel label_of(Endpoint e, TimeZero t0) {
       return {"Progression-free survival after first relapse", "Progression-free survival", from_relapse};
     case Endpoint::os_after_relapse:
       return {"Overall survival after first relapse", "Overall survival", from_relapse};
+    case Endpoint::pfs_line2:
+      return {"Progression-free survival of line 2", "Progression-free survival",
+              "Months since start of line 2"};
+    case Endpoint::os_line2:
+      return {"Overall survival from line 2", "Overall survival", "Months since start of line 2"};
+    case Endpoint::pfs_line3:
+      return {"Progression-free survival of line 3", "Progression-free survival",
+              "Months since start of line 3"};
+    case Endpoint::os_line3:
+      return {"Overall survival from line 3", "Overall survival", "Months since start of line 3"};
+    case Endpoint::dor_line1:
+      return {"Duration of response of line 1 (responders)", "In response and alive",
+              "Months since response on line 1"};
+    case Endpoint::dor_line2:
+      return {"Duration of response of line 2 (responders)", "In response and alive",
+              "Months since response on line 2"};
   }
   return {};
 }
