@@ -10,11 +10,13 @@
 #include <optional>
 
 #include "sim/core/errors.hpp"
+#include "sim/report/sorted_runs.hpp"
 #include "sim/stats/cox.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/log_rank.hpp"
 #include "sim/stats/monte_carlo.hpp"
 #include "sim/stats/paired.hpp"
+#include "sim/stats/streaming_km.hpp"
 
 namespace mmsim::report {
 namespace {
@@ -58,6 +60,52 @@ EndpointSummary summarize(const std::string& name, const Arm& arm, double tau, c
   s.rmst = rm.estimate;
   s.rmst_se = rm.se;
   return s;
+}
+
+// summarize() from the curve's rows streamed off sorted runs: the same fields from the same values.
+EndpointSummary summarize_streamed(const std::string& name, const stats::StreamedSummary& km, double tau,
+                                   const ReportOptions& opt) {
+  EndpointSummary s;
+  s.endpoint = name;
+  s.rmst_horizon = tau;
+  s.n = km.n;
+  s.events = km.events;
+  for (std::size_t l = 0; l < opt.landmarks.size(); ++l) {
+    const double t = opt.landmarks[l];
+    if (km.n == 0 || km.landmarks[l].beyond_follow_up) {
+      s.survival.push_back({t, kNaN, kNaN, kNaN, kNaN});
+    } else {
+      const stats::LandmarkSurvival& v = km.landmarks[l];
+      s.survival.push_back({t, v.surv, v.se, v.lower, v.upper});
+    }
+  }
+  if (km.n == 0) return s;
+  s.median = km.median.time;
+  s.median_ci_low = km.median.lower;
+  s.median_ci_high = km.median.upper;
+  s.rmst = km.rmst.estimate;
+  s.rmst_se = km.rmst.se;
+  return s;
+}
+
+EndpointSummary summarize_from_disk(const ColumnSource& source, std::size_t strategy, const std::string& name,
+                                    double tau, const ReportOptions& opt, io::SpillFolder& spill,
+                                    std::size_t run_patients) {
+  SortedRuns runs(spill);
+  const std::uint64_t n = source.patient_count();
+  std::vector<double> time;
+  std::vector<std::uint8_t> event;
+  for (std::uint64_t first = 0; first < n; first += run_patients) {
+    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(run_patients, n - first));
+    source.endpoint_chunk(strategy, name, first, count, time, event);
+    runs.add(time, event);
+  }
+  const stats::KmRowReplay replay = [&](bool backward,
+                                        const std::function<void(const stats::KmTimeCount&)>& f) {
+    runs.replay(backward, f);
+  };
+  return summarize_streamed(
+      name, stats::streamed_summary(replay, runs.used(), opt.landmarks, tau, opt.conf_level), tau, opt);
 }
 
 Comparison compare(const std::string& strategy, const std::string& reference, const std::string& endpoint,
@@ -104,6 +152,9 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   }
   return c;
 }
+
+void add_rates(Report& r, const ColumnSource& source, const std::vector<std::string>& strategies,
+               const std::vector<std::string>& outcomes, const ReportOptions& opt);
 
 }  // namespace
 
@@ -153,6 +204,46 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       if (comparisons[e * n_s + s]) r.comparisons.push_back(std::move(*comparisons[e * n_s + s]));
     }
   }
+  add_rates(r, source, strategies, outcomes, opt);
+  return r;
+}
+
+Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
+                      const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
+                      double horizon, const ReportOptions& opt, io::SpillFolder& spill,
+                      std::size_t run_patients) {
+  if (!source.chunked()) return compute_report(source, strategies, endpoints, outcomes, horizon, opt);
+  Report r;
+  r.conf_level = opt.conf_level;
+  r.reference = strategies.at(opt.reference);
+  const double tau = std::isnan(opt.rmst_horizon) ? horizon : opt.rmst_horizon;
+  r.strategies.resize(strategies.size());
+  for (std::size_t s = 0; s < strategies.size(); ++s) r.strategies[s].name = strategies[s];
+  r.patients = endpoints.empty() ? 0 : source.patient_count();
+  run_patients = std::max<std::size_t>(run_patients, 1);
+  // One endpoint and strategy at a time: the summaries from disk, then the comparisons with the two arms'
+  // columns in memory.
+  for (const std::string& ep : endpoints) {
+    for (std::size_t s = 0; s < strategies.size(); ++s)
+      r.strategies[s].endpoints.push_back(summarize_from_disk(source, s, ep, tau, opt, spill, run_patients));
+    if (strategies.size() < 2) continue;
+    Arm ref;
+    load(ref, source, opt.reference, ep, opt.conf_level);
+    for (std::size_t s = 0; s < strategies.size(); ++s) {
+      if (s == opt.reference) continue;
+      Arm a;
+      load(a, source, s, ep, opt.conf_level);
+      r.comparisons.push_back(compare(strategies[s], r.reference, ep, a, ref, tau, opt));
+    }
+  }
+  add_rates(r, source, strategies, outcomes, opt);
+  return r;
+}
+
+namespace {
+
+void add_rates(Report& r, const ColumnSource& source, const std::vector<std::string>& strategies,
+               const std::vector<std::string>& outcomes, const ReportOptions& opt) {
   for (const auto& name : outcomes) {
     const std::vector<std::uint8_t> ref = source.outcome(opt.reference, name);
     r.patients = std::max<std::uint64_t>(r.patients, ref.size());
@@ -173,8 +264,9 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
           {strategies[s], r.reference, name, d.difference, d.se_paired, d.se_unpaired, d.lower, d.upper});
     }
   }
-  return r;
 }
+
+}  // namespace
 
 void apply_target_se(Report& r, double target_se) {
   if (!(target_se > 0.0 && std::isfinite(target_se))) {

@@ -15,6 +15,10 @@
 
 #include "sim/core/numeric.hpp"
 
+namespace mmsim::io {
+class SpillFolder;
+}
+
 namespace mmsim::report {
 
 using mmsim::kNaN;
@@ -94,13 +98,31 @@ class ColumnSource {
   virtual std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const = 0;
   // True when endpoint() and outcome() may be called from several threads at once.
   virtual bool concurrent_reads() const { return false; }
+  // Bounded-memory reads by patient range: a source that offers them (columns spilled to disk) has its
+  // summaries computed from sorted runs on disk (compute_report with a spill folder).
+  virtual bool chunked() const { return false; }
+  virtual std::uint64_t patient_count() const { return 0; }
+  virtual void endpoint_chunk(std::size_t /*strategy*/, const std::string& /*endpoint*/,
+                              std::uint64_t /*first*/, std::size_t /*count*/, std::vector<double>& /*time*/,
+                              std::vector<std::uint8_t>& /*event*/) const {}
 };
+
+// Patients per sorted run when summaries are computed from disk (16 bytes each while sorted).
+inline constexpr std::size_t kDefaultRunPatients = std::size_t{1} << 24;
 
 // Computes every summary and comparison. Holds at most two strategies' columns of one endpoint at a time
 // (the reference's and one other's), and sorts each strategy's column once per endpoint: O(n log n).
 Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
                       const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
                       double horizon, const ReportOptions& options);
+// The same with a chunked source (source.chunked()): every endpoint summary is computed from the patients
+// sorted in runs of `run_patients` in `spill` and merged (sorted_runs.hpp, stats/streaming_km.hpp), bit-
+// identical to the in-memory path, in memory independent of the cohort size. Comparisons between strategies
+// still hold the two arms' columns of one endpoint in memory at a time (docs/statistics.md).
+Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
+                      const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
+                      double horizon, const ReportOptions& options, io::SpillFolder& spill,
+                      std::size_t run_patients = kDefaultRunPatients);
 
 // Monte Carlo error planning: fills rmst_patients_needed and rmst_diff_patients_needed(_unpaired), the cohort
 // size at which those SEs reach target_se (stats::patients_needed: SE falls as 1/sqrt(patients)). Undefined
