@@ -11,6 +11,29 @@
 #include "sim/report/report_h5.hpp"
 
 namespace mmsim::cli {
+namespace {
+
+// The run's outcome denominators, one per outcome ("" = none), from the attribute written only by models
+// that name any.
+std::vector<std::string> stored_outcome_denominators(const io::RunFileReader& file) {
+  std::string text;
+  try {
+    text = file.string_attribute("/", "outcome_denominators");
+  } catch (const std::exception&) {
+    return {};
+  }
+  std::vector<std::string> out(1);
+  for (const char ch : text) {
+    if (ch == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += ch;
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 int report_command(const std::vector<std::string>& args) {
   po::options_description visible(
@@ -33,7 +56,8 @@ int report_command(const std::vector<std::string>& args) {
   const std::vector<std::string> strategies = file.strategy_order();
   const std::vector<std::string> endpoints = split_list(file.string_attribute("/", "endpoints"));
   const std::vector<std::string> outcomes = split_list(file.string_attribute("/", "outcomes"));
-  const ReportRequest request = read_report_options(vm, strategies, endpoints);
+  ReportRequest request = read_report_options(vm, strategies, endpoints);
+  request.options.outcome_denominators = stored_outcome_denominators(file);
   bool per_patient = true;
   for (const auto& s : strategies) per_patient = per_patient && file.has_dataset(table_path(s, "patients"));
   if (!per_patient) {

@@ -169,7 +169,8 @@ int run_command(const std::vector<std::string>& args) {
                                                  src.scenario.document.resolved_text(), src.display_name);
 
   const auto& schema = model.schema();
-  const ReportRequest request = read_report_options(vm, model.strategies(), schema.endpoints);
+  ReportRequest request = read_report_options(vm, model.strategies(), schema.endpoints);
+  request.options.outcome_denominators = schema.outcome_denominators;
 
   // No surprise at scale: the disk and the memory budget must hold what this mode needs, or nothing starts.
   const bool statistics = vm.count("no-summary") == 0;
@@ -201,8 +202,9 @@ int run_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
   // The statistics' columns were taken from the blocks as they passed: in memory, or spilled to disk.
-  const report::MemoryColumns memory(outcome, schema.endpoints, schema.outcomes);
-  const report::SpilledColumns spilled(outcome, schema.endpoints, schema.outcomes);
+  const std::vector<std::string> collected = collected_outcome_columns(schema);
+  const report::MemoryColumns memory(outcome, schema.endpoints, collected);
+  const report::SpilledColumns spilled(outcome, schema.endpoints, collected);
   const report::Report summary =
       spill ? report::compute_report(spilled, model.strategies(), schema.endpoints, schema.outcomes,
                                      model.horizon(), request.options, *spill, run_patients_for(budget))

@@ -11,6 +11,7 @@
 
 #include "sim/core/errors.hpp"
 #include "sim/report/sorted_runs.hpp"
+#include "sim/stats/conditional_rate.hpp"
 #include "sim/stats/cox.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/log_rank.hpp"
@@ -244,24 +245,49 @@ namespace {
 
 void add_rates(Report& r, const ColumnSource& source, const std::vector<std::string>& strategies,
                const std::vector<std::string>& outcomes, const ReportOptions& opt) {
-  for (const auto& name : outcomes) {
+  for (std::size_t o = 0; o < outcomes.size(); ++o) {
+    const std::string& name = outcomes[o];
+    // The outcome's denominator column, if the model names one: the rate among its patients too.
+    const std::string denominator =
+        o < opt.outcome_denominators.size() ? opt.outcome_denominators[o] : std::string();
     const std::vector<std::uint8_t> ref = source.outcome(opt.reference, name);
+    const std::vector<std::uint8_t> ref_in =
+        denominator.empty() ? std::vector<std::uint8_t>{} : source.outcome(opt.reference, denominator);
     r.patients = std::max<std::uint64_t>(r.patients, ref.size());
     for (std::size_t s = 0; s < strategies.size(); ++s) {
-      const std::vector<std::uint8_t> other =
-          s == opt.reference ? std::vector<std::uint8_t>{} : source.outcome(s, name);
-      const std::vector<std::uint8_t>& a = s == opt.reference ? ref : other;
+      const bool is_ref = s == opt.reference;
+      const std::vector<std::uint8_t> other = is_ref ? std::vector<std::uint8_t>{} : source.outcome(s, name);
+      const std::vector<std::uint8_t>& a = is_ref ? ref : other;
+      const std::vector<std::uint8_t> other_in =
+          is_ref || denominator.empty() ? std::vector<std::uint8_t>{} : source.outcome(s, denominator);
+      const std::vector<std::uint8_t>& a_in = is_ref ? ref_in : other_in;
       ProportionSummary p{name, a.size()};
       if (!a.empty()) {
         const double k = std::accumulate(a.begin(), a.end(), 0.0);
         p.rate = k / static_cast<double>(a.size());
         p.se = std::sqrt(p.rate * (1.0 - p.rate) / static_cast<double>(a.size()));
       }
+      if (!denominator.empty()) {
+        const stats::ConditionalRate c = stats::conditional_rate(a, a_in);
+        p.denominator_n = c.n;
+        p.denominator_rate = c.rate;
+        p.denominator_se = c.se;
+      }
       r.strategies[s].proportions.push_back(p);
-      if (s == opt.reference || a.size() != ref.size() || a.empty()) continue;
+      if (is_ref || a.size() != ref.size() || a.empty()) continue;
       const stats::PairedDifference d = stats::compare_proportions_paired(a, ref, opt.conf_level);
-      r.proportion_comparisons.push_back(
-          {strategies[s], r.reference, name, d.difference, d.se_paired, d.se_unpaired, d.lower, d.upper});
+      ProportionComparison c{strategies[s], r.reference,   name,    d.difference,
+                             d.se_paired,   d.se_unpaired, d.lower, d.upper};
+      if (!denominator.empty()) {
+        const stats::PairedDifference dc =
+            stats::compare_conditional_rates_paired(a, a_in, ref, ref_in, opt.conf_level);
+        c.denominator_diff = dc.difference;
+        c.denominator_diff_se = dc.se_paired;
+        c.denominator_diff_se_unpaired = dc.se_unpaired;
+        c.denominator_diff_ci_low = dc.lower;
+        c.denominator_diff_ci_high = dc.upper;
+      }
+      r.proportion_comparisons.push_back(c);
     }
   }
 }

@@ -28,6 +28,8 @@ struct ReportOptions {
   double rmst_horizon = kNaN;  // NaN: the model's horizon
   std::size_t reference = 0;   // index of the reference strategy
   double conf_level = 0.95;
+  // From the model's schema (OutputSchema::outcome_denominators): one per outcome, or empty; "" = none.
+  std::vector<std::string> outcome_denominators;
 };
 
 struct LandmarkValue {
@@ -46,8 +48,13 @@ struct EndpointSummary {
 
 struct ProportionSummary {
   std::string name;
-  std::uint64_t n = 0;  // patients with the outcome defined (all patients: undefined counts as 0)
-  double rate = kNaN, se = kNaN;
+  std::uint64_t n = 0;            // patients with the outcome defined (all patients: undefined counts as 0)
+  double rate = kNaN, se = kNaN;  // intention to treat: over all patients
+  // Where the model names a denominator column for the outcome (OutputSchema::outcome_denominators, e.g.
+  // "started_line2"): the rate among the patients with that column == 1, their number and its binomial SE.
+  // denominator_n = 0 and NaN otherwise.
+  std::uint64_t denominator_n = 0;
+  double denominator_rate = kNaN, denominator_se = kNaN;
 };
 
 struct StrategySummary {
@@ -77,6 +84,10 @@ struct Comparison {
 struct ProportionComparison {
   std::string strategy, reference, name;
   double diff = kNaN, diff_se = kNaN, diff_se_unpaired = kNaN, diff_ci_low = kNaN, diff_ci_high = kNaN;
+  // The difference of the rates among each arm's denominator patients (a ratio of two sums per arm), with
+  // the paired SE from both arms' per-patient influence values (docs/statistics.md); NaN without denominator.
+  double denominator_diff = kNaN, denominator_diff_se = kNaN, denominator_diff_se_unpaired = kNaN;
+  double denominator_diff_ci_low = kNaN, denominator_diff_ci_high = kNaN;
 };
 
 struct Report {

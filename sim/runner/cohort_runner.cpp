@@ -86,6 +86,14 @@ class Rechunker {
 
 }  // namespace
 
+std::vector<std::string> collected_outcome_columns(const OutputSchema& schema) {
+  std::vector<std::string> names = schema.outcomes;
+  for (const auto& d : schema.outcome_denominators) {
+    if (!d.empty() && std::find(names.begin(), names.end(), d) == names.end()) names.push_back(d);
+  }
+  return names;
+}
+
 std::string table_path(const std::string& strategy, const std::string& table) {
   return io::layout::strategy_table(strategy, table);
 }
@@ -122,7 +130,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     ep_event.push_back(schema.patients.find(e + "_event"));
   }
   std::vector<FieldId> outcome_fields;
-  for (const auto& o : schema.outcomes) outcome_fields.push_back(schema.patients.find(o));
+  for (const auto& o : collected_outcome_columns(schema)) outcome_fields.push_back(schema.patients.find(o));
   const ColumnCollection collect =
       opt.mode == OutputMode::summary_only && opt.collect == ColumnCollection::none ? ColumnCollection::memory
                                                                                     : opt.collect;

@@ -81,6 +81,10 @@ struct RunOutcome {
   double seconds = 0.0;
 };
 
+// The u8 patients-table columns the statistics read besides the endpoints: the outcomes, then each outcome
+// denominator column (OutputSchema::outcome_denominators) not already among them.
+std::vector<std::string> collected_outcome_columns(const OutputSchema& schema);
+
 // Dataset path of a strategy's table: "/strategies/<strategy>/<table>".
 std::string table_path(const std::string& strategy, const std::string& table);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace mmsim {
@@ -31,6 +32,10 @@ io::RunAttributes run_attributes(const Model& model, const RunOptions& options, 
                  {"endpoints", fmt::format("{}", fmt::join(model.schema().endpoints, ","))},
                  {"outcomes", fmt::format("{}", fmt::join(model.schema().outcomes, ","))},
                  {"output_mode", output_mode_name(options.mode)}};
+  // Only where the model names any, so files of models without denominators stay as they were.
+  const auto& denominators = model.schema().outcome_denominators;
+  if (std::any_of(denominators.begin(), denominators.end(), [](const std::string& d) { return !d.empty(); }))
+    attrs.extra.emplace_back("outcome_denominators", fmt::format("{}", fmt::join(denominators, ",")));
   return attrs;
 }
 
