@@ -110,7 +110,7 @@ EndpointSummary summarize_from_disk(const ColumnSource& source, std::size_t stra
 }
 
 Comparison compare(const std::string& strategy, const std::string& reference, const std::string& endpoint,
-                   const Arm& a, const Arm& ref, double tau, const ReportOptions& opt) {
+                   const Arm& a, const Arm& ref, double tau, const ReportOptions& opt, bool paired) {
   Comparison c;
   c.strategy = strategy;
   c.reference = reference;
@@ -129,7 +129,7 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   }
   for (const double t : opt.landmarks) c.survival_diff.push_back({t, kNaN, kNaN, kNaN, kNaN, kNaN});
   // Paired only when both arms hold the same patients in the same order (one run); else left undefined.
-  if (a.time.size() != ref.time.size() || a.fit.km.n == 0 || ref.fit.km.n == 0) return c;
+  if (!paired || a.time.size() != ref.time.size() || a.fit.km.n == 0 || ref.fit.km.n == 0) return c;
   {
     const auto ia = stats::rmst_influence(a.sample(), a.fit, tau);
     const auto ib = stats::rmst_influence(ref.sample(), ref.fit, tau);
@@ -195,7 +195,8 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       Arm a;
       load(a, source, s, ep, opt.conf_level);
       summaries[e * n_s + s] = summarize(ep, a, tau, opt);
-      comparisons[e * n_s + s] = compare(strategies[s], r.reference, ep, a, ref, tau, opt);
+      comparisons[e * n_s + s] =
+          compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference));
     });
   });
   for (std::size_t e = 0; e < n_ep; ++e) {
@@ -234,7 +235,8 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       if (s == opt.reference) continue;
       Arm a;
       load(a, source, s, ep, opt.conf_level);
-      r.comparisons.push_back(compare(strategies[s], r.reference, ep, a, ref, tau, opt));
+      r.comparisons.push_back(
+          compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference)));
     }
   }
   add_rates(r, source, strategies, outcomes, opt);
@@ -274,7 +276,7 @@ void add_rates(Report& r, const ColumnSource& source, const std::vector<std::str
         p.denominator_se = c.se;
       }
       r.strategies[s].proportions.push_back(p);
-      if (is_ref || a.size() != ref.size() || a.empty()) continue;
+      if (is_ref || a.size() != ref.size() || a.empty() || !source.paired(s, opt.reference)) continue;
       const stats::PairedDifference d = stats::compare_proportions_paired(a, ref, opt.conf_level);
       ProportionComparison c{strategies[s], r.reference,   name,    d.difference,
                              d.se_paired,   d.se_unpaired, d.lower, d.upper};

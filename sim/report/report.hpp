@@ -109,6 +109,9 @@ class ColumnSource {
   virtual std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const = 0;
   // True when endpoint() and outcome() may be called from several threads at once.
   virtual bool concurrent_reads() const { return false; }
+  // Whether strategies a and b hold the same patients in the same order (a subgroup defined per strategy may
+  // not): only then are their differences paired.
+  virtual bool paired(std::size_t /*a*/, std::size_t /*b*/) const { return true; }
   // Bounded-memory reads by patient range: a source that offers them (columns spilled to disk) has its
   // summaries computed from sorted runs on disk (compute_report with a spill folder).
   virtual bool chunked() const { return false; }
