@@ -37,8 +37,6 @@ std::optional<std::uint64_t> parse_size(const std::string& text);
 // A size option (`--memory`): InputError naming the option and the value when it is not a positive size.
 std::optional<std::uint64_t> size_option(const po::variables_map& vm, const std::string& command,
                                          const std::string& name);
-// Bytes as a person reads them: "812 MiB", "27.9 GiB".
-std::string format_size(std::uint64_t bytes);
 
 // An integer option declared with integer_value(), checked to lie in [lo, hi]; nullopt when absent.
 std::optional<std::int64_t> integer_option(const po::variables_map& vm, const std::string& command,
