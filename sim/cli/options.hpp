@@ -31,6 +31,13 @@ inline constexpr std::int64_t kMaxThreads = 4096;
 // The value semantic of an integer option: read as a signed 64-bit number whatever its range.
 po::typed_value<std::int64_t>* integer_value();
 
+// A size in bytes as a user writes it: a number with an optional binary unit, K/M/G/T (also KB, KiB, ...;
+// powers of 1024), e.g. "512M", "1.5G", "2GiB", "100000". nullopt when `text` is not such a size.
+std::optional<std::uint64_t> parse_size(const std::string& text);
+// A size option (`--memory`): InputError naming the option and the value when it is not a positive size.
+std::optional<std::uint64_t> size_option(const po::variables_map& vm, const std::string& command,
+                                         const std::string& name);
+
 // An integer option declared with integer_value(), checked to lie in [lo, hi]; nullopt when absent.
 std::optional<std::int64_t> integer_option(const po::variables_map& vm, const std::string& command,
                                            const std::string& name, std::int64_t lo, std::int64_t hi);

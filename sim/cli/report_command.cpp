@@ -1,16 +1,80 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/model_registry.hpp"
 #include "sim/cli/report_options.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/text.hpp"
 #include "sim/io/run_file.hpp"
+#include "sim/io/run_layout.hpp"
 #include "sim/report/column_sources.hpp"
+#include "sim/report/report_by.hpp"
 #include "sim/report/report_h5.hpp"
 
 namespace mmsim::cli {
+namespace {
+
+// The run's outcome denominators, one per outcome ("" = none), from the attribute written only by models
+// that name any.
+std::vector<std::string> stored_outcome_denominators(const io::RunFileReader& file) {
+  std::string text;
+  try {
+    text = file.string_attribute("/", "outcome_denominators");
+  } catch (const std::exception&) {
+    return {};
+  }
+  std::vector<std::string> out(1);
+  for (const char ch : text) {
+    if (ch == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += ch;
+    }
+  }
+  return out;
+}
+
+// The --by column of every strategy's patients table, with its labels when it is an enumeration. Its type
+// comes from the model the run's stored config builds (the file keeps no field types); InputError (exit 2)
+// for a column the tables lack or of another type.
+report::GroupingColumn read_grouping_column(const io::RunFileReader& file, const std::string& path,
+                                            const std::vector<std::string>& strategies,
+                                            const std::string& name) {
+  const std::string patients = table_path(strategies.front(), "patients");
+  const std::vector<std::string> fields = file.field_names(patients);
+  if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
+    throw InputError(fmt::format("--by: {} has no patients-table column '{}' (columns: {})", path, name,
+                                 fmt::join(fields, ", ")));
+  }
+  const LoadedScenario scenario =
+      load_scenario(config::load_config_text(file.string_attribute("/", io::layout::kConfig), path));
+  const TableLayout& layout = scenario.model->schema().patients;
+  const Field& field = layout.field(layout.find(name));
+  if (field.type != FieldType::u8 && field.type != FieldType::i32 && field.type != FieldType::enumeration) {
+    throw InputError(
+        fmt::format("--by: column '{}' is not a u8, i32 or enumeration column (subgroups need "
+                    "discrete values)",
+                    name));
+  }
+  report::GroupingColumn by{
+      name, {}, field.type == FieldType::enumeration ? field.labels : std::vector<std::string>{}};
+  for (const auto& s : strategies) {
+    std::vector<std::int64_t> values;
+    if (field.type == FieldType::i32) {
+      for (const double v : file.read_f64_column(table_path(s, "patients"), name))
+        values.push_back(static_cast<std::int64_t>(v));
+    } else {
+      for (const std::uint8_t v : file.read_u8_column(table_path(s, "patients"), name)) values.push_back(v);
+    }
+    by.values.push_back(std::move(values));
+  }
+  return by;
+}
+
+}  // namespace
 
 int report_command(const std::vector<std::string>& args) {
   po::options_description visible(
@@ -19,7 +83,10 @@ int report_command(const std::vector<std::string>& args) {
       "Brookmeyer-Crowley CI, landmark survival, RMST) and comparisons with the reference strategy (Cox HR, "
       "log-rank, paired RMST and landmark differences), recomputed from the run's patients tables; for a "
       "--summary-only run, the summaries stored by 'mmsim run'.\n\nOptions");
-  visible.add_options()("help,h", "show this help");
+  visible.add_options()("help,h", "show this help")(
+      "by", po::value<std::string>(),
+      "subgroup reports: every summary and comparison per value of this u8, i32 or enumeration column of the "
+      "patients tables (e.g. --by emd); enumeration values are labelled by name");
   add_report_options(visible);
   add_planning_options(visible);
   const auto parsed = parse_command("report", args, visible, {"result", "run file"});
@@ -33,7 +100,8 @@ int report_command(const std::vector<std::string>& args) {
   const std::vector<std::string> strategies = file.strategy_order();
   const std::vector<std::string> endpoints = split_list(file.string_attribute("/", "endpoints"));
   const std::vector<std::string> outcomes = split_list(file.string_attribute("/", "outcomes"));
-  const ReportRequest request = read_report_options(vm, strategies, endpoints);
+  ReportRequest request = read_report_options(vm, strategies, endpoints);
+  request.options.outcome_denominators = stored_outcome_denominators(file);
   bool per_patient = true;
   for (const auto& s : strategies) per_patient = per_patient && file.has_dataset(table_path(s, "patients"));
   if (!per_patient) {
@@ -68,6 +136,15 @@ int report_command(const std::vector<std::string>& args) {
   const double horizon = std::stod(file.string_attribute("/", "horizon_months"));
   const report::FileColumns<io::RunFileReader> columns(file, strategies);
   const std::vector<std::string>& wanted = request.endpoints.empty() ? endpoints : request.endpoints;
+  if (vm.count("by")) {
+    const report::GroupingColumn by =
+        read_grouping_column(file, path, strategies, vm["by"].as<std::string>());
+    auto groups =
+        report::compute_group_reports(columns, by, strategies, wanted, outcomes, horizon, request.options);
+    for (auto& g : groups) g.report = finish_report(std::move(g.report), request);
+    fmt::print("{}", report::format_group_reports(by.name, groups, request.format));
+    return kExitOk;
+  }
   const report::Report r =
       report::compute_report(columns, strategies, wanted, outcomes, horizon, request.options);
   fmt::print("{}", report::format_report(finish_report(r, request), request.format));

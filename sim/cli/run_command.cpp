@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/options.hpp"
@@ -12,12 +13,15 @@
 #include "sim/config/simulation_settings.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/io/atomic_output.hpp"
+#include "sim/io/spill_file.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/report/report_h5.hpp"
 #include "sim/report/step_tables_h5.hpp"
 #include "sim/runner/cohort_runner.hpp"
 #include "sim/runner/progress.hpp"
 #include "sim/runner/run_attributes.hpp"
+#include "sim/runner/run_check.hpp"
+#include "sim/runner/run_estimate.hpp"
 
 namespace mmsim::cli {
 
@@ -40,7 +44,13 @@ int run_command(const std::vector<std::string>& args) {
       "them later with 'mmsim report'. The simulation and the writing run in memory bounded by the block "
       "size")("block-size", integer_value()->default_value(4096), "patients per block (rows per chunk)")(
       "compression", integer_value()->default_value(4), "deflate level 0-9 for per-patient tables")(
-      "quiet,q", "no progress line and no summary table");
+      "quiet,q", "no progress line and no summary table")(
+      "memory", po::value<std::string>(),
+      "memory budget of the end-of-run statistics, e.g. 2G (default: a quarter of the machine's memory); "
+      "above it their columns spill to a private temporary folder beside the output and the summaries are "
+      "computed exactly from disk")(
+      "estimate", "print what the run would need (disk, spill, memory) and exit without simulating")(
+      "no-space-check", "skip the up-front check that the disk and the memory budget hold the run");
   add_report_options(visible);
   const auto parsed = parse_command("run", args, visible, {"config", "scenario config"});
   if (!parsed) return kExitOk;
@@ -84,7 +94,27 @@ int run_command(const std::vector<std::string>& args) {
                                                  src.scenario.document.resolved_text(), src.display_name);
 
   const auto& schema = model.schema();
-  const ReportRequest request = read_report_options(vm, model.strategies(), schema.endpoints);
+  ReportRequest request = read_report_options(vm, model.strategies(), schema.endpoints);
+  request.options.outcome_denominators = schema.outcome_denominators;
+
+  // No surprise at scale: the disk and the memory budget must hold what this mode needs, or nothing starts.
+  const bool statistics = vm.count("no-summary") == 0;
+  const std::uint64_t budget = size_option(vm, "run", "memory").value_or(default_memory_budget());
+  const RunEstimate need = estimate_run(model, opt, statistics, budget);
+  const std::filesystem::path folder = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+  if (vm.count("estimate")) {
+    fmt::print("{}", describe_estimate(opt, statistics, budget, need, folder));
+    return kExitOk;
+  }
+  if (!vm.count("no-space-check")) check_run_fits(model, opt, statistics, budget, need, folder);
+  std::optional<io::SpillFolder> spill;
+  if (statistics) {
+    opt.collect = need.spill ? ColumnCollection::spill : ColumnCollection::memory;
+    if (need.spill) {
+      spill.emplace(folder);
+      opt.spill_folder = &*spill;
+    }
+  }
 
   io::RunFileWriter writer(out, attrs);
   const RunOutcome outcome = run_cohort(model, opt, &writer);
@@ -96,12 +126,15 @@ int run_command(const std::vector<std::string>& args) {
     }
     return kExitOk;
   }
-  const report::MemoryColumns memory(outcome, schema.endpoints, schema.outcomes);
-  const report::FileColumns<io::RunFileWriter> written(writer, model.strategies());
-  const report::ColumnSource& columns =
-      opt.mode == OutputMode::summary_only ? static_cast<const report::ColumnSource&>(memory) : written;
-  const report::Report summary = report::compute_report(columns, model.strategies(), schema.endpoints,
-                                                        schema.outcomes, model.horizon(), request.options);
+  // The statistics' columns were taken from the blocks as they passed: in memory, or spilled to disk.
+  const std::vector<std::string> collected = collected_outcome_columns(schema);
+  const report::MemoryColumns memory(outcome, schema.endpoints, collected);
+  const report::SpilledColumns spilled(outcome, schema.endpoints, collected);
+  const report::Report summary =
+      spill ? report::compute_report(spilled, model.strategies(), schema.endpoints, schema.outcomes,
+                                     model.horizon(), request.options, *spill, run_patients_for(budget))
+            : report::compute_report(memory, model.strategies(), schema.endpoints, schema.outcomes,
+                                     model.horizon(), request.options);
   report::write_report(writer, summary, schema.endpoints, schema.outcomes);
   report::write_run_incidence(writer, columns, model.strategies(), schema,
                               opt.mode != OutputMode::summary_only);

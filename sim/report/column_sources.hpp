@@ -26,6 +26,29 @@ class MemoryColumns final : public ColumnSource {
   const std::vector<std::string>& outcomes_;
 };
 
+// The columns a run spilled to disk (ColumnCollection::spill), read whole or by patient range.
+class SpilledColumns final : public ColumnSource {
+ public:
+  SpilledColumns(const RunOutcome& outcome, const std::vector<std::string>& endpoints,
+                 const std::vector<std::string>& outcomes)
+      : outcome_(outcome), endpoints_(endpoints), outcomes_(outcomes) {}
+  void endpoint(std::size_t strategy, const std::string& name, std::vector<double>& time,
+                std::vector<std::uint8_t>& event) const override;
+  std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const override;
+  bool chunked() const override { return true; }
+  std::uint64_t patient_count() const override;
+  void endpoint_chunk(std::size_t strategy, const std::string& name, std::uint64_t first, std::size_t count,
+                      std::vector<double>& time, std::vector<std::uint8_t>& event) const override;
+
+ private:
+  std::size_t column(std::size_t strategy, std::size_t index) const {
+    return strategy * outcome_.spill_stride + index;
+  }
+  const RunOutcome& outcome_;
+  const std::vector<std::string>& endpoints_;
+  const std::vector<std::string>& outcomes_;
+};
+
 // Reads `/strategies/<name>/patients` columns through any object with read_f64_column/read_u8_column
 // (io::RunFileWriter during a run, io::RunFileReader afterwards).
 template <class File>

@@ -10,11 +10,14 @@
 #include <optional>
 
 #include "sim/core/errors.hpp"
+#include "sim/report/sorted_runs.hpp"
+#include "sim/stats/conditional_rate.hpp"
 #include "sim/stats/cox.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/log_rank.hpp"
 #include "sim/stats/monte_carlo.hpp"
 #include "sim/stats/paired.hpp"
+#include "sim/stats/streaming_km.hpp"
 
 namespace mmsim::report {
 namespace {
@@ -61,8 +64,54 @@ EndpointSummary summarize(const std::string& name, const Arm& arm, double tau, c
   return s;
 }
 
+// summarize() from the curve's rows streamed off sorted runs: the same fields from the same values.
+EndpointSummary summarize_streamed(const std::string& name, const stats::StreamedSummary& km, double tau,
+                                   const ReportOptions& opt) {
+  EndpointSummary s;
+  s.endpoint = name;
+  s.rmst_horizon = tau;
+  s.n = km.n;
+  s.events = km.events;
+  for (std::size_t l = 0; l < opt.landmarks.size(); ++l) {
+    const double t = opt.landmarks[l];
+    if (km.n == 0 || km.landmarks[l].beyond_follow_up) {
+      s.survival.push_back({t, kNaN, kNaN, kNaN, kNaN});
+    } else {
+      const stats::LandmarkSurvival& v = km.landmarks[l];
+      s.survival.push_back({t, v.surv, v.se, v.lower, v.upper});
+    }
+  }
+  if (km.n == 0) return s;
+  s.median = km.median.time;
+  s.median_ci_low = km.median.lower;
+  s.median_ci_high = km.median.upper;
+  s.rmst = km.rmst.estimate;
+  s.rmst_se = km.rmst.se;
+  return s;
+}
+
+EndpointSummary summarize_from_disk(const ColumnSource& source, std::size_t strategy, const std::string& name,
+                                    double tau, const ReportOptions& opt, io::SpillFolder& spill,
+                                    std::size_t run_patients) {
+  SortedRuns runs(spill);
+  const std::uint64_t n = source.patient_count();
+  std::vector<double> time;
+  std::vector<std::uint8_t> event;
+  for (std::uint64_t first = 0; first < n; first += run_patients) {
+    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(run_patients, n - first));
+    source.endpoint_chunk(strategy, name, first, count, time, event);
+    runs.add(time, event);
+  }
+  const stats::KmRowReplay replay = [&](bool backward,
+                                        const std::function<void(const stats::KmTimeCount&)>& f) {
+    runs.replay(backward, f);
+  };
+  return summarize_streamed(
+      name, stats::streamed_summary(replay, runs.used(), opt.landmarks, tau, opt.conf_level), tau, opt);
+}
+
 Comparison compare(const std::string& strategy, const std::string& reference, const std::string& endpoint,
-                   const Arm& a, const Arm& ref, double tau, const ReportOptions& opt) {
+                   const Arm& a, const Arm& ref, double tau, const ReportOptions& opt, bool paired) {
   Comparison c;
   c.strategy = strategy;
   c.reference = reference;
@@ -81,7 +130,7 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   }
   for (const double t : opt.landmarks) c.survival_diff.push_back({t, kNaN, kNaN, kNaN, kNaN, kNaN});
   // Paired only when both arms hold the same patients in the same order (one run); else left undefined.
-  if (a.time.size() != ref.time.size() || a.fit.km.n == 0 || ref.fit.km.n == 0) return c;
+  if (!paired || a.time.size() != ref.time.size() || a.fit.km.n == 0 || ref.fit.km.n == 0) return c;
   {
     const auto ia = stats::rmst_influence(a.sample(), a.fit, tau);
     const auto ib = stats::rmst_influence(ref.sample(), ref.fit, tau);
@@ -105,6 +154,9 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   }
   return c;
 }
+
+void add_rates(Report& r, const ColumnSource& source, const std::vector<std::string>& strategies,
+               const std::vector<std::string>& outcomes, const ReportOptions& opt);
 
 }  // namespace
 
@@ -144,7 +196,8 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       Arm a;
       load(a, source, s, ep, opt.conf_level);
       summaries[e * n_s + s] = summarize(ep, a, tau, opt);
-      comparisons[e * n_s + s] = compare(strategies[s], r.reference, ep, a, ref, tau, opt);
+      comparisons[e * n_s + s] =
+          compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference));
     });
   });
   for (std::size_t e = 0; e < n_ep; ++e) {
@@ -154,28 +207,95 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       if (comparisons[e * n_s + s]) r.comparisons.push_back(std::move(*comparisons[e * n_s + s]));
     }
   }
-  for (const auto& name : outcomes) {
+  add_rates(r, source, strategies, outcomes, opt);
+  return r;
+}
+
+Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
+                      const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
+                      double horizon, const ReportOptions& opt, io::SpillFolder& spill,
+                      std::size_t run_patients) {
+  if (!source.chunked()) return compute_report(source, strategies, endpoints, outcomes, horizon, opt);
+  Report r;
+  r.conf_level = opt.conf_level;
+  r.reference = strategies.at(opt.reference);
+  const double tau = std::isnan(opt.rmst_horizon) ? horizon : opt.rmst_horizon;
+  r.strategies.resize(strategies.size());
+  for (std::size_t s = 0; s < strategies.size(); ++s) r.strategies[s].name = strategies[s];
+  r.patients = endpoints.empty() ? 0 : source.patient_count();
+  run_patients = std::max<std::size_t>(run_patients, 1);
+  // One endpoint and strategy at a time: the summaries from disk, then the comparisons with the two arms'
+  // columns in memory.
+  for (const std::string& ep : endpoints) {
+    for (std::size_t s = 0; s < strategies.size(); ++s)
+      r.strategies[s].endpoints.push_back(summarize_from_disk(source, s, ep, tau, opt, spill, run_patients));
+    if (strategies.size() < 2) continue;
+    Arm ref;
+    load(ref, source, opt.reference, ep, opt.conf_level);
+    for (std::size_t s = 0; s < strategies.size(); ++s) {
+      if (s == opt.reference) continue;
+      Arm a;
+      load(a, source, s, ep, opt.conf_level);
+      r.comparisons.push_back(
+          compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference)));
+    }
+  }
+  add_rates(r, source, strategies, outcomes, opt);
+  return r;
+}
+
+namespace {
+
+void add_rates(Report& r, const ColumnSource& source, const std::vector<std::string>& strategies,
+               const std::vector<std::string>& outcomes, const ReportOptions& opt) {
+  for (std::size_t o = 0; o < outcomes.size(); ++o) {
+    const std::string& name = outcomes[o];
+    // The outcome's denominator column, if the model names one: the rate among its patients too.
+    const std::string denominator =
+        o < opt.outcome_denominators.size() ? opt.outcome_denominators[o] : std::string();
     const std::vector<std::uint8_t> ref = source.outcome(opt.reference, name);
+    const std::vector<std::uint8_t> ref_in =
+        denominator.empty() ? std::vector<std::uint8_t>{} : source.outcome(opt.reference, denominator);
     r.patients = std::max<std::uint64_t>(r.patients, ref.size());
     for (std::size_t s = 0; s < strategies.size(); ++s) {
-      const std::vector<std::uint8_t> other =
-          s == opt.reference ? std::vector<std::uint8_t>{} : source.outcome(s, name);
-      const std::vector<std::uint8_t>& a = s == opt.reference ? ref : other;
+      const bool is_ref = s == opt.reference;
+      const std::vector<std::uint8_t> other = is_ref ? std::vector<std::uint8_t>{} : source.outcome(s, name);
+      const std::vector<std::uint8_t>& a = is_ref ? ref : other;
+      const std::vector<std::uint8_t> other_in =
+          is_ref || denominator.empty() ? std::vector<std::uint8_t>{} : source.outcome(s, denominator);
+      const std::vector<std::uint8_t>& a_in = is_ref ? ref_in : other_in;
       ProportionSummary p{name, a.size()};
       if (!a.empty()) {
         const double k = std::accumulate(a.begin(), a.end(), 0.0);
         p.rate = k / static_cast<double>(a.size());
         p.se = std::sqrt(p.rate * (1.0 - p.rate) / static_cast<double>(a.size()));
       }
+      if (!denominator.empty()) {
+        const stats::ConditionalRate c = stats::conditional_rate(a, a_in);
+        p.denominator_n = c.n;
+        p.denominator_rate = c.rate;
+        p.denominator_se = c.se;
+      }
       r.strategies[s].proportions.push_back(p);
-      if (s == opt.reference || a.size() != ref.size() || a.empty()) continue;
+      if (is_ref || a.size() != ref.size() || a.empty() || !source.paired(s, opt.reference)) continue;
       const stats::PairedDifference d = stats::compare_proportions_paired(a, ref, opt.conf_level);
-      r.proportion_comparisons.push_back(
-          {strategies[s], r.reference, name, d.difference, d.se_paired, d.se_unpaired, d.lower, d.upper});
+      ProportionComparison c{strategies[s], r.reference,   name,    d.difference,
+                             d.se_paired,   d.se_unpaired, d.lower, d.upper};
+      if (!denominator.empty()) {
+        const stats::PairedDifference dc =
+            stats::compare_conditional_rates_paired(a, a_in, ref, ref_in, opt.conf_level);
+        c.denominator_diff = dc.difference;
+        c.denominator_diff_se = dc.se_paired;
+        c.denominator_diff_se_unpaired = dc.se_unpaired;
+        c.denominator_diff_ci_low = dc.lower;
+        c.denominator_diff_ci_high = dc.upper;
+      }
+      r.proportion_comparisons.push_back(c);
     }
   }
-  return r;
 }
+
+}  // namespace
 
 void apply_target_se(Report& r, double target_se) {
   if (!(target_se > 0.0 && std::isfinite(target_se))) {

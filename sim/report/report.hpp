@@ -16,6 +16,10 @@
 #include "sim/core/numeric.hpp"
 #include "sim/report/step_tables.hpp"
 
+namespace mmsim::io {
+class SpillFolder;
+}
+
 namespace mmsim::report {
 
 using mmsim::kNaN;
@@ -25,6 +29,8 @@ struct ReportOptions {
   double rmst_horizon = kNaN;  // NaN: the model's horizon
   std::size_t reference = 0;   // index of the reference strategy
   double conf_level = 0.95;
+  // From the model's schema (OutputSchema::outcome_denominators): one per outcome, or empty; "" = none.
+  std::vector<std::string> outcome_denominators;
 };
 
 struct LandmarkValue {
@@ -45,8 +51,13 @@ struct EndpointSummary {
 
 struct ProportionSummary {
   std::string name;
-  std::uint64_t n = 0;  // patients with the outcome defined (all patients: undefined counts as 0)
-  double rate = kNaN, se = kNaN;
+  std::uint64_t n = 0;            // patients with the outcome defined (all patients: undefined counts as 0)
+  double rate = kNaN, se = kNaN;  // intention to treat: over all patients
+  // Where the model names a denominator column for the outcome (OutputSchema::outcome_denominators, e.g.
+  // "started_line2"): the rate among the patients with that column == 1, their number and its binomial SE.
+  // denominator_n = 0 and NaN otherwise.
+  std::uint64_t denominator_n = 0;
+  double denominator_rate = kNaN, denominator_se = kNaN;
 };
 
 struct StrategySummary {
@@ -76,6 +87,10 @@ struct Comparison {
 struct ProportionComparison {
   std::string strategy, reference, name;
   double diff = kNaN, diff_se = kNaN, diff_se_unpaired = kNaN, diff_ci_low = kNaN, diff_ci_high = kNaN;
+  // The difference of the rates among each arm's denominator patients (a ratio of two sums per arm), with
+  // the paired SE from both arms' per-patient influence values (docs/statistics.md); NaN without denominator.
+  double denominator_diff = kNaN, denominator_diff_se = kNaN, denominator_diff_se_unpaired = kNaN;
+  double denominator_diff_ci_low = kNaN, denominator_diff_ci_high = kNaN;
 };
 
 struct Report {
@@ -97,13 +112,34 @@ class ColumnSource {
   virtual std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const = 0;
   // True when endpoint() and outcome() may be called from several threads at once.
   virtual bool concurrent_reads() const { return false; }
+  // Whether strategies a and b hold the same patients in the same order (a subgroup defined per strategy may
+  // not): only then are their differences paired.
+  virtual bool paired(std::size_t /*a*/, std::size_t /*b*/) const { return true; }
+  // Bounded-memory reads by patient range: a source that offers them (columns spilled to disk) has its
+  // summaries computed from sorted runs on disk (compute_report with a spill folder).
+  virtual bool chunked() const { return false; }
+  virtual std::uint64_t patient_count() const { return 0; }
+  virtual void endpoint_chunk(std::size_t /*strategy*/, const std::string& /*endpoint*/,
+                              std::uint64_t /*first*/, std::size_t /*count*/, std::vector<double>& /*time*/,
+                              std::vector<std::uint8_t>& /*event*/) const {}
 };
+
+// Patients per sorted run when summaries are computed from disk (16 bytes each while sorted).
+inline constexpr std::size_t kDefaultRunPatients = std::size_t{1} << 24;
 
 // Computes every summary and comparison. Holds at most two strategies' columns of one endpoint at a time
 // (the reference's and one other's), and sorts each strategy's column once per endpoint: O(n log n).
 Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
                       const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
                       double horizon, const ReportOptions& options);
+// The same with a chunked source (source.chunked()): every endpoint summary is computed from the patients
+// sorted in runs of `run_patients` in `spill` and merged (sorted_runs.hpp, stats/streaming_km.hpp), bit-
+// identical to the in-memory path, in memory independent of the cohort size. Comparisons between strategies
+// still hold the two arms' columns of one endpoint in memory at a time (docs/statistics.md).
+Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
+                      const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
+                      double horizon, const ReportOptions& options, io::SpillFolder& spill,
+                      std::size_t run_patients = kDefaultRunPatients);
 
 // Monte Carlo error planning: fills rmst_patients_needed and rmst_diff_patients_needed(_unpaired), the cohort
 // size at which those SEs reach target_se (stats::patients_needed: SE falls as 1/sqrt(patients)). Undefined

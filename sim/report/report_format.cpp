@@ -178,17 +178,40 @@ std::string format_table(const Report& r, bool markdown) {
   for (const auto& s : r.strategies) any_outcomes = any_outcomes || !s.proportions.empty();
   if (any_outcomes) {
     out += markdown ? "\n### Response rates\n\n" : "\nresponse rates (SE)\n";
+    // Where the model names an outcome's denominator (e.g. patients who started the line), the rate among
+    // those patients beside the intention-to-treat rate.
+    bool any_denominator = false;
+    for (const auto& s : r.strategies) {
+      for (const auto& p : s.proportions) any_denominator = any_denominator || p.denominator_n > 0;
+    }
     std::vector<int> pw{24, 22, 16, 26};
-    row({"strategy", "outcome", "rate (SE)", fmt::format("diff vs {} (paired SE)", r.reference)}, pw);
-    rule(4);
+    std::vector<std::string> ph{"strategy", "outcome", "rate (SE)",
+                                fmt::format("diff vs {} (paired SE)", r.reference)};
+    if (any_denominator) {
+      pw.insert(pw.end(), {24, 26});
+      ph.insert(ph.end(), {"among started: n, rate (SE)", "diff among started (SE)"});
+    }
+    row(ph, pw);
+    rule(ph.size());
     for (const auto& s : r.strategies) {
       for (const auto& p : s.proportions) {
-        std::string diff = "";
+        std::string diff = "", diff_in = "";
         for (const auto& c : r.proportion_comparisons) {
-          if (c.strategy == s.name && c.name == p.name)
+          if (c.strategy == s.name && c.name == p.name) {
             diff = fmt::format("{} ({})", num(c.diff, 3), num(c.diff_se, 3));
+            diff_in = fmt::format("{} ({})", num(c.denominator_diff, 3), num(c.denominator_diff_se, 3));
+          }
         }
-        row({s.name, p.name, fmt::format("{} ({})", num(p.rate, 3), num(p.se, 3)), diff}, pw);
+        std::vector<std::string> cells{s.name, p.name, fmt::format("{} ({})", num(p.rate, 3), num(p.se, 3)),
+                                       diff};
+        if (any_denominator) {
+          cells.push_back(p.denominator_n == 0
+                              ? std::string("NA")
+                              : fmt::format("{}, {} ({})", p.denominator_n, num(p.denominator_rate, 3),
+                                            num(p.denominator_se, 3)));
+          cells.push_back(p.denominator_n == 0 ? std::string() : diff_in);
+        }
+        row(cells, pw);
       }
     }
   }

@@ -69,6 +69,10 @@ constexpr ReportColumn<P> kRateColumns[] = {
     {"n", &P::n, "", "patients"},
     {"rate", &P::rate, "", "proportion with the outcome"},
     {"se", &P::se, "", "its SE", kEveryForm, "rate_se"},
+    {"denominator_n", &P::denominator_n, "",
+     "patients in the outcome's denominator (its column == 1); 0 when the model names none", kNotSwept},
+    {"denominator_rate", &P::denominator_rate, "", "proportion with the outcome among them", kNotSwept},
+    {"denominator_rate_se", &P::denominator_se, "", "its SE", kNotSwept},
 };
 
 using Q = ProportionComparison;
@@ -78,6 +82,12 @@ constexpr ReportColumn<Q> kRateComparisonColumns[] = {
     {"diff_se_unpaired", &Q::diff_se_unpaired, "", "unpaired SE"},
     {"diff_ci_low", &Q::diff_ci_low, "", "paired CI, lower"},
     {"diff_ci_high", &Q::diff_ci_high, "", "paired CI, upper"},
+    {"denominator_diff", &Q::denominator_diff, "",
+     "rate among the strategy's denominator patients minus the reference's", kNotSwept},
+    {"denominator_diff_se", &Q::denominator_diff_se, "", "paired SE (common random numbers)", kNotSwept},
+    {"denominator_diff_se_unpaired", &Q::denominator_diff_se_unpaired, "", "unpaired SE", kNotSwept},
+    {"denominator_diff_ci_low", &Q::denominator_diff_ci_low, "", "paired CI, lower", kNotSwept},
+    {"denominator_diff_ci_high", &Q::denominator_diff_ci_high, "", "paired CI, upper", kNotSwept},
 };
 
 }  // namespace

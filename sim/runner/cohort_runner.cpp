@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 
 #include "sim/io/run_layout.hpp"
 #include "sim/runner/progress.hpp"
@@ -34,6 +35,7 @@ struct Block {
   std::vector<std::vector<TableBuffer>> trajectories;  // [strategy][table]
   std::vector<io::EncodedChunk> patient_chunks;        // per strategy
   std::vector<RawChunk> trajectory_chunks;             // cut by the serial stage, encoded in parallel
+  std::vector<std::vector<std::byte>> spill_columns;   // the statistics' columns of this block, to spill
 
   void recycle() {
     for (auto& t : patients) t.clear();
@@ -42,6 +44,7 @@ struct Block {
     }
     patient_chunks.clear();
     trajectory_chunks.clear();
+    for (auto& c : spill_columns) c.clear();
   }
 };
 
@@ -83,6 +86,14 @@ class Rechunker {
 
 }  // namespace
 
+std::vector<std::string> collected_outcome_columns(const OutputSchema& schema) {
+  std::vector<std::string> names = schema.outcomes;
+  for (const auto& d : schema.outcome_denominators) {
+    if (!d.empty() && std::find(names.begin(), names.end(), d) == names.end()) names.push_back(d);
+  }
+  return names;
+}
+
 std::string table_path(const std::string& strategy, const std::string& table) {
   return io::layout::strategy_table(strategy, table);
 }
@@ -119,8 +130,26 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     ep_event.push_back(schema.patients.find(e + "_event"));
   }
   std::vector<FieldId> outcome_fields;
-  for (const auto& o : schema.outcomes) outcome_fields.push_back(schema.patients.find(o));
-  if (opt.mode == OutputMode::summary_only) {
+  for (const auto& o : collected_outcome_columns(schema)) outcome_fields.push_back(schema.patients.find(o));
+  const ColumnCollection collect =
+      opt.mode == OutputMode::summary_only && opt.collect == ColumnCollection::none ? ColumnCollection::memory
+                                                                                    : opt.collect;
+  const std::size_t n_ep = schema.endpoints.size();
+  const std::size_t stride = 2 * n_ep + outcome_fields.size();
+  if (collect == ColumnCollection::spill) {
+    if (opt.spill_folder == nullptr) throw std::logic_error("run_cohort: spilling needs a spill folder");
+    std::vector<std::size_t> sizes;
+    for (std::size_t s = 0; s < n_strategies; ++s) {
+      for (std::size_t e = 0; e < n_ep; ++e) {
+        sizes.push_back(sizeof(double));
+        sizes.push_back(1);
+      }
+      for (std::size_t o = 0; o < outcome_fields.size(); ++o) sizes.push_back(1);
+    }
+    outcome.spilled = std::make_shared<io::ColumnSpill>(*opt.spill_folder, sizes);
+    outcome.spill_stride = stride;
+  }
+  if (collect == ColumnCollection::memory) {
     outcome.outcomes.assign(n_strategies, std::vector<ColumnVector<std::uint8_t>>(outcome_fields.size()));
     for (auto& per : outcome.outcomes) {
       for (auto& c : per) c.resize(opt.patients);
@@ -133,6 +162,31 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       }
     }
   }
+  // Spilled columns are cut per block in the parallel stage and appended in patient order by the writer.
+  auto cut_spill_columns = [&](Block& b) {
+    b.spill_columns.resize(n_strategies * stride);
+    for (std::size_t s = 0; s < n_strategies; ++s) {
+      const TableBuffer& rows = b.patients[s];
+      const std::size_t n = rows.rows();
+      for (std::size_t e = 0; e < n_ep; ++e) {
+        auto& times = b.spill_columns[s * stride + 2 * e];
+        auto& events = b.spill_columns[s * stride + 2 * e + 1];
+        times.resize(n * sizeof(double));
+        events.resize(n);
+        for (std::size_t r = 0; r < n; ++r) {
+          const double t = rows.get<double>(r, ep_time[e]);
+          std::memcpy(times.data() + r * sizeof(double), &t, sizeof t);
+          events[r] = static_cast<std::byte>(rows.get<std::uint8_t>(r, ep_event[e]));
+        }
+      }
+      for (std::size_t o = 0; o < outcome_fields.size(); ++o) {
+        auto& col = b.spill_columns[s * stride + 2 * n_ep + o];
+        col.resize(n);
+        for (std::size_t r = 0; r < n; ++r)
+          col[r] = static_cast<std::byte>(rows.get<std::uint8_t>(r, outcome_fields[o]));
+      }
+    }
+  };
   auto extract_columns = [&](const Block& b) {
     for (std::size_t s = 0; s < n_strategies; ++s) {
       const TableBuffer& rows = b.patients[s];
@@ -194,7 +248,8 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
         model.simulate(s, key, sink);
       }
     }
-    if (opt.mode == OutputMode::summary_only) extract_columns(*b);
+    if (collect == ColumnCollection::memory) extract_columns(*b);
+    if (collect == ColumnCollection::spill) cut_spill_columns(*b);
     if (write_patients) {
       for (std::size_t s = 0; s < n_strategies; ++s) {
         b->patient_chunks.push_back(io::encode_chunk(b->patients[s].data(), b->patients[s].rows(),
@@ -228,6 +283,10 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       writer->append_chunk(patient_tables[s], b->patient_chunks[s]);
     for (const auto& c : b->trajectory_chunks)
       writer->append_chunk(trajectory_tables[c.strategy * n_tables + c.table], c.encoded);
+    for (std::size_t c = 0; c < b->spill_columns.size(); ++c) {
+      const auto& bytes = b->spill_columns[c];
+      outcome.spilled->append(c, bytes.data(), b->count);
+    }
     done += b->count;
     progress.update(done);
     b->recycle();

@@ -10,11 +10,18 @@
 #include <vector>
 
 #include "sim/core/model.hpp"
+#include "sim/io/column_spill.hpp"
 #include "sim/io/run_file.hpp"
 
 namespace mmsim {
 
 enum class OutputMode { trajectories, no_trajectories, summary_only };
+
+// Where the run keeps the endpoint and outcome columns its end-of-run statistics need, taken from the blocks
+// as they pass (never read back from the file being written): nowhere (--no-summary), in memory (sized by
+// strategies x columns x patients), or spilled in patient order to files in a private temporary folder when
+// they do not fit the memory budget (docs/statistics.md, "Memory budget").
+enum class ColumnCollection { none, memory, spill };
 
 struct RunOptions {
   std::uint64_t patients = 10000;
@@ -26,6 +33,9 @@ struct RunOptions {
   int deflate_level = 4;
   OutputMode mode = OutputMode::trajectories;
   bool progress = false;  // a progress line on stderr
+  // summary_only runs collect in memory unless told to spill (their statistics have no other source).
+  ColumnCollection collect = ColumnCollection::none;
+  io::SpillFolder* spill_folder = nullptr;  // required with ColumnCollection::spill
 };
 
 // An allocator whose resize leaves new elements uninitialized (default-initialized): a summary-only column is
@@ -60,13 +70,20 @@ struct EndpointColumns {
 };
 
 struct RunOutcome {
-  // [strategy][endpoint] and [strategy][outcome]; filled only in summary_only mode (otherwise the columns are
-  // in the file).
+  // [strategy][endpoint] and [strategy][outcome]; filled with ColumnCollection::memory.
   std::vector<std::vector<EndpointColumns>> columns;
   std::vector<std::vector<ColumnVector<std::uint8_t>>> outcomes;
+  // With ColumnCollection::spill: per strategy s, columns s * spill_stride + 2 e (endpoint e's times, f64),
+  // + 2 e + 1 (its events, u8) and + 2 E + o (outcome o, u8), in patient order.
+  std::shared_ptr<io::ColumnSpill> spilled;
+  std::size_t spill_stride = 0;
   std::vector<std::uint64_t> trajectory_rows;  // per trajectory table, summed over strategies
   double seconds = 0.0;
 };
+
+// The u8 patients-table columns the statistics read besides the endpoints: the outcomes, then each outcome
+// denominator column (OutputSchema::outcome_denominators) not already among them.
+std::vector<std::string> collected_outcome_columns(const OutputSchema& schema);
 
 // Dataset path of a strategy's table: "/strategies/<strategy>/<table>".
 std::string table_path(const std::string& strategy, const std::string& table);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "sim/io/run_layout.hpp"
@@ -52,6 +53,10 @@ io::RunAttributes run_attributes(const Model& model, const RunOptions& options, 
     attrs.extra.emplace_back(io::layout::kStrategyLabels,
                              lines(schema.strategy_labels, [](const auto& l) { return l; }));
   }
+  // Only where the model names any, so files of models without denominators stay as they were.
+  const auto& denominators = schema.outcome_denominators;
+  if (std::any_of(denominators.begin(), denominators.end(), [](const std::string& d) { return !d.empty(); }))
+    attrs.extra.emplace_back("outcome_denominators", fmt::format("{}", fmt::join(denominators, ",")));
   return attrs;
 }
 

@@ -39,7 +39,11 @@ if [[ $(id -u) -eq 0 ]] && mkdir -p "$tiny" && mount -t tmpfs -o size=1m tmpfs "
   "$mmsim" run "$root/configs/reference/illness_death.toml" --patients 2000 -o "$tiny/out.h5" -q ||
     note_fail "the small run into the tmpfs failed"
   cp "$tiny/out.h5" "$work/before.h5"
-  expect_code 1 "No space left on device" run "$cfg" --patients 3000 -o "$tiny/out.h5" -q
+  # The up-front estimate refuses a run the disk cannot hold (exit 2, with the figures); past it (told to skip
+  # the check), the write itself fails cleanly.
+  expect_code 2 "of disk in $tiny" run "$cfg" --patients 3000 -o "$tiny/out.h5" -q
+  cmp -s "$tiny/out.h5" "$work/before.h5" || note_fail "refused for disk: the existing result changed"
+  expect_code 1 "No space left on device" run "$cfg" --patients 3000 -o "$tiny/out.h5" -q --no-space-check
   cmp -s "$tiny/out.h5" "$work/before.h5" || note_fail "disk full: the existing result changed"
   no_temporaries "$tiny"
 else

@@ -53,7 +53,7 @@ Report full_report() {
       for (const double t : {6.0, 12.0}) es.survival.push_back({t, next(), next(), next(), next()});
       ss.endpoints.push_back(es);
     }
-    ss.proportions.push_back({"resp", k++, next(), next()});
+    ss.proportions.push_back({"resp", k++, next(), next(), k++, next(), next()});
     r.strategies.push_back(ss);
   }
   for (const auto& e : kEndpoints) {
@@ -67,7 +67,8 @@ Report full_report() {
     for (const double t : {6.0, 12.0}) c.survival_diff.push_back({t, next(), next(), next(), next(), next()});
     r.comparisons.push_back(c);
   }
-  r.proportion_comparisons.push_back({"better", "standard", "resp", next(), next(), next(), next(), next()});
+  r.proportion_comparisons.push_back({"better", "standard", "resp", next(), next(), next(), next(), next(),
+                                      next(), next(), next(), next(), next()});
   return r;
 }
 
@@ -162,6 +163,14 @@ TEST_CASE("report CSV: the published header, and each section fills exactly its 
                                            "diff_ci_high",
                                            "rate",
                                            "rate_se",
+                                           "denominator_n",
+                                           "denominator_rate",
+                                           "denominator_rate_se",
+                                           "denominator_diff",
+                                           "denominator_diff_se",
+                                           "denominator_diff_se_unpaired",
+                                           "denominator_diff_ci_low",
+                                           "denominator_diff_ci_high",
                                            "patients_needed",
                                            "patients_needed_unpaired"};
   CHECK(csv_columns() == published);
