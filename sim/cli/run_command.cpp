@@ -136,6 +136,10 @@ int run_command(const std::vector<std::string>& args) {
             : report::compute_report(memory, model.strategies(), schema.endpoints, schema.outcomes,
                                      model.horizon(), request.options);
   report::write_report(writer, summary, schema.endpoints, schema.outcomes);
+  // The competing-risks curves read whole columns of the collection (in memory or spilled): bounded by the
+  // model's competing_risks, which the reference model has none of.
+  const report::ColumnSource& columns = spill ? static_cast<const report::ColumnSource&>(spilled)
+                                              : static_cast<const report::ColumnSource&>(memory);
   report::write_run_incidence(writer, columns, model.strategies(), schema,
                               opt.mode != OutputMode::summary_only);
   writer.commit();
