@@ -23,7 +23,8 @@ inline constexpr int kDefaultDeflateLevel = 1;
 // zero-padded; the dataset's extent is the true row count).
 struct ChunkSpec {
   std::size_t chunk_rows = 4096;
-  int deflate_level = kDefaultDeflateLevel;  // 0: no compression (Fletcher32 only); 1..9: shuffle + deflate at that level
+  // 0: no compression (Fletcher32 only); 1..9: shuffle + deflate at that level.
+  int deflate_level = kDefaultDeflateLevel;
 };
 
 // Bit of EncodedChunk::filter_mask meaning "the deflate filter was not applied to this chunk". The pipeline
