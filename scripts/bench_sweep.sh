@@ -6,7 +6,9 @@
 # Runs the first POINTS draws of the PSA (the draws are keyed by (seed, point, parameter), so they are the same
 # points as in the 1000-point sweep) from an empty OUTDIR, including the merge, under GNU time, and prints
 # points/s, total minutes, CPU seconds per point, peak resident memory and the extrapolation to 1000 points.
-# The machine's load average is printed too: on a loaded machine wall times are longer than CPU time / threads.
+# The machine's load average is printed too: on a loaded machine wall times are longer than CPU time / threads,
+# and "runnable threads" (scripts/runnable_threads.sh: time the threads ran or waited for a core, over the wall
+# time) is the figure of the thread scaling that the load does not change.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 points=${1:-1000}
@@ -34,17 +36,19 @@ sed -e "s|^samples *=.*|samples = $points|" -e "s|^base *=.*|base = \"$(dirname 
 
 echo "# mmsim sweep $sweep_src: $points point(s) x $patients patients, --threads $threads"
 echo "# $("$mmsim" --version | head -1); $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/time -f '%e %U %S %M' -o "$work/time" \
-  "$mmsim" sweep "$sweep" -o "$out" --patients "$patients" --threads "$threads" -q
+/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$root/scripts/runnable_threads.sh" \
+  "$mmsim" sweep "$sweep" -o "$out" --patients "$patients" --threads "$threads" -q 2>"$work/runnable"
 read -r wall user sys kib <"$work/time"
+runnable=$(sed -n 's/^runnable threads \([0-9.]*\).*/\1/p' "$work/runnable")
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v p="$points" -v w="$wall" -v u="$user" -v s="$sys" -v k="$kib" -v t="$threads" 'BEGIN {
+awk -v p="$points" -v r="${runnable:-0}" -v w="$wall" -v u="$user" -v s="$sys" -v k="$kib" -v t="$threads" 'BEGIN {
   cpu = u + s
   printf "points            %d\n", p
   printf "wall              %.1f s (%.2f min)\n", w, w / 60
   printf "points/s          %.3f\n", p / w
   printf "CPU s per point   %.3f (user %.1f s + sys %.1f s)\n", cpu / p, u, s
   printf "CPU use           %.2f cores of %d threads\n", cpu / w, t
+  printf "runnable threads  %.2f of %d (the cores it keeps busy on an idle machine, whatever the load now)\n", r, t
   printf "peak memory       %.1f MiB (max resident)\n", k / 1024
   printf "1000 points       %.1f min at this rate; %.1f min at best (CPU time spread perfectly over %d threads)\n", \
     1000 * w / p / 60, 1000 * cpu / p / t / 60, t

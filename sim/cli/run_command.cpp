@@ -43,7 +43,8 @@ int run_command(const std::vector<std::string>& args) {
       "compute "
       "them later with 'mmsim report'. The simulation and the writing run in memory bounded by the block "
       "size")("block-size", integer_value()->default_value(4096), "patients per block (rows per chunk)")(
-      "compression", integer_value()->default_value(4), "deflate level 0-9 for per-patient tables")(
+      "compression", integer_value()->default_value(io::kDefaultDeflateLevel),
+      "deflate level 0-9 for per-patient tables")(
       "quiet,q", "no progress line and no summary table")(
       "memory", po::value<std::string>(),
       "memory budget of the end-of-run statistics, e.g. 2G (default: a quarter of the machine's memory); "

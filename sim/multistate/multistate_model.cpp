@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace mmsim::multistate {
@@ -34,9 +35,25 @@ MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
   schema_.state_names = spec_.states;
   for (const auto& s : spec_.strategies) strategy_names_.push_back(s.name);
 
-  outgoing_.resize(spec_.states.size());
-  for (std::uint32_t t = 0; t < spec_.transitions.size(); ++t)
-    outgoing_[spec_.transitions[t].from].push_back(t);
+  // Clocks grouped by state, keeping config order within a state.
+  std::vector<std::uint32_t> by_state;
+  clocks_begin_.assign(spec_.states.size() + 1, 0);
+  for (std::uint32_t s = 0; s < spec_.states.size(); ++s) {
+    clocks_begin_[s] = static_cast<std::uint32_t>(by_state.size());
+    for (std::uint32_t t = 0; t < spec_.transitions.size(); ++t) {
+      if (spec_.transitions[t].from == s) by_state.push_back(t);
+    }
+  }
+  clocks_begin_[spec_.states.size()] = static_cast<std::uint32_t>(by_state.size());
+  for (const StrategySpec& strat : spec_.strategies) {
+    std::vector<Clock>& clocks = clocks_.emplace_back();
+    for (const std::uint32_t t : by_state) {
+      const TransitionSpec& tr = spec_.transitions[t];
+      clocks.push_back({tr.law.get(), strat.transition_hr[t], tr.hazard_ratios.data(),
+                        static_cast<std::uint32_t>(tr.hazard_ratios.size()), tr.clock_origin_attribute,
+                        tr.clock, t});
+    }
+  }
   static_assert(kMaxEndpoints <= 32, "endpoint masks are 32-bit");
   starts_mask_.assign(spec_.states.size(), 0);
   ends_mask_.assign(spec_.states.size(), 0);
@@ -66,12 +83,26 @@ MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
   f_ev_time_ = ev.find("time");
   f_ev_from_ = ev.find("from");
   f_ev_to_ = ev.find("to");
+  id_at_ = p.offset(f_id_);
+  final_state_at_ = p.offset(f_final_state_);
+  for (const FieldId f : f_attributes_) attribute_at_.push_back(p.offset(f));
+  for (const FieldId f : f_endpoint_time_) endpoint_time_at_.push_back(p.offset(f));
+  for (const FieldId f : f_endpoint_event_) endpoint_event_at_.push_back(p.offset(f));
 }
+
+namespace {
+
+template <class T>
+void store_at(std::byte* row, std::size_t at, T value) {
+  std::memcpy(row + at, &value, sizeof value);
+}
+
+}  // namespace
 
 void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double horizon = spec_.settings.horizon;
-  const StrategySpec& strat = spec_.strategies[strategy];
+  const Clock* const clocks = clocks_[strategy].data();
 
   // Fixed-size scratch, deliberately not value-initialized (zeroing 1.5 KiB per patient cost more than the
   // simulation itself): only the first n entries of each array are used, and they are set below.
@@ -86,9 +117,9 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
         {key.seed, key.domain, key.patient, kPurposeAttribute + static_cast<std::uint32_t>(a), 0});
     attr[a] = spec_.attributes[a].law->sample(rng);
   }
-  RowRef row = sink.patients.append();
-  row.set_u64(f_id_, key.patient);
-  for (std::size_t a = 0; a < spec_.attributes.size(); ++a) row.set_f64(f_attributes_[a], attr[a]);
+  std::byte* const row = sink.patients.append().bytes();
+  store_at<std::uint64_t>(row, id_at_, key.patient);
+  for (std::size_t a = 0; a < spec_.attributes.size(); ++a) store_at<double>(row, attribute_at_[a], attr[a]);
 
   // An endpoint ends at the first entry into one of its terminating states after it started (not at the entry
   // that starts it); ep_start/ep_end are read only where the masks say they were set.
@@ -113,16 +144,17 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
     double next = kNever;
     std::uint32_t fired = 0;
     RandomStream rng({key.seed, key.domain, key.patient, kPurposeState + state, visits[state] - 1});
-    for (const std::uint32_t t : outgoing_[state]) {
-      const TransitionSpec& tr = spec_.transitions[t];
-      double hr = strat.transition_hr[t];
-      for (const auto& eff : tr.hazard_ratios) hr *= std::pow(eff.hr, attr[eff.attribute]);
+    for (const Clock *c = clocks + clocks_begin_[state], *end = clocks + clocks_begin_[state + 1]; c != end;
+         ++c) {
+      double hr = c->strategy_hr;
+      for (std::uint32_t k = 0; k < c->n_effects; ++k)
+        hr *= std::pow(c->effects[k].hr, attr[c->effects[k].attribute]);
       const double origin =
-          tr.clock_origin_attribute >= 0 ? -attr[static_cast<std::size_t>(tr.clock_origin_attribute)] : 0.0;
-      const double when = draw_clock(*tr.law, tr.clock, now, origin, hr, rng);
+          c->origin_attribute >= 0 ? -attr[static_cast<std::size_t>(c->origin_attribute)] : 0.0;
+      const double when = draw_clock(*c->law, c->kind, now, origin, hr, rng);
       if (when < next) {
         next = when;
-        fired = t;
+        fired = c->transition;
       }
     }
     if (!(next <= horizon)) break;  // absorbing state, or censored at the horizon
@@ -141,19 +173,21 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
     on_enter(state, now);
   }
 
-  row.set_enum(f_final_state_, static_cast<std::uint8_t>(state));
+  store_at<std::uint8_t>(row, final_state_at_, static_cast<std::uint8_t>(state));
   for (std::size_t e = 0; e < n_endpoints; ++e) {
     const std::uint32_t bit = 1u << e;
+    double time = nan;
+    std::uint8_t event = 0;
     if ((started & bit) == 0) {
-      row.set_f64(f_endpoint_time_[e], nan);
-      row.set_u8(f_endpoint_event_[e], 0);
+      // undefined: NaN, censored
     } else if ((ended & bit) != 0) {
-      row.set_f64(f_endpoint_time_[e], ep_end[e] - ep_start[e]);
-      row.set_u8(f_endpoint_event_[e], 1);
+      time = ep_end[e] - ep_start[e];
+      event = 1;
     } else {
-      row.set_f64(f_endpoint_time_[e], horizon - ep_start[e]);
-      row.set_u8(f_endpoint_event_[e], 0);
+      time = horizon - ep_start[e];
     }
+    store_at<double>(row, endpoint_time_at_[e], time);
+    store_at<std::uint8_t>(row, endpoint_event_at_[e], event);
   }
 }
 

@@ -14,6 +14,9 @@ inline constexpr std::uint32_t kPurposeState = 100000;  // + state index
 class MultistateModel final : public Model {
  public:
   explicit MultistateModel(MultistateSpec spec);
+  // Not copyable or movable: the clocks point into spec_.
+  MultistateModel(const MultistateModel&) = delete;
+  MultistateModel& operator=(const MultistateModel&) = delete;
 
   const OutputSchema& schema() const override { return schema_; }
   const std::vector<std::string>& strategies() const override { return strategy_names_; }
@@ -27,11 +30,28 @@ class MultistateModel final : public Model {
   MultistateSpec spec_;
   OutputSchema schema_;
   std::vector<std::string> strategy_names_;
-  std::vector<std::vector<std::uint32_t>> outgoing_;  // per state: transition indices
+  // One competing clock of a state, with everything its draw needs in one place: the per-patient loop reads
+  // a contiguous run of these instead of chasing the spec's transitions, hazard-ratio and strategy vectors.
+  struct Clock {
+    const TimeDistribution* law = nullptr;
+    double strategy_hr = 1.0;                  // the strategy's multiplier of this transition's hazard
+    const AttributeEffect* effects = nullptr;  // hazard ratios on attributes (hazard x hr^value)
+    std::uint32_t n_effects = 0;
+    int origin_attribute = -1;  // forward clocks: attribute the clock starts at, or none
+    ClockKind kind = ClockKind::reset;
+    std::uint32_t transition = 0;
+  };
+  // [strategy][clocks_begin_[state] .. clocks_begin_[state + 1]): the state's outgoing transitions in config
+  // order (the order they take their stream's draws in).
+  std::vector<std::vector<Clock>> clocks_;
+  std::vector<std::uint32_t> clocks_begin_;
   // Per state, bit e set when entering the state starts (ends) endpoint e: a state entry then costs two mask
   // operations instead of a loop over the endpoints.
   std::vector<std::uint32_t> starts_mask_, ends_mask_;
   std::uint32_t started_at_zero_ = 0;  // endpoints that start at time zero
+  // Byte offsets of the patients-table columns in a row, resolved once (a row is written by memcpy at these).
+  std::size_t id_at_ = 0, final_state_at_ = 0;
+  std::vector<std::size_t> attribute_at_, endpoint_time_at_, endpoint_event_at_;
   // Column ids, resolved once.
   FieldId f_id_;
   std::vector<FieldId> f_attributes_;

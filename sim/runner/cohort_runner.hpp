@@ -30,7 +30,7 @@ struct RunOptions {
   unsigned threads = 0;           // 0: all cores
   std::size_t block_size = 4096;  // patients per block = rows per chunk of the patients table
   std::size_t trajectory_chunk_rows = 16384;
-  int deflate_level = 4;
+  int deflate_level = io::kDefaultDeflateLevel;
   OutputMode mode = OutputMode::trajectories;
   bool progress = false;  // a progress line on stderr
   // summary_only runs collect in memory unless told to spill (their statistics have no other source).

@@ -14,9 +14,22 @@ namespace mmsim::sweep {
 
 PointRunner::PointRunner(const SweepSpec& spec, const SweepStore& store, const SweepHeader& header,
                          ScenarioBuilder build, PointRunSettings settings)
-    : spec_(spec), store_(store), header_(header), build_(std::move(build)), settings_(settings) {}
+    : spec_(spec),
+      store_(store),
+      header_(header),
+      build_(std::move(build)),
+      settings_(settings),
+      tables_(header.shape) {}
 
 void PointRunner::run(const SweepPoint& pt) const {
+  store(pt, simulate(pt, settings_.threads));
+}
+
+void PointRunner::store(const SweepPoint& pt, const PointRows& rows) const {
+  store_.write_point(header_, pt.index, rows);
+}
+
+PointRows PointRunner::simulate(const SweepPoint& pt, unsigned threads) const {
   BuiltScenario sc;
   try {
     sc = build_(point_document(spec_, pt));
@@ -35,7 +48,7 @@ void PointRunner::run(const SweepPoint& pt) const {
   report::ReportOptions ro;
   ro.landmarks = spec_.landmarks;
   ro.reference = settings_.reference;
-  const SweepTables tables(header_.shape);
+  const SweepTables& tables = tables_;
   PointRows rows(tables);
   add_point_row(tables, pt.index, pt.varied, pt.values, rows);
   for (std::uint32_t r = 0; r < spec_.replicates; ++r) {
@@ -43,7 +56,7 @@ void PointRunner::run(const SweepPoint& pt) const {
     opt.patients = settings_.patients;
     opt.seed = sc.settings.seed;
     opt.domain = r;
-    opt.threads = settings_.threads;
+    opt.threads = threads;
     opt.mode = settings_.trajectories ? OutputMode::trajectories : OutputMode::summary_only;
     report::Report rep;
     if (settings_.trajectories) {
@@ -65,7 +78,7 @@ void PointRunner::run(const SweepPoint& pt) const {
     }
     add_report_rows(tables, pt.index, r, pt.values, rep, rows);
   }
-  store_.write_point(header_, pt.index, rows);
+  return rows;
 }
 
 }  // namespace mmsim::sweep

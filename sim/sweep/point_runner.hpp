@@ -41,9 +41,18 @@ class PointRunner {
   PointRunner(const SweepSpec& spec, const SweepStore& store, const SweepHeader& header,
               ScenarioBuilder build, PointRunSettings settings);
 
-  // Throws InputError when the point's scenario is rejected (naming the point) or changes the strategies,
-  // endpoints or outcomes of the header (a sweep may only change numbers).
+  // simulate() then store(). Throws InputError when the point's scenario is rejected (naming the point) or
+  // changes the strategies, endpoints or outcomes of the header (a sweep may only change numbers).
   void run(const SweepPoint& point) const;
+
+  // The point's rows: its scenario built, every replicate simulated on `threads` threads (0: all cores) and
+  // reported. Touches no HDF5 file unless the settings keep trajectories, so without trajectories several
+  // points may be simulated at once (HDF5 itself is not thread-safe); the rows do not depend on `threads`.
+  PointRows simulate(const SweepPoint& point, unsigned threads) const;
+  // Writes the point's rows to the store (HDF5: one caller at a time).
+  void store(const SweepPoint& point, const PointRows& rows) const;
+  // Whether simulate() writes files (the replicates' run files), so points must run one at a time.
+  bool writes_files() const { return settings_.trajectories; }
 
  private:
   const SweepSpec& spec_;
@@ -51,6 +60,7 @@ class PointRunner {
   const SweepHeader& header_;
   ScenarioBuilder build_;
   PointRunSettings settings_;
+  SweepTables tables_;  // the rows' layouts, which the returned PointRows point into
 };
 
 }  // namespace mmsim::sweep

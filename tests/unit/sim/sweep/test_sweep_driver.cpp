@@ -179,6 +179,23 @@ TEST_CASE("sweep: tasks of a SLURM array write their shards, which merged equal 
   CHECK(!std::filesystem::exists(dir.path / "bad"));
 }
 
+TEST_CASE("sweep: points simulated side by side (2 threads) give the files of points run one by one",
+          "[sweep][driver]") {
+  // At 2 threads the driver simulates several points at once, one thread each, and stores them in order; at
+  // 1 thread it runs them one after another. The rows may not depend on which.
+  const test::TempDir dir("mmsim_sweep_driver_");
+  const auto sweep = write_oneway_sweep(dir.path);
+  SweepRequest serial = request_for(sweep, dir.path / "serial");
+  serial.threads = 1;
+  run_sweep(serial, test::build_multistate, no_environment());
+  run_sweep(request_for(sweep, dir.path / "parallel"), test::build_multistate, no_environment());
+  for (const char* f : {"sweep.csv", "points.csv"}) {
+    INFO(f);
+    CHECK(read_text(dir.path / "parallel" / f) == read_text(dir.path / "serial" / f));
+  }
+  CHECK(read_csv(dir.path / "parallel" / "points.csv").size() == 3);
+}
+
 TEST_CASE("point runner: run files with the run attributes, and a point may only change numbers",
           "[sweep][driver]") {
   const test::TempDir dir("mmsim_sweep_point_");
