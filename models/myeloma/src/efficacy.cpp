@@ -47,6 +47,20 @@ Depth pick_depth(const DepthProbs& probs, double u) {
   return Depth::pd;
 }
 
+bool target_nonresponsive(const Params& p, const Therapy& th, const PatientState& s) {
+  const bool given_before = s.therapy_exposed.test(th.index);
+  bool any = false;
+  for (std::size_t a = 0; a < kAntigens; ++a) {
+    if (((th.target_mask >> a) & 1u) == 0 || !p.antigens[a].modelled) continue;
+    const double share = given_before                                    ? th.nonresponse_same_product
+                         : s.exposed_to_antigen(static_cast<Antigen>(a)) ? th.nonresponse_same_target
+                                                                         : 0.0;
+    if (!(s.nonresponse_u[a] < share)) return false;
+    any = true;
+  }
+  return any;
+}
+
 Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const PatientState& s, double t) {
   Efficacy e;
   const Partner* pa = partner >= 0 ? &p.partners[static_cast<std::size_t>(partner)] : nullptr;
@@ -92,7 +106,7 @@ Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const Pa
   d[idx(Cov::prior_same_target)] =
       (same_target ? 1.0 : 0.0) - (bcma_directed ? ref.mean[idx(Attr::prior_bcma_exposure)] : 0.0);
   d[idx(Cov::per_prior_line)] =
-      s.x[idx(Attr::prior_lines)] + s.lines_given - ref.mean[idx(Attr::prior_lines)];
+      s.x[idx(Attr::prior_lines)] + s.lines_before_current() - ref.mean[idx(Attr::prior_lines)];
   d[idx(Cov::tcell_fitness_per_sd)] =
       th.tcell_dependent ? e.fitness - ref.mean[idx(Attr::tcell_fitness)] : 0.0;
   d[idx(Cov::antigen_density_per_log)] = e.density_term;
@@ -116,7 +130,9 @@ Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const Pa
     lhr += th.log_hr[c] * d[c];
   }
   e.log_hr = lhr;
-  e.probs = e.antigen_negative ? p.antigen_negative : shift_odds(th.response, eta);
+  e.target_nonresponsive = target_nonresponsive(p, th, s);
+  e.probs =
+      (e.antigen_negative || e.target_nonresponsive) ? p.antigen_negative : shift_odds(th.response, eta);
   return e;
 }
 

@@ -151,6 +151,8 @@ std::string MyelomaModel::parameter_report() const {
     line(fmt::format("{}.failure_mechanisms:{} [{}]", k, mech, t.src_mech));
     line(
         fmt::format("{}.state_effects.tcell_fitness_shift = {} [{}]", k, t.tcell_fitness_shift, t.src_state));
+    line(fmt::format("{}.prior_exposure: non-response after same target {}, after the product itself {} [{}]",
+                     k, t.nonresponse_same_target, t.nonresponse_same_product, t.src_exposure));
   }
 
   line("\n# strategies (fixed lines, then rules: first match wins)");

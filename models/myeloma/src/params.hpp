@@ -31,6 +31,7 @@ struct Population {
 struct Therapy {
   std::string id, label, class_id, source;
   Category category = Category::conventional;
+  std::uint32_t index = 0;        // own index in Params::therapies (exposure bitsets)
   std::uint32_t klass = 0;        // index into Params::class_ids
   std::uint32_t target_mask = 0;  // bit per Antigen
   int escape_antigen = -1;        // Antigen index or -1
@@ -54,8 +55,12 @@ struct Therapy {
   std::array<double, kProgressionCovs> log_hr{};  // ln hazard ratios
   std::array<double, kMechanisms> failure{};      // mechanism probabilities
   double tcell_fitness_shift = 0;
+  // prior_exposure (P3): shares of patients whose disease no longer responds to this therapy after earlier
+  // exposure to one of its targets (any therapy, or baseline prior_bcma_exposure), or to this product itself.
+  double nonresponse_same_target = 0, nonresponse_same_product = 0;
   // sources of the sub-tables, for the report
-  std::string src_pre, src_tox, src_mort, src_resp, src_ttp, src_or, src_hr, src_mech, src_state;
+  std::string src_pre, src_tox, src_mort, src_resp, src_ttp, src_or, src_hr, src_mech, src_state,
+      src_exposure;
 };
 
 struct AntigenSpec {

@@ -288,6 +288,10 @@ void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& ke
     sample_baseline(p.pop(), key, s.x);
   }
   init_state(p, s);
+  {
+    RandomStream nr = stream(key, kTargetNonresponse, 0);
+    for (double& u : s.nonresponse_u) u = nr.uniform();
+  }
   h.n_lines = 0;
   h.n_events = 0;
   h.death = kInf;
