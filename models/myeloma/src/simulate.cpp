@@ -193,9 +193,12 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   RandomStream pr = stream(key, kProgression, n);
   const double e_prog = exp_draw(pr);
   const TimeDistribution& law = *th.ttp[idx(depth)];
+  // A PD best response (primary refractory disease) has its own time to progression from the treatment start,
+  // drawn from the `pd` law like any other depth and not cut at the assessment: progression is confirmed over
+  // weeks to months, and the next line starts after it (issue 11 item 3).
   double t_rel;
   if (depth == Depth::pd) {
-    t_rel = std::min(progression_time(law, log_hr, 1.0, 0, 0, 0, e_prog), th.assessment_months);
+    t_rel = progression_time(law, log_hr, 1.0, 0, 0, 0, e_prog);
   } else if (maintained) {
     t_rel = progression_time(law, log_hr, std::exp(mt->log_hr), mt->start_months,
                              mt->start_months + mt->duration_months, th.assessment_months, e_prog);

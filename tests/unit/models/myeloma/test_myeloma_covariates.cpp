@@ -60,7 +60,7 @@ TEST_CASE("per_prior_line counts the lines before this one, not the line itself 
 
 TEST_CASE("The index line's response does not depend on the per-line odds ratio at the reference mean (P3)",
           "[myeloma]") {
-  // Whole model: two configs differing only in the per-line odds ratio of cilta-cel's class give the same
+  // Whole model: two configs differing only in the per-line odds ratio of cilta-cel give the same
   // line-1 responses, draw for draw, to patients whose prior lines equal the reference mean (common random
   // numbers: same keys). With the line itself counted as a prior line (the bug), the odds ratio 0.3 moves
   // roughly a tenth of the responses.
@@ -81,7 +81,7 @@ therapy = "cilta_cel"
 [[fallback_rule]]
 default = true
 therapy = "stop"
-[class.bcma_car_t.response_odds_ratios]
+[therapy.cilta_cel.response_odds_ratios]
 emd = 0.24
 high_risk_cytogenetics = 0.80
 pcl = 0.50
@@ -116,4 +116,57 @@ source = "test"
   for (std::size_t r = 0; r < n; ++r)
     differ += ta.get<std::uint8_t>(r, best) != tb.get<std::uint8_t>(r, best);
   CHECK(differ == 0);
+}
+
+TEST_CASE(
+    "A PD best response progresses on its own time-to-progression law, not at the assessment (issue 11 item "
+    "3)",
+    "[myeloma]") {
+  // PvD/DPd at line 1 for an average constructed patient: among those whose best response is PD, the share
+  // still progression-free and alive 1 month (the assessment) after the start is S_pd(1)^HR x survival from
+  // the competing deaths of that month. With the line cut at the assessment (the old rule) it was exactly 0.
+  const std::string text = std::string(kIncludes) + R"(
+[simulation]
+patients = 100
+seed = 1
+horizon = 60.0
+[scenario]
+name = "pd_probe"
+population = "cartitude4"
+max_lines = 1
+[[strategy]]
+name = "pvd"
+[[strategy.line]]
+therapy = "pvd_dpd"
+[[fallback_rule]]
+default = true
+therapy = "stop"
+)";
+  config::Diagnostics diag;
+  const auto m = build_from_text(text, diag);
+  INFO(diag.format());
+  REQUIRE(m != nullptr);
+  const Params& p = m->params();
+  const Therapy& th = therapy(p, "pvd_dpd");
+  const auto x = average_patient();
+  const Efficacy e = line_efficacy(p, th, -1, on_line(p, x, 1), 0.0);
+  const double hr = std::exp(e.log_hr + th.log_hr[idx(Cov::bridged)] * (0.0 - th.bridging_prob));
+  const double s_prog = std::pow(1.0 - th.ttp[idx(Depth::pd)]->cdf(th.assessment_months), hr);
+  const FieldId best = m->schema().patients.find("best_response_line1"),
+                pfs = m->schema().patients.find("pfs_time");
+  const std::size_t n = 20000;
+  const TableBuffer t = run_cohort(*m, 0, n, 9, &x);
+  double k = 0, beyond = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (t.get<std::uint8_t>(r, best) != idx(Depth::pd) + 1) continue;  // enum: 0 = none, then pd .. cr
+    k += 1;
+    beyond += t.get<double>(r, pfs) > th.assessment_months ? 1 : 0;
+  }
+  REQUIRE(k > 300);
+  const double share = beyond / k, se = std::sqrt(share * (1 - share) / k);
+  // Competing deaths within the month (progressive-disease hazard, early TRM, background) take at most a few
+  // per cent: the share lies between 0.9 S and S, within 4 binomial SEs.
+  INFO("PD lines progression-free at the assessment " << share << " (SE " << se << "), law " << s_prog);
+  CHECK(share < s_prog + 4 * se);
+  CHECK(share > 0.9 * s_prog - 4 * se);
 }
