@@ -61,6 +61,31 @@ bool target_nonresponsive(const Params& p, const Therapy& th, const PatientState
   return any;
 }
 
+double prior_exposure_log_hr(const Params& p, const Therapy& th, const PatientState& s) {
+  constexpr double kBaselineAdcShare = 13.0 / 20.0;  // X302
+  std::uint32_t modelled = 0;
+  for (std::size_t a = 0; a < kAntigens; ++a) {
+    if (p.antigens[a].modelled) modelled |= 1u << a;
+  }
+  const std::uint32_t targets = th.target_mask & modelled;
+  if (targets == 0) return 0.0;
+  bool any = false;
+  double best = 0.0;
+  const auto take = [&](double v) {
+    best = any ? std::max(best, v) : v;
+    any = true;
+  };
+  for (std::size_t k = 0; k < kExposureTypes; ++k) {
+    if (s.antigen_exposed_by_type[k] & targets) take(th.log_hr_after[k]);
+  }
+  const std::uint32_t bcma = 1u << idx(Antigen::BCMA);
+  if ((targets & bcma) && s.x[idx(Attr::prior_bcma_exposure)] > 0.5) {
+    take(kBaselineAdcShare * th.log_hr_after[idx(ExposureType::adc)] +
+         (1.0 - kBaselineAdcShare) * th.log_hr_after[idx(ExposureType::bsab)]);
+  }
+  return best;
+}
+
 Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const PatientState& s, double t) {
   Efficacy e;
   const Partner* pa = partner >= 0 ? &p.partners[static_cast<std::size_t>(partner)] : nullptr;
@@ -129,7 +154,7 @@ Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const Pa
     eta += th.log_or[c] * d[c];
     lhr += th.log_hr[c] * d[c];
   }
-  e.log_hr = lhr;
+  e.log_hr = lhr + prior_exposure_log_hr(p, th, s);
   e.target_nonresponsive = target_nonresponsive(p, th, s);
   e.probs =
       (e.antigen_negative || e.target_nonresponsive) ? p.antigen_negative : shift_odds(th.response, eta);

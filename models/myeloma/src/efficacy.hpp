@@ -25,6 +25,11 @@ std::array<double, kMechanisms> mechanism_weights(const Params& p, const Patient
 // keeps a dual product responding); unmodelled targets never rescue, as for the antigen-negative rule.
 bool target_nonresponsive(const Params& p, const Therapy& th, const PatientState& s);
 
+// ln progression hazard ratio after earlier exposure of the therapy's modelled targets, by the kind of that
+// exposure (P3 prior_exposure): the largest of the kinds that apply. Baseline prior_bcma_exposure (kind not
+// recorded) counts as the non-cellular mix of CARTITUDE-2 cohort C (X302: 13 ADC, 7 BsAb).
+double prior_exposure_log_hr(const Params& p, const Therapy& th, const PatientState& s);
+
 // Efficacy of therapy `th` (with optional partner, -1 = none) started at time t.
 Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const PatientState& s, double t);
 

@@ -31,6 +31,8 @@ struct PatientState {
   std::array<double, kAntigens> nonresponse_u{};
   // Exposures (lines actually given, i.e. treatment started).
   std::uint32_t antigen_exposed = 0, category_exposed = 0;
+  std::array<std::uint32_t, 3>
+      antigen_exposed_by_type{};  // bit per Antigen, by ExposureType (simulated lines)
   std::bitset<kMaxTherapies> therapy_exposed, class_exposed;
 
   double fitness(double t, const MechanismSpec& m) const {
@@ -47,6 +49,24 @@ struct PatientState {
     return (antigen_exposed >> idx(a)) & 1u;
   }
 };
+
+// Kinds of an earlier exposure to a target, for the durability terms of P3 `prior_exposure`.
+enum class ExposureType : std::uint8_t { car_t, bsab, adc };
+inline constexpr std::size_t kExposureTypes = 3;
+
+inline int exposure_type_of(Category c) {
+  switch (c) {
+    case Category::car_t:
+    case Category::allo_car_t:
+      return static_cast<int>(ExposureType::car_t);
+    case Category::bsab:
+      return static_cast<int>(ExposureType::bsab);
+    case Category::adc:
+      return static_cast<int>(ExposureType::adc);
+    default:
+      return -1;
+  }
+}
 
 // Sets the time-zero state from baseline attributes.
 inline void init_state(const Params& p, PatientState& s) {
@@ -65,6 +85,7 @@ inline void init_state(const Params& p, PatientState& s) {
   s.lines_given = 0;
   s.nonresponse_u.fill(1.0);
   s.antigen_exposed = s.category_exposed = 0;
+  s.antigen_exposed_by_type.fill(0);
   s.therapy_exposed.reset();
   s.class_exposed.reset();
 }

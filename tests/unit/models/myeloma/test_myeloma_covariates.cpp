@@ -170,3 +170,61 @@ therapy = "stop"
   CHECK(share < s_prog + 4 * se);
   CHECK(share > 0.9 * s_prog - 4 * se);
 }
+
+TEST_CASE(
+    "After CAR-T, a long remission restores the response of the next T-cell-redirecting line (issue 11 item "
+    "9)",
+    "[myeloma]") {
+  // Cilta-cel then talquetamab (GPRC5D: BCMA escape does not enter) for one constructed patient: the clocks
+  // of exhaustion and T-cell recovery run from the infusion, so those relapsing within 6 months of the start
+  // respond less often to talquetamab than those relapsing after 24 months (X295's direction: BCMA CAR-T
+  // within 9 months predicted a poorer teclistamab response). With the clocks at the relapse (the old rule)
+  // the two groups differed only by noise. Binomial SE of the difference of independent groups.
+  const std::string text = std::string(kIncludes) + R"(
+[simulation]
+patients = 100
+seed = 1
+horizon = 120.0
+[scenario]
+name = "remission_probe"
+population = "default_relapsed"
+max_lines = 2
+[[strategy]]
+name = "cart_then_bsab"
+[[strategy.line]]
+therapy = "cilta_cel"
+[[strategy.line]]
+therapy = "talquetamab"
+[[fallback_rule]]
+default = true
+therapy = "stop"
+)";
+  config::Diagnostics diag;
+  const auto m = build_from_text(text, diag);
+  INFO(diag.format());
+  REQUIRE(m != nullptr);
+  const auto& lay = m->schema().patients;
+  const FieldId pfs = lay.find("pfs_time"), best2 = lay.find("best_response_line2"),
+                resp2 = lay.find("response_line2"), mech1 = lay.find("mechanism_line1");
+  const auto x = average_patient();
+  const std::size_t n = 60000;
+  const TableBuffer t = run_cohort(*m, 0, n, 13, &x);
+  double k[2] = {0, 0}, r[2] = {0, 0};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t.get<std::uint8_t>(i, best2) == 0) continue;  // line 2 not treated
+    const double first = t.get<double>(i, pfs);
+    if (t.get<std::uint8_t>(i, mech1) != idx(Mech::tcell_exhaustion)) continue;  // the clock that moved
+    const int g = first < 6.0 ? 0 : first > 24.0 ? 1 : -1;
+    if (g < 0) continue;
+    k[g] += 1;
+    r[g] += t.get<std::uint8_t>(i, resp2);
+  }
+  REQUIRE(k[0] > 300);
+  REQUIRE(k[1] > 300);
+  const double early = r[0] / k[0], late = r[1] / k[1];
+  const double se = std::sqrt(early * (1 - early) / k[0] + late * (1 - late) / k[1]);
+  INFO("talquetamab ORR after relapse < 6 mo " << early << " (n " << k[0] << "), > 24 mo " << late << " (n "
+                                               << k[1] << "), SE " << se);
+  CHECK(late - early > 3 * se);
+  CHECK(late - early > 0.05);
+}
