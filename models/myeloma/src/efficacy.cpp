@@ -47,6 +47,45 @@ Depth pick_depth(const DepthProbs& probs, double u) {
   return Depth::pd;
 }
 
+bool target_nonresponsive(const Params& p, const Therapy& th, const PatientState& s) {
+  const bool given_before = s.therapy_exposed.test(th.index);
+  bool any = false;
+  for (std::size_t a = 0; a < kAntigens; ++a) {
+    if (((th.target_mask >> a) & 1u) == 0 || !p.antigens[a].modelled) continue;
+    const double share = given_before                                    ? th.nonresponse_same_product
+                         : s.exposed_to_antigen(static_cast<Antigen>(a)) ? th.nonresponse_same_target
+                                                                         : 0.0;
+    if (!(s.nonresponse_u[a] < share)) return false;
+    any = true;
+  }
+  return any;
+}
+
+double prior_exposure_log_hr(const Params& p, const Therapy& th, const PatientState& s) {
+  constexpr double kBaselineAdcShare = 13.0 / 20.0;  // X302
+  std::uint32_t modelled = 0;
+  for (std::size_t a = 0; a < kAntigens; ++a) {
+    if (p.antigens[a].modelled) modelled |= 1u << a;
+  }
+  const std::uint32_t targets = th.target_mask & modelled;
+  if (targets == 0) return 0.0;
+  bool any = false;
+  double best = 0.0;
+  const auto take = [&](double v) {
+    best = any ? std::max(best, v) : v;
+    any = true;
+  };
+  for (std::size_t k = 0; k < kExposureTypes; ++k) {
+    if (s.antigen_exposed_by_type[k] & targets) take(th.log_hr_after[k]);
+  }
+  const std::uint32_t bcma = 1u << idx(Antigen::BCMA);
+  if ((targets & bcma) && s.x[idx(Attr::prior_bcma_exposure)] > 0.5) {
+    take(kBaselineAdcShare * th.log_hr_after[idx(ExposureType::adc)] +
+         (1.0 - kBaselineAdcShare) * th.log_hr_after[idx(ExposureType::bsab)]);
+  }
+  return best;
+}
+
 Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const PatientState& s, double t) {
   Efficacy e;
   const Partner* pa = partner >= 0 ? &p.partners[static_cast<std::size_t>(partner)] : nullptr;
@@ -92,7 +131,7 @@ Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const Pa
   d[idx(Cov::prior_same_target)] =
       (same_target ? 1.0 : 0.0) - (bcma_directed ? ref.mean[idx(Attr::prior_bcma_exposure)] : 0.0);
   d[idx(Cov::per_prior_line)] =
-      s.x[idx(Attr::prior_lines)] + s.lines_given - ref.mean[idx(Attr::prior_lines)];
+      s.x[idx(Attr::prior_lines)] + s.lines_before_current() - ref.mean[idx(Attr::prior_lines)];
   d[idx(Cov::tcell_fitness_per_sd)] =
       th.tcell_dependent ? e.fitness - ref.mean[idx(Attr::tcell_fitness)] : 0.0;
   d[idx(Cov::antigen_density_per_log)] = e.density_term;
@@ -115,8 +154,10 @@ Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const Pa
     eta += th.log_or[c] * d[c];
     lhr += th.log_hr[c] * d[c];
   }
-  e.log_hr = lhr;
-  e.probs = e.antigen_negative ? p.antigen_negative : shift_odds(th.response, eta);
+  e.log_hr = lhr + prior_exposure_log_hr(p, th, s);
+  e.target_nonresponsive = target_nonresponsive(p, th, s);
+  e.probs =
+      (e.antigen_negative || e.target_nonresponsive) ? p.antigen_negative : shift_odds(th.response, eta);
   return e;
 }
 

@@ -12,11 +12,23 @@ struct Efficacy {
   double log_hr = 0;   // progression log hazard ratio, before bridging and maintenance
   double fitness = 0;  // effective T-cell fitness during the line (partner included)
   bool antigen_negative = false;
-  double density_term = 0;  // ln(min(D, cap Dref) / Dref) of the best modelled target
+  bool target_nonresponsive = false;  // disease no longer responds to the targets after exposure (P3)
+  double density_term = 0;            // ln(min(D, cap Dref) / Dref) of the best modelled target
 };
 
 // Persistence weights of the active mechanisms at time t.
 std::array<double, kMechanisms> mechanism_weights(const Params& p, const PatientState& s, double t);
+
+// Whether the patient's disease no longer responds to `th` after earlier exposure (P3 prior_exposure): for
+// every modelled target the once-drawn uniform falls below the share that applies (the product's own share if
+// it was given before, the same-target share if that target was exposed, 0 for an unexposed target, which so
+// keeps a dual product responding); unmodelled targets never rescue, as for the antigen-negative rule.
+bool target_nonresponsive(const Params& p, const Therapy& th, const PatientState& s);
+
+// ln progression hazard ratio after earlier exposure of the therapy's modelled targets, by the kind of that
+// exposure (P3 prior_exposure): the largest of the kinds that apply. Baseline prior_bcma_exposure (kind not
+// recorded) counts as the non-cellular mix of CARTITUDE-2 cohort C (X302: 13 ADC, 7 BsAb).
+double prior_exposure_log_hr(const Params& p, const Therapy& th, const PatientState& s);
 
 // Efficacy of therapy `th` (with optional partner, -1 = none) started at time t.
 Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const PatientState& s, double t);

@@ -101,6 +101,12 @@ std::string MyelomaModel::parameter_report() const {
                            std::exp(m.anti_car_by_binder[b].log_hr));
   }
   line(fmt::format("anti_car_by_binder (odds,hr):{} [{}]", binders, m.src_anti_car));
+  std::string from_start;
+  for (std::size_t c = 0; c < kCategories; ++c) {
+    if ((m.clock_from_start_mask >> c) & 1u) from_start += fmt::format(" {}", kCategoryNames[c]);
+  }
+  line(fmt::format("clocks from the treatment start:{} (others from the progression) [{}]", from_start,
+                   m.src_clocks));
 
   line("\n# partners and maintenance");
   for (const auto& x : p.partners) {
@@ -151,6 +157,11 @@ std::string MyelomaModel::parameter_report() const {
     line(fmt::format("{}.failure_mechanisms:{} [{}]", k, mech, t.src_mech));
     line(
         fmt::format("{}.state_effects.tcell_fitness_shift = {} [{}]", k, t.tcell_fitness_shift, t.src_state));
+    line(fmt::format(
+        "{}.prior_exposure: non-response after same target {}, after the product itself {}; progression HR "
+        "after CAR-T {:.3g}, BsAb {:.3g}, ADC {:.3g} [{}]",
+        k, t.nonresponse_same_target, t.nonresponse_same_product, std::exp(t.log_hr_after[0]),
+        std::exp(t.log_hr_after[1]), std::exp(t.log_hr_after[2]), t.src_exposure));
   }
 
   line("\n# strategies (fixed lines, then rules: first match wins)");

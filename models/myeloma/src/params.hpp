@@ -31,6 +31,7 @@ struct Population {
 struct Therapy {
   std::string id, label, class_id, source;
   Category category = Category::conventional;
+  std::uint32_t index = 0;        // own index in Params::therapies (exposure bitsets)
   std::uint32_t klass = 0;        // index into Params::class_ids
   std::uint32_t target_mask = 0;  // bit per Antigen
   int escape_antigen = -1;        // Antigen index or -1
@@ -54,8 +55,15 @@ struct Therapy {
   std::array<double, kProgressionCovs> log_hr{};  // ln hazard ratios
   std::array<double, kMechanisms> failure{};      // mechanism probabilities
   double tcell_fitness_shift = 0;
+  // prior_exposure (P3): shares of patients whose disease no longer responds to this therapy after earlier
+  // exposure to one of its targets (any therapy, or baseline prior_bcma_exposure), or to this product itself.
+  double nonresponse_same_target = 0, nonresponse_same_product = 0;
+  // ...and ln progression hazard ratios after exposure of one of its targets by a CAR-T (autologous or
+  // allogeneic), a bispecific or an ADC line (ExposureType order); the largest that applies acts.
+  std::array<double, 3> log_hr_after{};
   // sources of the sub-tables, for the report
-  std::string src_pre, src_tox, src_mort, src_resp, src_ttp, src_or, src_hr, src_mech, src_state;
+  std::string src_pre, src_tox, src_mort, src_resp, src_ttp, src_or, src_hr, src_mech, src_state,
+      src_exposure;
 };
 
 struct AntigenSpec {
@@ -88,9 +96,12 @@ struct MechanismSpec {
   double het_loss_weight = 1, exhaustion_weight_per_sd = 1;
   double observed_prob = 1;
   double recovery_per_month = 0, fitness_floor = -3;
+  // [clocks]: categories whose failure-mechanism and T-cell recovery clocks start at the treatment (infusion)
+  // rather than at the line's progression (bit per Category).
+  std::uint32_t clock_from_start_mask = 0;
   std::array<std::array<Modifier, kCategories>, kMechanisms> modifier{};
   std::array<Modifier, 4> anti_car_by_binder{};  // murine .. fully_human
-  std::string src_persistence, src_weights, src_diag, src_fitness, src_anti_car;
+  std::string src_persistence, src_weights, src_diag, src_fitness, src_anti_car, src_clocks;
   std::array<std::string, kMechanisms> src_modifier;
 };
 

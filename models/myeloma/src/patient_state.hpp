@@ -24,9 +24,15 @@ struct PatientState {
   Mech last_mechanism = Mech::none;             // as the rules see it (may be `unknown`)
   int best_response_last = -1;                  // Depth of the last treated line, -1 none
   double last_cart_infusion = NAN;
-  int lines_given = 0;  // simulated lines started
+  int lines_given = 0;  // simulated lines started, the current one included once it has started
+  // One uniform per antigen, drawn once per patient: the disease no longer responds to therapy against
+  // antigen a after exposure when nonresponse_u[a] < the therapy's share (P3 prior_exposure). Drawn once,
+  // so a patient re-treated twice does not roll the dice again; 1 (never) unless the simulation draws it.
+  std::array<double, kAntigens> nonresponse_u{};
   // Exposures (lines actually given, i.e. treatment started).
   std::uint32_t antigen_exposed = 0, category_exposed = 0;
+  std::array<std::uint32_t, 3>
+      antigen_exposed_by_type{};  // bit per Antigen, by ExposureType (simulated lines)
   std::bitset<kMaxTherapies> therapy_exposed, class_exposed;
 
   double fitness(double t, const MechanismSpec& m) const {
@@ -34,11 +40,33 @@ struct PatientState {
     if (fitness_at >= base) return fitness_at;
     return std::min(base, fitness_at + m.recovery_per_month * (t - fitness_time));
   }
+  // Lines given before the current one: the `per_prior_line` covariate's simulated part (P3). run_line counts
+  // a line in `lines_given` as it starts, before its efficacy is computed, so the current line is not a prior
+  // line; a state that has started no line yet (lines_given = 0) is before line 1.
+  int lines_before_current() const { return lines_given > 0 ? lines_given - 1 : 0; }
   bool exposed_to_antigen(Antigen a) const {
     if (a == Antigen::BCMA && x[idx(Attr::prior_bcma_exposure)] > 0.5) return true;
     return (antigen_exposed >> idx(a)) & 1u;
   }
 };
+
+// Kinds of an earlier exposure to a target, for the durability terms of P3 `prior_exposure`.
+enum class ExposureType : std::uint8_t { car_t, bsab, adc };
+inline constexpr std::size_t kExposureTypes = 3;
+
+inline int exposure_type_of(Category c) {
+  switch (c) {
+    case Category::car_t:
+    case Category::allo_car_t:
+      return static_cast<int>(ExposureType::car_t);
+    case Category::bsab:
+      return static_cast<int>(ExposureType::bsab);
+    case Category::adc:
+      return static_cast<int>(ExposureType::adc);
+    default:
+      return -1;
+  }
+}
 
 // Sets the time-zero state from baseline attributes.
 inline void init_state(const Params& p, PatientState& s) {
@@ -55,7 +83,9 @@ inline void init_state(const Params& p, PatientState& s) {
   s.best_response_last = -1;
   s.last_cart_infusion = NAN;
   s.lines_given = 0;
+  s.nonresponse_u.fill(1.0);
   s.antigen_exposed = s.category_exposed = 0;
+  s.antigen_exposed_by_type.fill(0);
   s.therapy_exposed.reset();
   s.class_exposed.reset();
 }

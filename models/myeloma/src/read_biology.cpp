@@ -183,6 +183,20 @@ void read_mechanisms(TableReader& top, Params& p) {
     m.src_fitness = r.string("source");
     r.finish();
   }
+  if (const toml::table* t = top.subtable("clocks")) {
+    TableReader r(*t, "clocks", diag);
+    for (const auto& name : r.strings("from_treatment_start")) {
+      const int c = find_name(kCategoryNames, name);
+      if (c < 0) {
+        r.error("from_treatment_start",
+                fmt::format("unknown category \"{}\" (categories: {})", name, join_names(kCategoryNames)));
+      } else {
+        m.clock_from_start_mask |= 1u << c;
+      }
+    }
+    m.src_clocks = r.string("source");
+    r.finish();
+  }
   if (const toml::table* t = top.subtable("modifier")) {
     TableReader mr(*t, "modifier", diag);
     for (std::size_t i = 0; i < kMechanisms; ++i) {

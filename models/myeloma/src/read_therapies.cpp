@@ -172,6 +172,29 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     t.src_state = q.string("source");
     q.finish();
   }
+  if (const toml::table* s = R("prior_exposure").subtable("prior_exposure")) {
+    TableReader q(*s, R("prior_exposure").key_path("prior_exposure"), diag);
+    t.nonresponse_same_target = q.number("nonresponse_same_target", NumberRule::probability());
+    t.nonresponse_same_product = q.number("nonresponse_same_product", NumberRule::probability());
+    static constexpr std::array<std::string_view, 3> kAfter{
+        "progression_hr_after_car_t", "progression_hr_after_bsab", "progression_hr_after_adc"};
+    for (std::size_t k = 0; k < kAfter.size(); ++k)
+      t.log_hr_after[k] = std::log(q.number(kAfter[k], NumberRule::ratio(), 1.0));
+    t.src_exposure = q.string("source");
+    if (t.nonresponse_same_product < t.nonresponse_same_target) {
+      q.error(
+          "nonresponse_same_product",
+          "re-treatment with the product itself is an exposure to its targets: its share must be at least "
+          "nonresponse_same_target");
+    }
+    const bool any_hr = t.log_hr_after[0] != 0 || t.log_hr_after[1] != 0 || t.log_hr_after[2] != 0;
+    if (t.target_mask == 0 && any_hr)
+      q.error("progression_hr_after_car_t", "a therapy without targets has no same-target exposure effect");
+    if (t.target_mask == 0 && (t.nonresponse_same_target > 0 || t.nonresponse_same_product > 0)) {
+      q.error("nonresponse_same_target", "a therapy without targets has no same-target non-response");
+    }
+    q.finish();
+  }
   own.finish({"inherits"});
 }
 
@@ -222,6 +245,7 @@ void read_therapies(TableReader& top, Params& p) {
                    diag);  // never finished: the class checks its own keys
     if (pt->contains("category")) r.node("category");
     read_record(r, &br, p, t);
+    t.index = static_cast<std::uint32_t>(p.therapies.size());
     p.therapies.push_back(std::move(t));
   }
   tr.finish();

@@ -165,6 +165,8 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   s.class_exposed.set(th.klass);
   s.category_exposed |= 1u << idx(th.category);
   s.antigen_exposed |= th.target_mask;
+  if (const int type = exposure_type_of(th.category); type >= 0)
+    s.antigen_exposed_by_type[static_cast<std::size_t>(type)] |= th.target_mask;
   if (th.category == Category::car_t || th.category == Category::allo_car_t) s.last_cart_infusion = ti;
   {
     RandomStream tox = stream(key, kToxicity, n);
@@ -193,9 +195,12 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   RandomStream pr = stream(key, kProgression, n);
   const double e_prog = exp_draw(pr);
   const TimeDistribution& law = *th.ttp[idx(depth)];
+  // A PD best response (primary refractory disease) has its own time to progression from the treatment start,
+  // drawn from the `pd` law like any other depth and not cut at the assessment: progression is confirmed over
+  // weeks to months, and the next line starts after it (issue 11 item 3).
   double t_rel;
   if (depth == Depth::pd) {
-    t_rel = std::min(progression_time(law, log_hr, 1.0, 0, 0, 0, e_prog), th.assessment_months);
+    t_rel = progression_time(law, log_hr, 1.0, 0, 0, 0, e_prog);
   } else if (maintained) {
     t_rel = progression_time(law, log_hr, std::exp(mt->log_hr), mt->start_months,
                              mt->start_months + mt->duration_months, th.assessment_months, e_prog);
@@ -268,11 +273,18 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   const double u_mech = mr.uniform(), u_obs = mr.uniform();
   const Mech m = draw_mechanism(p, th, s, eff.fitness, u_mech);
   lr.mechanism = m;
-  s.mech_time[idx(m)] = tp;
+  // The mechanism's persistence and the T-cell recovery run from the treatment for one-shot therapies (a
+  // CAR-T infusion: the remission is a treatment-free interval in which T cells recover, seed 2.4.3), from
+  // the progression for therapies given until progression (mechanisms.toml [clocks]; issue 11 item 9). A long
+  // remission after CAR-T so leaves a faded exhaustion and a recovered fitness; an early relapse neither.
+  const bool from_start = (p.mechanisms.clock_from_start_mask >> idx(th.category)) & 1u;
+  const double clock = from_start ? ti : tp;
+  s.mech_time[idx(m)] = clock;
   s.last_mechanism = u_obs < p.mechanisms.observed_prob ? m : Mech::unknown;
   apply_antigen_effects(p, th, m, s, key, n);
-  s.fitness_at = std::max(p.mechanisms.fitness_floor, s.fitness(tp, p.mechanisms) + th.tcell_fitness_shift);
-  s.fitness_time = tp;
+  s.fitness_at =
+      std::max(p.mechanisms.fitness_floor, s.fitness(clock, p.mechanisms) + th.tcell_fitness_shift);
+  s.fitness_time = clock;
   s.best_response_last = static_cast<int>(depth);
   return finish(LineEnd::failed, tp, EndReason::progression, DeathCause::none);
 }
@@ -288,6 +300,10 @@ void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& ke
     sample_baseline(p.pop(), key, s.x);
   }
   init_state(p, s);
+  {
+    RandomStream nr = stream(key, kTargetNonresponse, 0);
+    for (double& u : s.nonresponse_u) u = nr.uniform();
+  }
   h.n_lines = 0;
   h.n_events = 0;
   h.death = kInf;

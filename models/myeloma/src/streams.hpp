@@ -22,7 +22,8 @@ enum Purpose : std::uint32_t {
   kGap = 14,               // progression -> next line
   kGapDeath = 15,          // death during the gap
   kNoFurtherTherapy = 16,  // step = line number at which therapy stopped
-  kTrialAccrual = 17       // step 0: enrolment time within the trial's accrual period ([trial])
+  kTrialAccrual = 17,      // step 0: enrolment time within the trial's accrual period ([trial])
+  kTargetNonresponse = 18  // step 0: one uniform per antigen, in Antigen order (P3 prior_exposure)
 };
 
 }  // namespace mmsim::myeloma

@@ -1,0 +1,230 @@
+// Covariates of a line (docs/model.md P3), each against the rule it implements on constructed patients.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "models/myeloma/src/efficacy.hpp"
+#include "test_myeloma_support.hpp"
+
+using namespace mmsim;
+using namespace mmsim::myeloma;
+using namespace mmsim::myeloma::test;
+
+namespace {
+
+const MyelomaModel& flagship() {
+  static const auto m = build_file("configs/post_cart_salvage.toml");
+  return *m;
+}
+
+const Therapy& therapy(const Params& p, const std::string& id) {
+  const int i = p.therapy_index(id);
+  REQUIRE(i >= 0);
+  return p.therapies[static_cast<std::size_t>(i)];
+}
+
+// The patient simulate.cpp hands to line_efficacy on line n: run_line counts the line as given first.
+PatientState on_line(const Params& p, std::array<double, kAttrs> x, int n) {
+  PatientState s = state_of(p, x);
+  s.lines_given = n;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("per_prior_line counts the lines before this one, not the line itself (P3; issue 11 item 5)",
+          "[myeloma]") {
+  const Params& p = flagship().params();
+  for (const char* id : {"ide_cel", "cilta_cel", "teclistamab", "pvd_dpd"}) {
+    INFO(id);
+    const Therapy& th = therapy(p, id);
+    Therapy no_line_effect = th;  // the same therapy without a per-line term
+    no_line_effect.log_or[idx(Cov::per_prior_line)] = 0.0;
+    no_line_effect.log_hr[idx(Cov::per_prior_line)] = 0.0;
+    // A patient whose prior lines equal the reference population's mean: on line 1 the per-line term is 0.
+    auto x = average_patient();
+    x[idx(Attr::prior_lines)] = p.populations[th.reference_population].mean[idx(Attr::prior_lines)];
+    const PatientState s1 = on_line(p, x, 1), s2 = on_line(p, x, 2), s3 = on_line(p, x, 3);
+    const Efficacy e1 = line_efficacy(p, th, -1, s1, 0.0);
+    const Efficacy ref = line_efficacy(p, no_line_effect, -1, s1, 0.0);
+    CHECK(e1.log_hr == Approx(ref.log_hr).margin(1e-12));
+    for (std::size_t d = 0; d < kDepths; ++d) CHECK(e1.probs[d] == Approx(ref.probs[d]).margin(1e-12));
+    // Line 2 carries exactly one line's worth, line 3 two (the linear predictor is linear in the count).
+    const double per_line = th.log_hr[idx(Cov::per_prior_line)];
+    CHECK(line_efficacy(p, th, -1, s2, 0.0).log_hr - e1.log_hr == Approx(per_line).margin(1e-12));
+    CHECK(line_efficacy(p, th, -1, s3, 0.0).log_hr - e1.log_hr == Approx(2 * per_line).margin(1e-12));
+    // A state before any line (lines_given = 0) is the same as line 1.
+    CHECK(line_efficacy(p, th, -1, state_of(p, x), 0.0).log_hr == e1.log_hr);
+  }
+}
+
+TEST_CASE("The index line's response does not depend on the per-line odds ratio at the reference mean (P3)",
+          "[myeloma]") {
+  // Whole model: two configs differing only in the per-line odds ratio of cilta-cel give the same
+  // line-1 responses, draw for draw, to patients whose prior lines equal the reference mean (common random
+  // numbers: same keys). With the line itself counted as a prior line (the bug), the odds ratio 0.3 moves
+  // roughly a tenth of the responses.
+  auto text = [](double per_line_or) {
+    return std::string(kIncludes) + R"(
+[simulation]
+patients = 100
+seed = 1
+horizon = 60.0
+[scenario]
+name = "per_line_probe"
+population = "cartitude1"
+max_lines = 1
+[[strategy]]
+name = "cilta"
+[[strategy.line]]
+therapy = "cilta_cel"
+[[fallback_rule]]
+default = true
+therapy = "stop"
+[therapy.cilta_cel.response_odds_ratios]
+emd = 0.24
+high_risk_cytogenetics = 0.80
+pcl = 0.50
+high_ferritin = 0.60
+high_tumor_burden = 0.70
+penta_refractory = 0.80
+triple_class_refractory = 1.00
+prior_same_target = 0.35
+per_prior_line = )" +
+           std::to_string(per_line_or) +
+           R"(
+tcell_fitness_per_sd = 1.50
+antigen_density_per_log = 1.60
+source = "test"
+)";
+  };
+  config::Diagnostics d1, d2;
+  const auto a = build_from_text(text(1.0), d1);
+  const auto b = build_from_text(text(0.3), d2);
+  INFO(d1.format() << d2.format());
+  REQUIRE(a != nullptr);
+  REQUIRE(b != nullptr);
+  REQUIRE(b->params()
+              .therapies[static_cast<std::size_t>(b->params().therapy_index("cilta_cel"))]
+              .log_or[idx(Cov::per_prior_line)] == Approx(std::log(0.3)));
+  auto x = average_patient();
+  x[idx(Attr::prior_lines)] = a->params().pop().mean[idx(Attr::prior_lines)];
+  const FieldId best = a->schema().patients.find("best_response_line1");
+  const std::size_t n = 2000;
+  const TableBuffer ta = run_cohort(*a, 0, n, 5, &x), tb = run_cohort(*b, 0, n, 5, &x);
+  std::size_t differ = 0;
+  for (std::size_t r = 0; r < n; ++r)
+    differ += ta.get<std::uint8_t>(r, best) != tb.get<std::uint8_t>(r, best);
+  CHECK(differ == 0);
+}
+
+TEST_CASE(
+    "A PD best response progresses on its own time-to-progression law, not at the assessment (issue 11 item "
+    "3)",
+    "[myeloma]") {
+  // PvD/DPd at line 1 for an average constructed patient: among those whose best response is PD, the share
+  // still progression-free and alive 1 month (the assessment) after the start is S_pd(1)^HR x survival from
+  // the competing deaths of that month. With the line cut at the assessment (the old rule) it was exactly 0.
+  const std::string text = std::string(kIncludes) + R"(
+[simulation]
+patients = 100
+seed = 1
+horizon = 60.0
+[scenario]
+name = "pd_probe"
+population = "cartitude4"
+max_lines = 1
+[[strategy]]
+name = "pvd"
+[[strategy.line]]
+therapy = "pvd_dpd"
+[[fallback_rule]]
+default = true
+therapy = "stop"
+)";
+  config::Diagnostics diag;
+  const auto m = build_from_text(text, diag);
+  INFO(diag.format());
+  REQUIRE(m != nullptr);
+  const Params& p = m->params();
+  const Therapy& th = therapy(p, "pvd_dpd");
+  const auto x = average_patient();
+  const Efficacy e = line_efficacy(p, th, -1, on_line(p, x, 1), 0.0);
+  const double hr = std::exp(e.log_hr + th.log_hr[idx(Cov::bridged)] * (0.0 - th.bridging_prob));
+  const double s_prog = std::pow(1.0 - th.ttp[idx(Depth::pd)]->cdf(th.assessment_months), hr);
+  const FieldId best = m->schema().patients.find("best_response_line1"),
+                pfs = m->schema().patients.find("pfs_time");
+  const std::size_t n = 20000;
+  const TableBuffer t = run_cohort(*m, 0, n, 9, &x);
+  double k = 0, beyond = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (t.get<std::uint8_t>(r, best) != idx(Depth::pd) + 1) continue;  // enum: 0 = none, then pd .. cr
+    k += 1;
+    beyond += t.get<double>(r, pfs) > th.assessment_months ? 1 : 0;
+  }
+  REQUIRE(k > 300);
+  const double share = beyond / k, se = std::sqrt(share * (1 - share) / k);
+  // Competing deaths within the month (progressive-disease hazard, early TRM, background) take at most a few
+  // per cent: the share lies between 0.9 S and S, within 4 binomial SEs.
+  INFO("PD lines progression-free at the assessment " << share << " (SE " << se << "), law " << s_prog);
+  CHECK(share < s_prog + 4 * se);
+  CHECK(share > 0.9 * s_prog - 4 * se);
+}
+
+TEST_CASE(
+    "After CAR-T, a long remission restores the response of the next T-cell-redirecting line (issue 11 item "
+    "9)",
+    "[myeloma]") {
+  // Cilta-cel then talquetamab (GPRC5D: BCMA escape does not enter) for one constructed patient: the clocks
+  // of exhaustion and T-cell recovery run from the infusion, so those relapsing within 6 months of the start
+  // respond less often to talquetamab than those relapsing after 24 months (X295's direction: BCMA CAR-T
+  // within 9 months predicted a poorer teclistamab response). With the clocks at the relapse (the old rule)
+  // the two groups differed only by noise. Binomial SE of the difference of independent groups.
+  const std::string text = std::string(kIncludes) + R"(
+[simulation]
+patients = 100
+seed = 1
+horizon = 120.0
+[scenario]
+name = "remission_probe"
+population = "default_relapsed"
+max_lines = 2
+[[strategy]]
+name = "cart_then_bsab"
+[[strategy.line]]
+therapy = "cilta_cel"
+[[strategy.line]]
+therapy = "talquetamab"
+[[fallback_rule]]
+default = true
+therapy = "stop"
+)";
+  config::Diagnostics diag;
+  const auto m = build_from_text(text, diag);
+  INFO(diag.format());
+  REQUIRE(m != nullptr);
+  const auto& lay = m->schema().patients;
+  const FieldId pfs = lay.find("pfs_time"), best2 = lay.find("best_response_line2"),
+                resp2 = lay.find("response_line2"), mech1 = lay.find("mechanism_line1");
+  const auto x = average_patient();
+  const std::size_t n = 60000;
+  const TableBuffer t = run_cohort(*m, 0, n, 13, &x);
+  double k[2] = {0, 0}, r[2] = {0, 0};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t.get<std::uint8_t>(i, best2) == 0) continue;  // line 2 not treated
+    const double first = t.get<double>(i, pfs);
+    if (t.get<std::uint8_t>(i, mech1) != idx(Mech::tcell_exhaustion)) continue;  // the clock that moved
+    const int g = first < 6.0 ? 0 : first > 24.0 ? 1 : -1;
+    if (g < 0) continue;
+    k[g] += 1;
+    r[g] += t.get<std::uint8_t>(i, resp2);
+  }
+  REQUIRE(k[0] > 300);
+  REQUIRE(k[1] > 300);
+  const double early = r[0] / k[0], late = r[1] / k[1];
+  const double se = std::sqrt(early * (1 - early) / k[0] + late * (1 - late) / k[1]);
+  INFO("talquetamab ORR after relapse < 6 mo " << early << " (n " << k[0] << "), > 24 mo " << late << " (n "
+                                               << k[1] << "), SE " << se);
+  CHECK(late - early > 3 * se);
+  CHECK(late - early > 0.05);
+}
