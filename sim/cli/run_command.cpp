@@ -71,7 +71,7 @@ int run_command(const std::vector<std::string>& args) {
              : vm.count("no-trajectories") ? OutputMode::no_trajectories
                                            : OutputMode::trajectories;
   const bool quiet = vm.count("quiet") > 0;
-  opt.progress = !quiet && stderr_is_terminal();
+  opt.progress = !quiet;
 
   const std::filesystem::path out = vm.count("output")
                                         ? std::filesystem::path(vm["output"].as<std::string>())
@@ -99,12 +99,22 @@ int run_command(const std::vector<std::string>& args) {
   const report::FileColumns<io::RunFileWriter> written(writer, model.strategies());
   const report::ColumnSource& columns =
       opt.mode == OutputMode::summary_only ? static_cast<const report::ColumnSource&>(memory) : written;
-  const report::Report summary = report::compute_report(columns, model.strategies(), schema.endpoints,
-                                                        schema.outcomes, model.horizon(), request.options);
+  report::ReportOptions options = request.options;
+  const report::Report summary = [&] {
+    ProgressLine progress(
+        "summaries (strategy x endpoint)",
+        report::compute_steps(model.strategies().size(), schema.endpoints.size(), schema.outcomes.size()),
+        progress_mode(!quiet));
+    options.on_step = [&progress] { progress.add(); };
+    return report::compute_report(columns, model.strategies(), schema.endpoints, schema.outcomes,
+                                  model.horizon(), options);
+  }();
   report::write_report(writer, summary, schema.endpoints, schema.outcomes);
   writer.commit();
   if (!quiet) {
-    fmt::print("{}", report::format_report(filter_endpoints(summary, request.endpoints), request.format));
+    const report::Report shown = filter_endpoints(summary, request.endpoints);
+    fmt::print(stderr, "{}", report::extrapolation_warning(shown));
+    fmt::print("{}", report::format_report(shown, request.format, request.rows));
     fmt::print("wrote {} ({} patients x {} strategies in {:.3f} s)\n", out.string(), opt.patients,
                model.strategies().size(), outcome.seconds);
   }

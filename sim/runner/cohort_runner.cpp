@@ -160,7 +160,11 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
 
   const std::uint64_t n_blocks = (opt.patients + opt.block_size - 1) / opt.block_size;
   const int threads = opt.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(opt.threads);
-  ProgressLine progress(opt.patients, opt.progress);
+  std::vector<std::string> counted_tables;  // the progress line's rates of trajectory rows (a model's lines)
+  for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t)
+    counted_tables.push_back(schema.trajectories[t].name());
+  ProgressLine progress("patients", opt.patients, progress_mode(opt.progress), counted_tables);
+  std::vector<std::uint64_t> rows_written(n_tables, 0);
   std::uint64_t next_block = 0, done = 0;
   tbb::concurrent_queue<std::shared_ptr<Block>> spare;  // written blocks, for reuse
 
@@ -226,10 +230,12 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   auto write = [&](std::shared_ptr<Block> b) {
     for (std::size_t s = 0; s < b->patient_chunks.size(); ++s)
       writer->append_chunk(patient_tables[s], b->patient_chunks[s]);
-    for (const auto& c : b->trajectory_chunks)
+    for (const auto& c : b->trajectory_chunks) {
       writer->append_chunk(trajectory_tables[c.strategy * n_tables + c.table], c.encoded);
+      rows_written[c.table] += c.rows;
+    }
     done += b->count;
-    progress.update(done);
+    progress.update(done, rows_written);
     b->recycle();
     spare.push(std::move(b));
   };

@@ -25,7 +25,7 @@ struct RunOptions {
   std::size_t trajectory_chunk_rows = 16384;
   int deflate_level = 4;
   OutputMode mode = OutputMode::trajectories;
-  bool progress = false;  // a progress line on stderr
+  bool progress = false;  // progress on stderr: a redrawn line on a terminal, else a line every ~10 s
 };
 
 // An allocator whose resize leaves new elements uninitialized (default-initialized): a summary-only column is
