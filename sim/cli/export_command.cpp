@@ -19,7 +19,8 @@ int export_command(const std::vector<std::string>& args) {
   visible.add_options()("help,h", "show this help")(
       "table,t", po::value<std::string>(), "the table: patients, lines, events, ... (the run's tables)")(
       "format", po::value<std::string>()->default_value("csv"), "csv or tsv")(
-      "output,o", po::value<std::string>(), "output file (replaced only when complete)");
+      "output,o", po::value<std::string>(), "output file (replaced only when complete)")(
+      "chunk-rows", integer_value()->default_value(65536), "rows read and written at a time (memory bound)");
   const auto parsed = parse_command("export", args, visible, {"result", "run file"});
   if (!parsed) return kExitOk;
   const po::variables_map& vm = *parsed;
@@ -37,6 +38,7 @@ int export_command(const std::vector<std::string>& args) {
     throw InputError(fmt::format("--format: unknown format '{}' (csv, tsv)", format));
   request.format = format == "tsv" ? io::ExportFormat::tsv : io::ExportFormat::csv;
   if (vm.count("output")) request.output = vm["output"].as<std::string>();
+  request.chunk_rows = static_cast<std::size_t>(*integer_option(vm, "export", "chunk-rows", 1, 1 << 24));
   io::export_table(request);
   return kExitOk;
 }

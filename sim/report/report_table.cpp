@@ -120,6 +120,7 @@ class TableWriter {
   TableWriter(const Report& r, bool markdown, Rows rows)
       : r_(r), markdown_(markdown), pct_(static_cast<int>(std::lround(100 * r.conf_level))) {
     if (rows == Rows::compact) hidden_ = identical_rows(r);
+    compact_ = rows == Rows::compact;
   }
 
   std::string text() {
@@ -134,6 +135,26 @@ class TableWriter {
 
  private:
   bool shown(const std::string& endpoint) const { return !hidden_.endpoints.contains(endpoint); }
+
+  const EndpointSummary* summary_of(const std::string& strategy, const std::string& endpoint) const {
+    for (const auto& s : r_.strategies) {
+      if (s.name != strategy) continue;
+      for (const auto& e : s.endpoints) {
+        if (e.endpoint == endpoint) return &e;
+      }
+    }
+    return nullptr;
+  }
+  // A comparison shown: in the compact form, not one of a strategy whose numbers equal the reference's.
+  bool shown(const Comparison& c) {
+    if (!shown(c.endpoint)) return false;
+    if (!compact_) return true;
+    const EndpointSummary* a = summary_of(c.strategy, c.endpoint);
+    const EndpointSummary* b = summary_of(c.reference, c.endpoint);
+    if (a == nullptr || b == nullptr || !same_summary(*a, *b)) return true;
+    same_as_reference_.insert(c.strategy + "/" + c.endpoint);
+    return false;
+  }
 
   void title(const std::string& text) {
     out_ += markdown_ ? fmt::format("{}### {}\n\n", out_.empty() ? "" : "\n", text)
@@ -175,7 +196,7 @@ class TableWriter {
          "RMST diff, months", fmt::format("{}% CI (paired), months", pct_), "SE paired", "SE unpaired"},
         2);
     for (const auto& c : r_.comparisons) {
-      if (!shown(c.endpoint)) continue;
+      if (!shown(c)) continue;
       t.add({c.strategy, c.endpoint, num(c.hr), ci(c.hr_ci_low_paired, c.hr_ci_high_paired),
              num(c.logrank_chisq, 1), pvalue(c.logrank_p), num(c.rmst_diff),
              ci(c.rmst_diff_ci_low, c.rmst_diff_ci_high), num(c.rmst_diff_se, 3),
@@ -199,7 +220,7 @@ class TableWriter {
       head.push_back(fmt::format("dS({:g} months)", l.time));
     TextTable t(head, 2);
     for (const auto& c : r_.comparisons) {
-      if (!shown(c.endpoint)) continue;
+      if (!shown(c)) continue;
       std::vector<std::string> cells{c.strategy, c.endpoint};
       for (const auto& l : c.survival_diff)
         cells.push_back(fmt::format("{} ({})", num(l.diff, 4), num(l.se, 4)));
@@ -228,7 +249,7 @@ class TableWriter {
                  "needed (unpaired)"},
                 2);
     for (const auto& c : r_.comparisons) {
-      if (!shown(c.endpoint)) continue;
+      if (!shown(c)) continue;
       d.add({c.strategy, c.endpoint, num(c.rmst_diff_se, 4), count(c.rmst_diff_patients_needed),
              num(c.rmst_diff_se_unpaired, 4), count(c.rmst_diff_patients_needed_unpaired)});
     }
@@ -267,13 +288,21 @@ class TableWriter {
       notes += fmt::format("Not shown, identical in every strategy (--all shows them): {}\n",
                            fmt::join(names, ", "));
     }
-    if (!notes.empty()) out_ += (markdown_ ? "\n" : "\n") + notes;
+    if (!same_as_reference_.empty()) {
+      notes += fmt::format(
+          "Not shown: {} comparisons of a strategy whose numbers equal the reference's (--all shows them)\n",
+          same_as_reference_.size());
+    }
+    if (!notes.empty()) out_ += "\n" + notes;
   }
 
   const Report& r_;
   bool markdown_;
   int pct_;
   Identical hidden_;
+  bool compact_ = false;
+  std::set<std::string>
+      same_as_reference_;  // strategy/endpoint comparisons left out as equal to the reference
   bool extrapolated_ = false;
   std::string out_;
 };
