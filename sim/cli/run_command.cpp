@@ -39,7 +39,9 @@ int run_command(const std::vector<std::string>& args) {
       "them later with 'mmsim report'. The simulation and the writing run in memory bounded by the block "
       "size")("block-size", integer_value()->default_value(4096), "patients per block (rows per chunk)")(
       "compression", integer_value()->default_value(4), "deflate level 0-9 for per-patient tables")(
-      "quiet,q", "no progress line and no summary table");
+      "quiet,q", "no progress line and no summary table")(
+      "progress-every", po::value<double>()->default_value(10.0),
+      "seconds between progress lines when stderr is not a terminal (a log file)");
   add_report_options(visible);
   const auto parsed = parse_command("run", args, visible, {"config", "scenario config"});
   if (!parsed) return kExitOk;
@@ -72,6 +74,10 @@ int run_command(const std::vector<std::string>& args) {
                                            : OutputMode::trajectories;
   const bool quiet = vm.count("quiet") > 0;
   opt.progress = !quiet;
+  const double every = vm["progress-every"].as<double>();
+  if (!(every > 0 && every <= 86400))
+    throw InputError(fmt::format("--progress-every: {} is not a number of seconds in (0, 86400]", every));
+  opt.progress_interval = std::chrono::milliseconds(static_cast<std::int64_t>(every * 1000));
 
   const std::filesystem::path out = vm.count("output")
                                         ? std::filesystem::path(vm["output"].as<std::string>())
@@ -104,7 +110,7 @@ int run_command(const std::vector<std::string>& args) {
     ProgressLine progress(
         "summaries (strategy x endpoint)",
         report::compute_steps(model.strategies().size(), schema.endpoints.size(), schema.outcomes.size()),
-        progress_mode(!quiet));
+        progress_mode(!quiet), {}, opt.progress_interval);
     options.on_step = [&progress] { progress.add(); };
     return report::compute_report(columns, model.strategies(), schema.endpoints, schema.outcomes,
                                   model.horizon(), options);

@@ -6,6 +6,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -163,8 +164,11 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   std::vector<std::string> counted_tables;  // the progress line's rates of trajectory rows (a model's lines)
   for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t)
     counted_tables.push_back(schema.trajectories[t].name());
-  ProgressLine progress("patients", opt.patients, progress_mode(opt.progress), counted_tables);
-  std::vector<std::uint64_t> rows_written(n_tables, 0);
+  ProgressLine progress("patients", opt.patients, progress_mode(opt.progress), counted_tables,
+                        opt.progress_interval);
+  // Counted by the ordering stage, read by the writing stage (which may run at the same time).
+  std::vector<std::atomic<std::uint64_t>> rows_simulated(n_tables);
+  std::vector<std::uint64_t> rows_so_far(n_tables, 0);
   std::uint64_t next_block = 0, done = 0;
   tbb::concurrent_queue<std::shared_ptr<Block>> spare;  // written blocks, for reuse
 
@@ -212,6 +216,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     for (std::size_t s = 0; keep_trajectories && s < n_strategies; ++s) {
       for (std::size_t t = 0; t < n_tables; ++t) {
         outcome.trajectory_rows[t] += b->trajectories[s][t].rows();
+        rows_simulated[t].fetch_add(b->trajectories[s][t].rows(), std::memory_order_relaxed);
         rechunkers[s * n_tables + t].add(b->trajectories[s][t], b->last, b->trajectory_chunks);
       }
     }
@@ -230,12 +235,12 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   auto write = [&](std::shared_ptr<Block> b) {
     for (std::size_t s = 0; s < b->patient_chunks.size(); ++s)
       writer->append_chunk(patient_tables[s], b->patient_chunks[s]);
-    for (const auto& c : b->trajectory_chunks) {
+    for (const auto& c : b->trajectory_chunks)
       writer->append_chunk(trajectory_tables[c.strategy * n_tables + c.table], c.encoded);
-      rows_written[c.table] += c.rows;
-    }
     done += b->count;
-    progress.update(done, rows_written);
+    for (std::size_t t = 0; t < n_tables; ++t)
+      rows_so_far[t] = rows_simulated[t].load(std::memory_order_relaxed);
+    progress.update(done, rows_so_far);
     b->recycle();
     spare.push(std::move(b));
   };

@@ -2,6 +2,7 @@
 // Runs a cohort through a model: every strategy for every patient, in parallel over blocks of patients, with
 // results reaching the output in patient order. Memory is bounded by the block size and the number of blocks
 // in flight, never by the cohort size.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -25,7 +26,8 @@ struct RunOptions {
   std::size_t trajectory_chunk_rows = 16384;
   int deflate_level = 4;
   OutputMode mode = OutputMode::trajectories;
-  bool progress = false;  // progress on stderr: a redrawn line on a terminal, else a line every ~10 s
+  bool progress = false;  // progress on stderr: a redrawn line on a terminal, else a line every interval
+  std::chrono::milliseconds progress_interval{10000};
 };
 
 // An allocator whose resize leaves new elements uninitialized (default-initialized): a summary-only column is

@@ -51,8 +51,10 @@ void ProgressLine::update(std::uint64_t done, std::span<const std::uint64_t> tab
   const std::lock_guard lock(mutex_);
   done_ = done;
   std::copy_n(table_rows.begin(), std::min(table_rows.size(), rows_.size()), rows_.begin());
+  // A log's last line comes from the destructor; a terminal's line shows the end at once.
+  if (mode_ == ProgressMode::log && done >= total_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_ < interval_ && (done < total_ || mode_ == ProgressMode::log)) return;
+  if (now - last_ < interval_ && done < total_) return;
   last_ = now;
   draw_locked(false);
 }
@@ -63,6 +65,7 @@ void ProgressLine::add(std::uint64_t n) {
   const std::unique_lock lock(mutex_, std::try_to_lock);
   if (!lock.owns_lock()) return;  // another thread is drawing: this count shows in the next line
   done_ = std::max(done_, done);
+  if (mode_ == ProgressMode::log && done_ >= total_) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_ < interval_) return;
   last_ = now;
