@@ -14,6 +14,11 @@ trap 'rm -rf "$work"' EXIT
 fail=0
 die() { echo "FAIL: $*"; fail=1; }
 
+# The readers' dependencies are the suite's (scripts/install_deps.sh): missing, the test fails saying which.
+"$py" -c "import h5py, pandas" 2>/dev/null || { echo "FAIL: python3-h5py and python3-pandas are needed"; exit 1; }
+Rscript -e 'suppressPackageStartupMessages(library(rhdf5))' 2>/dev/null ||
+  { echo "FAIL: R with rhdf5 (r-bioc-rhdf5) is needed"; exit 1; }
+
 "$mmsim" run "$root/configs/post_cart_salvage.toml" --patients 150 --seed 5 --threads 2 -q -o "$work/run.h5" ||
   { echo "FAIL: mmsim run"; exit 1; }
 
