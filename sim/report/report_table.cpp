@@ -293,7 +293,14 @@ class TableWriter {
           "Not shown: {} comparisons of a strategy whose numbers equal the reference's (--all shows them)\n",
           same_as_reference_.size());
     }
-    if (!notes.empty()) out_ += "\n" + notes;
+    if (notes.empty()) return;
+    if (markdown_) {  // one paragraph per note, and a leading '*' that is not a list bullet
+      std::string md;
+      for (const char ch : notes) md += ch == '\n' ? std::string("\n\n") : std::string(1, ch);
+      if (md.rfind("* ", 0) == 0) md = "\\" + md;
+      notes = md.substr(0, md.size() - 1);
+    }
+    out_ += "\n" + notes;
   }
 
   const Report& r_;
