@@ -35,9 +35,6 @@ ProgressLine::ProgressLine(std::string what, std::uint64_t total, ProgressMode m
       last_(start_),
       rows_(tables_.size(), 0) {}
 
-ProgressLine::ProgressLine(std::uint64_t total, bool enabled)
-    : ProgressLine("patients", total, progress_mode(enabled)) {}
-
 ProgressLine::~ProgressLine() {
   if (mode_ == ProgressMode::off) return;
   const std::lock_guard lock(mutex_);

@@ -25,8 +25,6 @@ class ProgressLine {
   // `what` names the units counted ("patients"); `tables` names extra row counts passed to update().
   ProgressLine(std::string what, std::uint64_t total, ProgressMode mode, std::vector<std::string> tables = {},
                std::chrono::milliseconds log_interval = std::chrono::seconds(10));
-  // Patients, in the mode progress_mode(enabled) gives.
-  ProgressLine(std::uint64_t total, bool enabled);
   ~ProgressLine();
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
