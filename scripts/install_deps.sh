@@ -16,6 +16,7 @@ packages=(
   clang-format git                               # style check in the test suite (over git ls-files); revision
   clang libclang-rt-14-dev                       # libFuzzer targets of the config loader (tests/fuzz)
   python3-h5py python3-matplotlib python3-numpy  # scripts/plot_km.py, plot_cif.py (run with /usr/bin/python3)
+  python3-pandas r-bioc-rhdf5                    # scripts/mmsim_read.py and mmsim_read.R (tidy data; tested)
   r-base-core r-cran-survival                    # independent statistics oracle in the tests
   libnlopt-cxx-dev                               # calibration optimizer
 )

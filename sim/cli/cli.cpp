@@ -27,6 +27,9 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
       {"check", {check_command, "validate a scenario config; --print shows every parameter with its source"}},
       {"report", {report_command, "survival summaries and strategy comparisons of a run file"}},
       {"sweep", {sweep_command, "run a parameter sweep or PSA (sharded over --shard, MPI or a SLURM array)"}},
+      {"export",
+       {export_command,
+        "one table of a run file (patients, lines, events) as a long CSV with a strategy column"}},
       {"merge", {merge_command, "join a sweep's shard files into OUTDIR/sweep.h5 and sweep.csv"}},
   };
   return table;

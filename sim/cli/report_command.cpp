@@ -13,6 +13,7 @@
 #include "sim/report/column_sources.hpp"
 #include "sim/report/report_by.hpp"
 #include "sim/report/report_h5.hpp"
+#include "sim/runner/progress.hpp"
 
 namespace mmsim::cli {
 namespace {
@@ -130,24 +131,33 @@ int report_command(const std::vector<std::string>& args) {
     }
     if (request.reference_given && strategies.at(request.options.reference) != stored.reference)
       refuse("--reference", fmt::format("reference '{}'", stored.reference));
-    fmt::print("{}", report::format_report(finish_report(stored, request), request.format));
+    const report::Report shown = finish_report(stored, request);
+    fmt::print(stderr, "{}", report::extrapolation_warning(shown));
+    fmt::print("{}", report::format_report(shown, request.format, request.rows));
     return kExitOk;
   }
   const double horizon = std::stod(file.string_attribute("/", "horizon_months"));
   const report::FileColumns<io::RunFileReader> columns(file, strategies);
   const std::vector<std::string>& wanted = request.endpoints.empty() ? endpoints : request.endpoints;
+  report::ReportOptions options = request.options;
   if (vm.count("by")) {
     const report::GroupingColumn by =
         read_grouping_column(file, path, strategies, vm["by"].as<std::string>());
-    auto groups =
-        report::compute_group_reports(columns, by, strategies, wanted, outcomes, horizon, request.options);
+    auto groups = report::compute_group_reports(columns, by, strategies, wanted, outcomes, horizon, options);
     for (auto& g : groups) g.report = finish_report(std::move(g.report), request);
     fmt::print("{}", report::format_group_reports(by.name, groups, request.format));
     return kExitOk;
   }
-  const report::Report r =
-      report::compute_report(columns, strategies, wanted, outcomes, horizon, request.options);
-  fmt::print("{}", report::format_report(finish_report(r, request), request.format));
+  const report::Report r = [&] {
+    ProgressLine progress("summaries (strategy x endpoint)",
+                          report::compute_steps(strategies.size(), wanted.size(), outcomes.size()),
+                          progress_mode(true));
+    options.on_step = [&progress] { progress.add(); };
+    return report::compute_report(columns, strategies, wanted, outcomes, horizon, options);
+  }();
+  const report::Report shown = finish_report(r, request);
+  fmt::print(stderr, "{}", report::extrapolation_warning(shown));
+  fmt::print("{}", report::format_report(shown, request.format, request.rows));
   return kExitOk;
 }
 

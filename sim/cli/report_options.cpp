@@ -24,7 +24,8 @@ void add_report_options(po::options_description& desc) {
       "landmark times in months, comma-separated")("rmst-horizon", po::value<double>(),
                                                    "RMST horizon in months (default: the model's horizon)")(
       "reference", po::value<std::string>(), "reference strategy (default: the first in config order)")(
-      "format", po::value<std::string>()->default_value("table"), "table, csv, json or markdown");
+      "format", po::value<std::string>()->default_value("table"), "table, csv, json or markdown")(
+      "all", "table and markdown: also the endpoints and rates on which every strategy is identical");
 }
 
 void add_planning_options(po::options_description& desc) {
@@ -46,6 +47,7 @@ ReportRequest read_report_options(const po::variables_map& vm, const std::vector
       }
     }
   }
+  r.rows = vm.count("all") || !r.endpoints.empty() ? report::Rows::all : report::Rows::compact;
   r.landmarks_given = !vm["landmarks"].defaulted();
   r.horizon_given = vm.count("rmst-horizon") > 0;
   r.reference_given = vm.count("reference") > 0;

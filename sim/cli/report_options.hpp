@@ -13,6 +13,8 @@ struct ReportRequest {
   report::ReportOptions options;
   std::vector<std::string> endpoints;  // to print (all when empty)
   report::Format format = report::Format::table;
+  // Table and Markdown: only what the strategies differ on, unless --all or --endpoint is given.
+  report::Rows rows = report::Rows::compact;
   double target_se = report::kNaN;  // --target-se: Monte Carlo planning (NaN: not asked)
   // Whether --landmarks / --rmst-horizon / --reference were given (a stored report cannot be recomputed).
   bool landmarks_given = false, horizon_given = false, reference_given = false;

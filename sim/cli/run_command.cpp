@@ -44,14 +44,15 @@ int run_command(const std::vector<std::string>& args) {
       "them later with 'mmsim report'. The simulation and the writing run in memory bounded by the block "
       "size")("block-size", integer_value()->default_value(4096), "patients per block (rows per chunk)")(
       "compression", integer_value()->default_value(io::kDefaultDeflateLevel),
-      "deflate level 0-9 for per-patient tables")(
-      "quiet,q", "no progress line and no summary table")(
+      "deflate level 0-9 for per-patient tables")("quiet,q", "no progress line and no summary table")(
       "memory", po::value<std::string>(),
       "memory budget of the end-of-run statistics, e.g. 2G (default: a quarter of the machine's memory); "
       "above it their columns spill to a private temporary folder beside the output and the summaries are "
       "computed exactly from disk")(
       "estimate", "print what the run would need (disk, spill, memory) and exit without simulating")(
-      "no-space-check", "skip the up-front check that the disk and the memory budget hold the run");
+      "no-space-check", "skip the up-front check that the disk and the memory budget hold the run")(
+      "progress-every", po::value<double>()->default_value(10.0),
+      "seconds between progress lines when stderr is not a terminal (a log file)");
   add_report_options(visible);
   const auto parsed = parse_command("run", args, visible, {"config", "scenario config"});
   if (!parsed) return kExitOk;
@@ -83,7 +84,11 @@ int run_command(const std::vector<std::string>& args) {
              : vm.count("no-trajectories") ? OutputMode::no_trajectories
                                            : OutputMode::trajectories;
   const bool quiet = vm.count("quiet") > 0;
-  opt.progress = !quiet && stderr_is_terminal();
+  opt.progress = !quiet;
+  const double every = vm["progress-every"].as<double>();
+  if (!(every > 0 && every <= 86400))
+    throw InputError(fmt::format("--progress-every: {} is not a number of seconds in (0, 86400]", every));
+  opt.progress_interval = std::chrono::milliseconds(static_cast<std::int64_t>(every * 1000));
 
   const std::filesystem::path out = vm.count("output")
                                         ? std::filesystem::path(vm["output"].as<std::string>())
@@ -131,11 +136,18 @@ int run_command(const std::vector<std::string>& args) {
   const std::vector<std::string> collected = collected_outcome_columns(schema);
   const report::MemoryColumns memory(outcome, schema.endpoints, collected);
   const report::SpilledColumns spilled(outcome, schema.endpoints, collected);
-  const report::Report summary =
-      spill ? report::compute_report(spilled, model.strategies(), schema.endpoints, schema.outcomes,
-                                     model.horizon(), request.options, *spill, run_patients_for(budget))
-            : report::compute_report(memory, model.strategies(), schema.endpoints, schema.outcomes,
-                                     model.horizon(), request.options);
+  report::ReportOptions options = request.options;
+  const report::Report summary = [&] {
+    ProgressLine progress(
+        "summaries (strategy x endpoint)",
+        report::compute_steps(model.strategies().size(), schema.endpoints.size(), schema.outcomes.size()),
+        progress_mode(!quiet), {}, opt.progress_interval);
+    options.on_step = [&progress] { progress.add(); };
+    return spill ? report::compute_report(spilled, model.strategies(), schema.endpoints, schema.outcomes,
+                                          model.horizon(), options, *spill, run_patients_for(budget))
+                 : report::compute_report(memory, model.strategies(), schema.endpoints, schema.outcomes,
+                                          model.horizon(), options);
+  }();
   report::write_report(writer, summary, schema.endpoints, schema.outcomes);
   // The competing-risks curves read whole columns of the collection (in memory or spilled): bounded by the
   // model's competing_risks, which the reference model has none of.
@@ -145,7 +157,9 @@ int run_command(const std::vector<std::string>& args) {
                               opt.mode != OutputMode::summary_only);
   writer.commit();
   if (!quiet) {
-    fmt::print("{}", report::format_report(filter_endpoints(summary, request.endpoints), request.format));
+    const report::Report shown = filter_endpoints(summary, request.endpoints);
+    fmt::print(stderr, "{}", report::extrapolation_warning(shown));
+    fmt::print("{}", report::format_report(shown, request.format, request.rows));
     fmt::print("wrote {} ({} patients x {} strategies in {:.3f} s)\n", out.string(), opt.patients,
                model.strategies().size(), outcome.seconds);
   }

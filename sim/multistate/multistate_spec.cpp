@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/config/table_reader.hpp"
+#include "sim/core/strategy_name.hpp"
 #include "sim/dist/parse_distribution.hpp"
 
 namespace mmsim::multistate {
@@ -214,6 +215,7 @@ void read_strategies(const toml::table& root, MultistateSpec& m, Diagnostics& di
     TableReader r(*tables[i], fmt::format("strategies[{}]", i), diag);
     StrategySpec s;
     s.name = r.string("name");
+    if (const std::string problem = strategy_name_problem(s.name); !problem.empty()) r.error("name", problem);
     for (const auto& other : m.strategies) {
       if (other.name == s.name) r.error("name", fmt::format("duplicate strategy \"{}\"", s.name));
     }

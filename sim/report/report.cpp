@@ -13,6 +13,7 @@
 #include "sim/report/sorted_runs.hpp"
 #include "sim/stats/conditional_rate.hpp"
 #include "sim/stats/cox.hpp"
+#include "sim/stats/cox_robust.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/log_rank.hpp"
 #include "sim/stats/monte_carlo.hpp"
@@ -61,6 +62,7 @@ EndpointSummary summarize(const std::string& name, const Arm& arm, double tau, c
   const stats::RestrictedMean rm = stats::restricted_mean(km, tau);
   s.rmst = rm.estimate;
   s.rmst_se = rm.se;
+  s.rmst_extrapolated = rm.extrapolated && km.surv.back() > 0.0 ? 1 : 0;
   return s;
 }
 
@@ -131,6 +133,12 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   for (const double t : opt.landmarks) c.survival_diff.push_back({t, kNaN, kNaN, kNaN, kNaN, kNaN});
   // Paired only when both arms hold the same patients in the same order (one run); else left undefined.
   if (!paired || a.time.size() != ref.time.size() || a.fit.km.n == 0 || ref.fit.km.n == 0) return c;
+  if (hr.finite) {
+    const stats::ClusteredCoxHazardRatio robust =
+        stats::cox_hazard_ratio_clustered(hr, a.sample(), a.fit, ref.sample(), ref.fit, opt.conf_level);
+    c.hr_ci_low_paired = robust.lower_robust;
+    c.hr_ci_high_paired = robust.upper_robust;
+  }
   {
     const auto ia = stats::rmst_influence(a.sample(), a.fit, tau);
     const auto ib = stats::rmst_influence(ref.sample(), ref.fit, tau);
@@ -191,6 +199,7 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
     load(ref, source, opt.reference, ep, opt.conf_level);
     patients[e] = ref.time.size();
     summaries[e * n_s + opt.reference] = summarize(ep, ref, tau, opt);
+    if (opt.on_step) opt.on_step();
     for_each(n_s, [&](std::size_t s) {
       if (s == opt.reference) return;
       Arm a;
@@ -198,6 +207,7 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       summaries[e * n_s + s] = summarize(ep, a, tau, opt);
       comparisons[e * n_s + s] =
           compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference));
+      if (opt.on_step) opt.on_step();
     });
   });
   for (std::size_t e = 0; e < n_ep; ++e) {
@@ -277,6 +287,7 @@ void add_rates(Report& r, const ColumnSource& source, const std::vector<std::str
         p.denominator_se = c.se;
       }
       r.strategies[s].proportions.push_back(p);
+      if (opt.on_step) opt.on_step();
       if (is_ref || a.size() != ref.size() || a.empty() || !source.paired(s, opt.reference)) continue;
       const stats::PairedDifference d = stats::compare_proportions_paired(a, ref, opt.conf_level);
       ProportionComparison c{strategies[s], r.reference,   name,    d.difference,

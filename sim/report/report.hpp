@@ -8,6 +8,7 @@
 // simulate the same patients with common random numbers, so the SE of a difference uses per-patient
 // influence values of both arms (docs/statistics.md); the unpaired SE is reported beside it.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ struct ReportOptions {
   double conf_level = 0.95;
   // From the model's schema (OutputSchema::outcome_denominators): one per outcome, or empty; "" = none.
   std::vector<std::string> outcome_denominators;
+  // Called (from any thread) as each strategy's endpoint or outcome is done: compute_steps() calls in all.
+  std::function<void()> on_step;
 };
 
 struct LandmarkValue {
@@ -42,6 +45,9 @@ struct EndpointSummary {
   std::uint64_t n = 0, events = 0;
   double median = kNaN, median_ci_low = kNaN, median_ci_high = kNaN;
   double rmst = kNaN, rmst_se = kNaN, rmst_horizon = kNaN;
+  // 1 when rmst_horizon is past the last follow-up time while the curve is above 0: the flat tail there is
+  // an extrapolation, not an estimate (docs/statistics.md); 0 otherwise.
+  std::uint64_t rmst_extrapolated = 0;
   std::vector<LandmarkValue> survival;  // one per landmark, in the order asked
   // Set by apply_target_se: cohort size for rmst_se to reach the target.
   std::optional<std::uint64_t> rmst_patients_needed;
@@ -71,11 +77,13 @@ struct LandmarkDifference {
   double time = kNaN, diff = kNaN, se = kNaN, se_unpaired = kNaN, ci_low = kNaN, ci_high = kNaN;
 };
 
-// HR and log-rank treat the two arms as independent samples (under common random numbers they are positively
-// correlated, so their CI and p-value are conservative); the RMST and landmark differences use the paired SE.
+// hr_ci_* and log-rank treat the two arms as independent samples (under common random numbers they are
+// positively correlated, so that CI and p-value are conservative); hr_ci_*_paired use the cluster-robust
+// (sandwich) variance over patient id, and the RMST and landmark differences the paired SE.
 struct Comparison {
   std::string strategy, reference, endpoint;
   double hr = kNaN, hr_ci_low = kNaN, hr_ci_high = kNaN;
+  double hr_ci_low_paired = kNaN, hr_ci_high_paired = kNaN;
   double logrank_chisq = kNaN, logrank_p = kNaN;
   double rmst_diff = kNaN, rmst_diff_se = kNaN, rmst_diff_se_unpaired = kNaN;
   double rmst_diff_ci_low = kNaN, rmst_diff_ci_high = kNaN;  // from the paired SE
@@ -141,12 +149,23 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
                       double horizon, const ReportOptions& options, io::SpillFolder& spill,
                       std::size_t run_patients = kDefaultRunPatients);
 
+// The number of on_step calls compute_report makes: strategies x (endpoints + outcomes).
+inline std::size_t compute_steps(std::size_t strategies, std::size_t endpoints, std::size_t outcomes) {
+  return strategies * (endpoints + outcomes);
+}
+
 // Monte Carlo error planning: fills rmst_patients_needed and rmst_diff_patients_needed(_unpaired), the cohort
 // size at which those SEs reach target_se (stats::patients_needed: SE falls as 1/sqrt(patients)). Undefined
 // or missing SEs leave the fields empty. target_se must be positive.
 void apply_target_se(Report& report, double target_se);
 
 enum class Format { table, csv, json, markdown };
-std::string format_report(const Report& report, Format format);
+// What the terminal table and Markdown show: the endpoints and rates the strategies differ on (`compact`,
+// `mmsim run`'s default), or every row (`--all`). CSV and JSON always carry every row.
+enum class Rows { compact, all };
+std::string format_report(const Report& report, Format format, Rows rows = Rows::all);
+
+// A warning for stderr when some RMST horizon is past the follow-up (rmst_extrapolated); empty otherwise.
+std::string extrapolation_warning(const Report& report);
 
 }  // namespace mmsim::report

@@ -1,7 +1,6 @@
-// Text forms of a Report: an aligned terminal table, CSV, JSON (a stable interface: docs/report_json.md) and
-// Markdown. Undefined values print as "NA" in text forms and null in JSON. CSV and JSON carry every column of
-// the report's schema (report_schema.hpp) under its names there; the table and Markdown forms are a reading
-// of the main ones, rounded.
+// Text forms of a Report: CSV and JSON (a stable interface: docs/report_json.md) here, the aligned terminal
+// table and Markdown in report_table.cpp. Undefined values print as null in JSON and empty in CSV. CSV and
+// JSON carry every column of the report's schema (report_schema.hpp) under its names there.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,13 +9,10 @@
 
 #include "sim/report/report.hpp"
 #include "sim/report/report_schema.hpp"
+#include "sim/report/report_table.hpp"
 
 namespace mmsim::report {
 namespace {
-
-std::string num(double v, int digits = 2) {
-  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "NA";
-}
 
 std::string json_num(double v) {
   return std::isfinite(v) ? fmt::format("{}", v) : "null";
@@ -51,171 +47,6 @@ std::string json_str(const std::string& s) {
     }
   }
   return out + "\"";
-}
-
-std::string ci(double lo, double hi) {
-  return fmt::format("({}, {})", num(lo), num(hi));
-}
-
-std::string pvalue(double p) {
-  if (!std::isfinite(p)) return "NA";
-  return p < 1e-4 ? "<1e-4" : fmt::format("{:.4f}", p);
-}
-
-std::string format_table(const Report& r, bool markdown) {
-  const int pct = static_cast<int>(std::lround(100 * r.conf_level));
-  std::string out;
-  auto row = [&](const std::vector<std::string>& cells, const std::vector<int>& widths) {
-    std::string line = markdown ? "|" : "";
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      line += markdown ? fmt::format(" {} |", cells[i])
-                       : (i == 0 ? fmt::format("{:<{}}", cells[i], widths[i])
-                                 : fmt::format(" {:>{}}", cells[i], widths[i]));
-    }
-    out += line + "\n";
-  };
-  auto rule = [&](std::size_t n) {
-    if (!markdown) return;
-    std::string line = "|";
-    for (std::size_t i = 0; i < n; ++i) line += i == 0 ? " --- |" : " ---: |";
-    out += line + "\n";
-  };
-
-  std::vector<std::string> head{"strategy", "endpoint", "n", "events", fmt::format("median ({}% CI)", pct)};
-  const auto& first = r.strategies.front().endpoints;
-  const std::vector<LandmarkValue> none;
-  const auto& marks = first.empty() ? none : first.front().survival;
-  for (const auto& l : marks) head.push_back(fmt::format("S({:g})", l.time));
-  head.push_back(first.empty() ? "RMST" : fmt::format("RMST{:g} (SE)", first.front().rmst_horizon));
-  std::vector<int> w{24, 18, 9, 9, 24};
-  for (std::size_t i = 0; i < marks.size(); ++i) w.push_back(7);
-  w.push_back(16);
-  if (markdown) out += "### Survival by strategy (months)\n\n";
-  row(head, w);
-  rule(head.size());
-  for (const auto& s : r.strategies) {
-    for (const auto& e : s.endpoints) {
-      std::vector<std::string> cells{
-          s.name, e.endpoint, std::to_string(e.n), std::to_string(e.events),
-          fmt::format("{} {}", num(e.median), ci(e.median_ci_low, e.median_ci_high))};
-      for (const auto& l : e.survival) cells.push_back(num(l.surv, 3));
-      cells.push_back(fmt::format("{} ({})", num(e.rmst), num(e.rmst_se, 3)));
-      row(cells, w);
-    }
-  }
-  if (!r.comparisons.empty()) {
-    out += markdown
-               ? fmt::format("\n### Comparisons with {} (paired CI of the RMST difference)\n\n", r.reference)
-               : fmt::format(
-                     "\ncomparisons with reference '{}' (HR: Cox, Efron ties; RMST difference CI uses "
-                     "the paired SE; unpaired SE shown for contrast)\n",
-                     r.reference);
-    std::vector<std::string> h{
-        "strategy",   "endpoint",  fmt::format("HR ({}% CI)", pct),     "log-rank chi2",
-        "p",          "RMST diff", fmt::format("{}% CI (paired)", pct), "SE paired",
-        "SE unpaired"};
-    std::vector<int> cw{24, 18, 22, 13, 8, 10, 20, 10, 11};
-    row(h, cw);
-    rule(h.size());
-    for (const auto& c : r.comparisons) {
-      row({c.strategy, c.endpoint, fmt::format("{} {}", num(c.hr), ci(c.hr_ci_low, c.hr_ci_high)),
-           num(c.logrank_chisq, 1), pvalue(c.logrank_p), num(c.rmst_diff),
-           ci(c.rmst_diff_ci_low, c.rmst_diff_ci_high), num(c.rmst_diff_se, 3),
-           num(c.rmst_diff_se_unpaired, 3)},
-          cw);
-    }
-  }
-  if (!r.comparisons.empty() && !r.comparisons.front().survival_diff.empty()) {
-    out += markdown
-               ? fmt::format("\n### Survival differences with {} at landmarks (paired SE)\n\n", r.reference)
-               : fmt::format("\nsurvival difference vs '{}' at landmarks: diff (paired SE)\n", r.reference);
-    std::vector<std::string> h{"strategy", "endpoint"};
-    std::vector<int> lw{24, 18};
-    for (const auto& l : r.comparisons.front().survival_diff) {
-      h.push_back(fmt::format("dS({:g})", l.time));
-      lw.push_back(17);
-    }
-    row(h, lw);
-    rule(h.size());
-    for (const auto& c : r.comparisons) {
-      std::vector<std::string> cells{c.strategy, c.endpoint};
-      for (const auto& l : c.survival_diff)
-        cells.push_back(fmt::format("{} ({})", num(l.diff, 4), num(l.se, 4)));
-      row(cells, lw);
-    }
-  }
-  if (std::isfinite(r.target_se)) {
-    auto needed = [](const std::optional<std::uint64_t>& n) {
-      return n ? std::to_string(*n) : std::string("NA");
-    };
-    out += markdown ? fmt::format(
-                          "\n### Monte Carlo error: patients needed for an SE of {:g} (now {} patients)\n\n",
-                          r.target_se, r.patients)
-                    : fmt::format(
-                          "\nMonte Carlo error: patients needed for an SE of {:g} (now {} patients; the SE "
-                          "falls as 1/sqrt(patients))\n",
-                          r.target_se, r.patients);
-    std::vector<int> mw{24, 18, 12, 16};
-    row({"strategy", "endpoint", "RMST SE", "patients needed"}, mw);
-    rule(4);
-    for (const auto& s : r.strategies) {
-      for (const auto& e : s.endpoints)
-        row({s.name, e.endpoint, num(e.rmst_se, 4), needed(e.rmst_patients_needed)}, mw);
-    }
-    if (!r.comparisons.empty()) {
-      out += markdown ? "\n" : fmt::format("RMST difference vs '{}'\n", r.reference);
-      std::vector<int> dw{24, 18, 12, 16, 12, 16};
-      row({"strategy", "endpoint", "SE paired", "needed (paired)", "SE unpaired", "needed (unpaired)"}, dw);
-      rule(6);
-      for (const auto& c : r.comparisons) {
-        row({c.strategy, c.endpoint, num(c.rmst_diff_se, 4), needed(c.rmst_diff_patients_needed),
-             num(c.rmst_diff_se_unpaired, 4), needed(c.rmst_diff_patients_needed_unpaired)},
-            dw);
-      }
-    }
-  }
-  bool any_outcomes = false;
-  for (const auto& s : r.strategies) any_outcomes = any_outcomes || !s.proportions.empty();
-  if (any_outcomes) {
-    out += markdown ? "\n### Response rates\n\n" : "\nresponse rates (SE)\n";
-    // Where the model names an outcome's denominator (e.g. patients who started the line), the rate among
-    // those patients beside the intention-to-treat rate.
-    bool any_denominator = false;
-    for (const auto& s : r.strategies) {
-      for (const auto& p : s.proportions) any_denominator = any_denominator || p.denominator_n > 0;
-    }
-    std::vector<int> pw{24, 22, 16, 26};
-    std::vector<std::string> ph{"strategy", "outcome", "rate (SE)",
-                                fmt::format("diff vs {} (paired SE)", r.reference)};
-    if (any_denominator) {
-      pw.insert(pw.end(), {24, 26});
-      ph.insert(ph.end(), {"among started: n, rate (SE)", "diff among started (SE)"});
-    }
-    row(ph, pw);
-    rule(ph.size());
-    for (const auto& s : r.strategies) {
-      for (const auto& p : s.proportions) {
-        std::string diff = "", diff_in = "";
-        for (const auto& c : r.proportion_comparisons) {
-          if (c.strategy == s.name && c.name == p.name) {
-            diff = fmt::format("{} ({})", num(c.diff, 3), num(c.diff_se, 3));
-            diff_in = fmt::format("{} ({})", num(c.denominator_diff, 3), num(c.denominator_diff_se, 3));
-          }
-        }
-        std::vector<std::string> cells{s.name, p.name, fmt::format("{} ({})", num(p.rate, 3), num(p.se, 3)),
-                                       diff};
-        if (any_denominator) {
-          cells.push_back(p.denominator_n == 0
-                              ? std::string("NA")
-                              : fmt::format("{}, {} ({})", p.denominator_n, num(p.denominator_rate, 3),
-                                            num(p.denominator_se, 3)));
-          cells.push_back(p.denominator_n == 0 ? std::string() : diff_in);
-        }
-        row(cells, pw);
-      }
-    }
-  }
-  return out;
 }
 
 // A value in JSON: null where undefined.
@@ -357,12 +188,12 @@ std::string format_json(const Report& r) {
 
 }  // namespace
 
-std::string format_report(const Report& report, Format format) {
+std::string format_report(const Report& report, Format format, Rows rows) {
   switch (format) {
     case Format::table:
-      return format_table(report, false);
+      return format_table(report, false, rows);
     case Format::markdown:
-      return format_table(report, true);
+      return format_table(report, true, rows);
     case Format::csv:
       return format_csv(report);
     case Format::json:

@@ -137,11 +137,10 @@ std::vector<StoredRow<Row>> read_rows(const io::RunFileReader& file, const Repor
     const auto codes = file.read_u8_column(path, std::string(key_name(k)));
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i].code[static_cast<std::size_t>(k)] = codes.at(i);
   }
-  const std::vector<std::string> stored = file.field_names(path);
+  const std::vector<std::string> fields = file.field_names(path);
   for (const auto& c : table.columns) {
-    if (!c.in(kHdf5)) continue;
-    // A column added to the schema after the file was written (e.g. the denominator rates) stays unset.
-    if (std::find(stored.begin(), stored.end(), c.name) == stored.end()) continue;
+    // A field that files written before it existed lack keeps its default (NaN, or 0 for a flag).
+    if (!c.in(kHdf5) || std::find(fields.begin(), fields.end(), c.name) == fields.end()) continue;
     std::visit(
         [&](auto member) {
           using V = std::decay_t<decltype(std::declval<Row&>().*member)>;

@@ -6,6 +6,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -214,7 +215,14 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
 
   const std::uint64_t n_blocks = (opt.patients + opt.block_size - 1) / opt.block_size;
   const int threads = opt.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(opt.threads);
-  ProgressLine progress(opt.patients, opt.progress);
+  std::vector<std::string> counted_tables;  // the progress line's rates of trajectory rows (a model's lines)
+  for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t)
+    counted_tables.push_back(schema.trajectories[t].name());
+  ProgressLine progress("patients", opt.patients, progress_mode(opt.progress), counted_tables,
+                        opt.progress_interval);
+  // Counted by the ordering stage, read by the writing stage (which may run at the same time).
+  std::vector<std::atomic<std::uint64_t>> rows_simulated(n_tables);
+  std::vector<std::uint64_t> rows_so_far(n_tables, 0);
   std::uint64_t next_block = 0, done = 0;
   tbb::concurrent_queue<std::shared_ptr<Block>> spare;  // written blocks, for reuse
 
@@ -263,6 +271,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     for (std::size_t s = 0; keep_trajectories && s < n_strategies; ++s) {
       for (std::size_t t = 0; t < n_tables; ++t) {
         outcome.trajectory_rows[t] += b->trajectories[s][t].rows();
+        rows_simulated[t].fetch_add(b->trajectories[s][t].rows(), std::memory_order_relaxed);
         rechunkers[s * n_tables + t].add(b->trajectories[s][t], b->last, b->trajectory_chunks);
       }
     }
@@ -288,7 +297,9 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       outcome.spilled->append(c, bytes.data(), b->count);
     }
     done += b->count;
-    progress.update(done);
+    for (std::size_t t = 0; t < n_tables; ++t)
+      rows_so_far[t] = rows_simulated[t].load(std::memory_order_relaxed);
+    progress.update(done, rows_so_far);
     b->recycle();
     spare.push(std::move(b));
   };

@@ -2,6 +2,7 @@
 // Runs a cohort through a model: every strategy for every patient, in parallel over blocks of patients, with
 // results reaching the output in patient order. Memory is bounded by the block size and the number of blocks
 // in flight, never by the cohort size.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -32,7 +33,8 @@ struct RunOptions {
   std::size_t trajectory_chunk_rows = 16384;
   int deflate_level = io::kDefaultDeflateLevel;
   OutputMode mode = OutputMode::trajectories;
-  bool progress = false;  // a progress line on stderr
+  bool progress = false;  // progress on stderr: a redrawn line on a terminal, else a line every interval
+  std::chrono::milliseconds progress_interval{10000};
   // summary_only runs collect in memory unless told to spill (their statistics have no other source).
   ColumnCollection collect = ColumnCollection::none;
   io::SpillFolder* spill_folder = nullptr;  // required with ColumnCollection::spill

@@ -6,7 +6,8 @@
 #   * a --summary-only run prints and stores the same numbers as a full run with the same seed, and
 #     `mmsim report` on it prints the stored summaries;
 #   * bad options exit 2 with a message naming the option;
-#   * R's survival package on the run's own columns gives the report's HR (1e-6), log-rank chi-square, RMST
+#   * R's survival package on the run's own columns gives the report's HR and its naive and cluster-robust
+#     (cluster = patient id) CIs (1e-6), log-rank chi-square, RMST
 #     and its SE, median and landmark survival (1e-8);
 #   * scripts/plot_km.py writes a non-empty PNG and SVG, from a full and from a summary-only file.
 # Under CI=true a missing Rscript fails the test; otherwise the R part is skipped with a note.
@@ -40,7 +41,7 @@ for f in table csv markdown; do
   "$mmsim" report "$work/full.h5" --format $f >"$work/report.$f" || die "report --format $f"
   [[ -s "$work/report.$f" ]] || die "report --format $f printed nothing"
 done
-grep -q "comparisons with reference 'standard'" "$work/report.table" || die "table lacks the comparisons"
+grep -q "Comparisons with reference 'standard': HR from Cox (Efron ties), its CI from the cluster-robust" "$work/report.table" || die "table lacks the comparisons"
 grep -q '^| better | pfs |' "$work/report.markdown" || die "markdown lacks the row of better/pfs"
 
 $py - "$work" <<'PY' || fail=1
@@ -126,14 +127,14 @@ else
 import h5py, sys
 w = sys.argv[1]
 with h5py.File(f"{w}/full.h5", "r") as f, open(f"{w}/columns.csv", "w") as out:
-    out.write("endpoint,group,time,status\n")
+    out.write("endpoint,group,id,time,status\n")
     for g, s in enumerate(["standard", "better"]):
         tab = f[f"/strategies/{s}/patients"]
         for ep in ("pfs", "os"):
             t = tab.fields(f"{ep}_time")[:]
             e = tab.fields(f"{ep}_event")[:]
-            for ti, ei in zip(t, e):
-                out.write(f"{ep},{g},{ti!r},{int(ei)}\n")
+            for i, (ti, ei) in enumerate(zip(t, e)):
+                out.write(f"{ep},{g},{i},{ti!r},{int(ei)}\n")
 PY
   cat >"$work/oracle.R" <<'R'
 suppressPackageStartupMessages(library(survival))
@@ -147,6 +148,9 @@ for (ep in c("pfs", "os")) {
   fit <- coxph(Surv(time, status) ~ group, data = x, ties = "efron", control = coxph.control(timefix = FALSE))
   emit(ep, "hr", num(exp(coef(fit))))
   emit(ep, "se_log_hr", num(sqrt(vcov(fit)[1, 1])))
+  robust <- coxph(Surv(time, status) ~ group, data = x, ties = "efron", cluster = id,
+                  control = coxph.control(timefix = FALSE))
+  emit(ep, "se_log_hr_paired", num(sqrt(vcov(robust)[1, 1])))
   # survdiff(timefix = FALSE) breaks in survival 3.5-3 and its default merges near-tied simulated times
   # (aeqSurv): call its workhorse survdiff.fit on the exact times and form the statistic as survdiff does.
   lr <- survival:::survdiff.fit(Surv(x$time, x$status), factor(x$group), rep(1, nrow(x)), 0)
@@ -185,6 +189,10 @@ for line in open(f"{w}/r.out"):
         import math
         mine = (math.log(comp["hr_ci_high"]) - math.log(comp["hr_ci_low"])) / (2 * 1.959963984540054)
         close(f"{ep} se(log hr)", mine, float(p[2]), 1e-6)
+    elif p[1] == "se_log_hr_paired":
+        import math
+        mine = (math.log(comp["hr_ci_high_paired"]) - math.log(comp["hr_ci_low_paired"])) / (2 * 1.959963984540054)
+        close(f"{ep} cluster-robust se(log hr)", mine, float(p[2]), 1e-6)
     elif p[1] == "logrank_chisq":
         close(f"{ep} log-rank", comp["logrank_chisq"], float(p[2]), 1e-8)
     else:
@@ -204,7 +212,7 @@ for line in open(f"{w}/r.out"):
                 close(f"{ep}/{p[1]} lower S({l['time']})", l["ci_low"], v[6 + i], 1e-8)
                 close(f"{ep}/{p[1]} upper S({l['time']})", l["ci_high"], v[9 + i], 1e-8)
     checked += 1
-assert checked == 2 * 9, checked
+assert checked == 2 * 10, checked
 if bad:
     print("\n".join(bad))
     sys.exit(1)

@@ -2,9 +2,11 @@
 #
 # Usage: Rscript survival_oracle.R DIR
 # DIR/manifest.txt lists dataset names, one a line. For each NAME:
-#   DIR/NAME.csv     columns time,status,group (time NA = endpoint undefined, dropped by na.omit)
+#   DIR/NAME.csv     columns time,status,group,id (time NA = endpoint undefined, dropped by na.omit; id =
+#                    the patient, the cluster of the robust variance)
 #   DIR/NAME.params  lines "key v1 v2 ...": kind (survival|competing), landmarks, taus, probs (may repeat),
-#                    cox (treated reference), groups (1 = run survdiff)
+#                    cox (treated reference), groups (1 = run survdiff), cluster (1 = also fit the Cox
+#                    model with cluster = id: the robust SE of the log HR)
 # writes DIR/NAME.out, lines "key v1 v2 ..." printed with 17 significant digits (NA, NaN, Inf as such).
 # timefix = FALSE everywhere so that R compares times exactly as C++ does.
 suppressPackageStartupMessages(library(survival))
@@ -103,6 +105,12 @@ for (name in readLines(file.path(dir, "manifest.txt"))) {
       cf <- coxph(Surv(time, status) ~ x, data = dd, ties = "efron",
                   control = coxph.control(timefix = FALSE))
       emit(con, "cox", c(coef(cf)[["x"]], sqrt(vcov(cf)[1, 1]), cf$loglik))
+      if (length(param(params, "cluster")) > 0) {
+        dc <- na.omit(dd)
+        cr <- coxph(Surv(time, status) ~ x, data = dc, ties = "efron", cluster = id,
+                    control = coxph.control(timefix = FALSE))
+        emit(con, "cox_robust", c(coef(cr)[["x"]], sqrt(vcov(cr)[1, 1]), sqrt(cr$naive.var[1, 1])))
+      }
     }
   }
   close(con)

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "models/myeloma/src/read_params.hpp"
+#include "sim/core/strategy_name.hpp"
 
 namespace mmsim::myeloma {
 namespace {
@@ -290,6 +291,8 @@ void read_strategies(TableReader& top, Params& p) {
     TableReader r(*tables[s], fmt::format("strategy[{}]", s), diag);
     Strategy st;
     st.name = r.string("name");
+    if (const std::string problem = strategy_name_problem(st.name); !problem.empty())
+      r.error("name", problem);
     st.description = r.string("description", "");
     st.label = r.string("label", "");
     for (const auto& other : p.strategies) {

@@ -49,6 +49,7 @@ Report full_report() {
       es.n = k++, es.events = k++;
       es.median = next(), es.median_ci_low = next(), es.median_ci_high = next();
       es.rmst = next(), es.rmst_se = next(), es.rmst_horizon = next();
+      es.rmst_extrapolated = k++;
       es.rmst_patients_needed = k++;
       for (const double t : {6.0, 12.0}) es.survival.push_back({t, next(), next(), next(), next()});
       ss.endpoints.push_back(es);
@@ -59,7 +60,8 @@ Report full_report() {
   for (const auto& e : kEndpoints) {
     Comparison c;
     c.strategy = "better", c.reference = "standard", c.endpoint = e;
-    c.hr = next(), c.hr_ci_low = next(), c.hr_ci_high = next(), c.logrank_chisq = next(),
+    c.hr = next(), c.hr_ci_low = next(), c.hr_ci_high = next();
+    c.hr_ci_low_paired = next(), c.hr_ci_high_paired = next(), c.logrank_chisq = next(),
     c.logrank_p = next();
     c.rmst_diff = next(), c.rmst_diff_se = next(), c.rmst_diff_se_unpaired = next();
     c.rmst_diff_ci_low = next(), c.rmst_diff_ci_high = next();
@@ -141,6 +143,7 @@ TEST_CASE("report CSV: the published header, and each section fills exactly its 
                                            "rmst",
                                            "rmst_se",
                                            "rmst_horizon",
+                                           "rmst_extrapolated",
                                            "time",
                                            "surv",
                                            "se",
@@ -149,6 +152,8 @@ TEST_CASE("report CSV: the published header, and each section fills exactly its 
                                            "hr",
                                            "hr_ci_low",
                                            "hr_ci_high",
+                                           "hr_ci_low_paired",
+                                           "hr_ci_high_paired",
                                            "logrank_chisq",
                                            "logrank_p",
                                            "rmst_diff",

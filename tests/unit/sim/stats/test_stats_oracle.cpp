@@ -2,7 +2,8 @@
 // tests/oracle/survival_oracle.R runs R's survival package on them, and every number is compared.
 //   Kaplan-Meier table, Greenwood SE, log-log CI, quantiles and their CIs, landmark survival, RMST and its
 //   SE, log-rank chi-square / observed / expected / variance, Aalen-Johansen pstate and std.err: 1e-8
-//   relative; Cox log HR, its SE and the log partial likelihoods: 1e-6 relative.
+//   relative; Cox log HR, its SE and the log partial likelihoods: 1e-6 relative; for two arms simulated on
+//   the same patients, the cluster-robust SE of the log HR (coxph(..., cluster = id)): 1e-6 relative.
 // Without Rscript this test FAILS (R is a declared test dependency: r-base-core, r-cran-survival).
 #include <catch2/catch.hpp>
 
@@ -24,6 +25,7 @@
 
 #include "sim/core/numeric.hpp"
 #include "sim/stats/cox.hpp"
+#include "sim/stats/cox_robust.hpp"
 #include "sim/stats/cumulative_incidence.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/log_rank.hpp"
@@ -55,18 +57,24 @@ struct Dataset {
   std::vector<double> time;
   std::vector<std::uint8_t> status;
   std::vector<std::uint32_t> group;
+  std::vector<std::uint32_t> id;  // cluster: the patient a row belongs to
   std::vector<double> landmarks;
   std::vector<double> taus;
   std::vector<std::vector<double>> probs;
   bool log_rank = false;
   bool cox = false;
+  // Paired arms: rows 0..n-1 are patients 0..n-1 in the reference arm (group 0), rows n..2n-1 the same
+  // patients in the treated arm (group 1); the Cox fit is compared with coxph(..., cluster = id).
+  bool clustered = false;
   std::uint32_t treated = 1;
   std::uint32_t reference = 0;
 
-  void add(double t, int s, std::uint32_t g = 0) {
+  void add(double t, int s, std::uint32_t g = 0) { add(t, s, g, static_cast<std::uint32_t>(time.size())); }
+  void add(double t, int s, std::uint32_t g, std::uint32_t patient) {
     time.push_back(t);
     status.push_back(static_cast<std::uint8_t>(s));
     group.push_back(g);
+    id.push_back(patient);
   }
   SurvivalSample sample() const { return SurvivalSample{time, status}; }
 };
@@ -220,6 +228,37 @@ std::vector<Dataset> make_datasets() {
     d.log_rank = d.cox = true;
     all.push_back(d);
   }
+  {  // Two arms on the same patients (common random numbers): one uniform per patient drives both arms'
+     // event times (HR 0.7), a shared dropout, times on a 1/8 grid (ties within and across arms), a few
+     // endpoints undefined in one arm only. Then identical arms (HR 1 exactly, robust SE 0) are left out:
+     // R's robust variance there is 0 as well, but its estimate is not exactly 0.
+    for (const int n : {40, 3000}) {
+      Dataset d;
+      d.name = fmt::format("paired_{}", n);
+      std::mt19937_64 rng(606 + static_cast<unsigned>(n));
+      std::vector<double> t_ref, t_trt;
+      std::vector<int> e_ref, e_trt;
+      for (int i = 0; i < n; ++i) {
+        const double u = uniform01(rng), noise = uniform01(rng);
+        const double base = -std::log(u) / 0.05;
+        const double ev_ref = base;
+        const double ev_trt = base / 0.7 * (0.8 + 0.4 * noise);
+        const double cens = 40.0 * uniform01(rng);
+        auto grid = [](double x) { return std::ceil(x * 8.0) / 8.0; };
+        t_ref.push_back(i % 97 == 5 ? kNaN : grid(std::min(ev_ref, cens)));
+        e_ref.push_back(ev_ref <= cens ? 1 : 0);
+        t_trt.push_back(i % 89 == 11 ? kNaN : grid(std::min(ev_trt, cens)));
+        e_trt.push_back(ev_trt <= cens ? 1 : 0);
+      }
+      for (int i = 0; i < n; ++i) d.add(t_ref[i], e_ref[i], 0, static_cast<std::uint32_t>(i));
+      for (int i = 0; i < n; ++i) d.add(t_trt[i], e_trt[i], 1, static_cast<std::uint32_t>(i));
+      d.landmarks = {5};
+      d.taus = {10};
+      d.probs = {{0.5}};
+      d.cox = d.clustered = true;
+      all.push_back(d);
+    }
+  }
   {  // Competing risks, hand-sized and realistic.
     Dataset d;
     d.name = "competing_small";
@@ -250,9 +289,10 @@ void write_inputs(const fs::path& dir, const std::vector<Dataset>& sets) {
   for (const auto& d : sets) {
     manifest << d.name << "\n";
     std::ofstream csv(dir / (d.name + ".csv"));
-    csv << "time,status,group\n";
+    csv << "time,status,group,id\n";
     for (std::size_t i = 0; i < d.time.size(); ++i) {
-      csv << text(d.time[i]) << "," << static_cast<int>(d.status[i]) << "," << d.group[i] << "\n";
+      csv << text(d.time[i]) << "," << static_cast<int>(d.status[i]) << "," << d.group[i] << "," << d.id[i]
+          << "\n";
     }
     std::ofstream params(dir / (d.name + ".params"));
     params << "kind " << (d.competing ? "competing" : "survival") << "\n";
@@ -266,6 +306,7 @@ void write_inputs(const fs::path& dir, const std::vector<Dataset>& sets) {
     for (const auto& p : d.probs) line("probs", p);
     if (d.log_rank) params << "groups 1\n";
     if (d.cox) params << "cox " << d.treated << " " << d.reference << "\n";
+    if (d.clustered) params << "cluster 1\n";
   }
 }
 
@@ -399,6 +440,18 @@ void check_survival(const Dataset& d, const Results& r) {
     REQUIRE(fit.finite);
     compare("Cox log HR, SE, loglik null, loglik", {fit.log_hr, fit.se_log_hr, fit.loglik_null, fit.loglik},
             r, "cox", kCoxTol);
+  }
+  if (d.clustered) {
+    const std::size_t n = d.time.size() / 2;
+    const std::span<const double> t(d.time);
+    const std::span<const std::uint8_t> e(d.status);
+    const SurvivalSample ref{t.first(n), e.first(n)}, trt{t.subspan(n), e.subspan(n)};
+    const auto fit = mmsim::stats::cox_hazard_ratio_clustered(trt, ref);
+    REQUIRE(fit.fit.finite);
+    // The pairing must matter here, or the test could not tell the robust SE from the naive one.
+    CHECK(fit.se_log_hr_robust < 0.8 * fit.fit.se_log_hr);
+    compare("clustered Cox log HR, robust SE, naive SE",
+            {fit.fit.log_hr, fit.se_log_hr_robust, fit.fit.se_log_hr}, r, "cox_robust", kCoxTol);
   }
 }
 
