@@ -32,7 +32,7 @@ PatientState on_line(const Params& p, std::array<double, kAttrs> x, int n) {
 
 }  // namespace
 
-TEST_CASE("per_prior_line counts the lines before this one, not the line itself (P3; issue 11 item 5)",
+TEST_CASE("per_prior_line counts the lines before this one, not the line itself (P3, issue 11 item 5)",
           "[myeloma]") {
   const Params& p = flagship().params();
   for (const char* id : {"ide_cel", "cilta_cel", "teclistamab", "pvd_dpd"}) {

@@ -95,7 +95,7 @@ TEST_CASE("cluster-robust Cox variance is the jackknife over patients to O(1/n)"
              Catch::Matchers::WithinRel(robust.se_log_hr_robust, 1e-9));
 }
 
-TEST_CASE("cluster-robust Cox: the estimate is the ordinary fit's; identical arms have SE 0",
+TEST_CASE("cluster-robust Cox: the estimate is the ordinary fit's, identical arms have SE 0",
           "[stats][cox]") {
   const PairedArms a = paired_arms(300, 5);
   const SurvivalSample trt{a.t_trt, a.e_trt}, ref{a.t_ref, a.e_ref};
