@@ -61,8 +61,7 @@ Report full_report() {
     Comparison c;
     c.strategy = "better", c.reference = "standard", c.endpoint = e;
     c.hr = next(), c.hr_ci_low = next(), c.hr_ci_high = next();
-    c.hr_ci_low_paired = next(), c.hr_ci_high_paired = next(), c.logrank_chisq = next(),
-    c.logrank_p = next();
+    c.hr_ci_low_paired = next(), c.hr_ci_high_paired = next(), c.logrank_chisq = next(), c.logrank_p = next();
     c.rmst_diff = next(), c.rmst_diff_se = next(), c.rmst_diff_se_unpaired = next();
     c.rmst_diff_ci_low = next(), c.rmst_diff_ci_high = next();
     c.rmst_diff_patients_needed = k++, c.rmst_diff_patients_needed_unpaired = k++;
