@@ -10,24 +10,11 @@
 
 #include "sim/core/errors.hpp"
 #include "sim/core/numeric.hpp"
+#include "sim/stats/quantile_scan.hpp"
 #include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats {
 namespace {
-
-// R's log-log pointwise limits (survival:::survfit_confint); NaN where S is 0 or 1. Both limits share
-// log(S) and log(-log(S)).
-void loglog_limits(double s, double se_log, double z, double& lower, double& upper) {
-  if (!(s > 0.0 && s < 1.0)) {
-    lower = upper = kNaN;
-    return;
-  }
-  const double log_s = std::log(s);
-  const double shift = z * se_log / log_s;
-  const double centre = std::log(-log_s);
-  lower = std::exp(-std::exp(centre - shift));
-  upper = std::exp(-std::exp(centre + shift));
-}
 
 void check_time_argument(double t, const char* what) {
   if (!std::isfinite(t) || t < 0.0) {
@@ -98,7 +85,7 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
     km.se_surv.push_back(surv * se_log);
     double lower = 0.0;
     double upper = 0.0;
-    loglog_limits(surv, se_log, z, lower, upper);
+    detail::loglog_limits(surv, se_log, z, lower, upper);
     km.lower.push_back(lower);
     km.upper.push_back(upper);
   }
@@ -223,121 +210,19 @@ std::vector<double> find_quantiles_reference(const std::vector<double>& x_all,
 
 // The same result as find_quantiles_reference on x = (x_at(0), ..., x_at(count - 1)) and likewise y, without
 // building any full-length array when the non-NaN y are non-decreasing (the common case; otherwise the arrays
-// are materialized and the reference path runs). One pass: repeated y values are skipped as the reference
-// does (keeping the first occurrence; NaN once), and for each p and each of the keys y + tol and y - tol the
-// first run of equal keys >= p is tracked. regularize averages the positions of such a run (positions in
-// the de-duplicated sequence, which counts the NaN kept), and the quantile reads x at that average truncated,
-// so the x values from the run's first position on are kept until the run ends.
+// are materialized and the reference path runs).
 template <class XAt, class YAt>
 std::vector<double> find_quantiles_at(std::size_t count, const XAt& x_at, const YAt& y_at,
                                       std::span<const double> probs) {
-  constexpr double tol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
-  std::vector<double> out(probs.size(), kNaN);
-  if (probs.empty() || count == 0) return out;
-  const double pmin = *std::min_element(probs.begin(), probs.end());
-
-  struct Run {
-    double p = 0.0;
-    double shift = 0.0;  // +tol or -tol
-    bool found = false;
-    bool done = false;
-    bool first_key = false;  // the run starts at the first key (approx's lower end)
-    double key = 0.0;
-    double total = 0.0;  // sum of the run's positions, as regularize adds them
-    std::size_t size = 0;
-    std::size_t first = 0;   // position where the run starts
-    std::vector<double> xs;  // x at positions first, first + 1, ...
-  };
-  std::vector<Run> runs(2 * probs.size());
-  for (std::size_t q = 0; q < probs.size(); ++q) {
-    runs[2 * q].p = runs[2 * q + 1].p = probs[q];
-    runs[2 * q].shift = tol;
-    runs[2 * q + 1].shift = -tol;
+  QuantileScan scan(probs);
+  for (std::size_t i = 0; i < count && scan.monotone(); ++i) scan.add(x_at(i), y_at(i));
+  if (scan.monotone()) return scan.finish();
+  std::vector<double> x(count), y(count);
+  for (std::size_t j = 0; j < count; ++j) {
+    x[j] = x_at(j);
+    y[j] = y_at(j);
   }
-  std::size_t active = runs.size();
-
-  double ymax = -kInf;
-  double last_value = -kInf;  // last non-NaN y seen (for the monotonicity check)
-  bool have_last = false;
-  bool seen_nan = false;
-  std::size_t kept = 0;       // positions in the de-duplicated sequence so far
-  std::size_t kept_keys = 0;  // of which non-NaN
-  double x0 = 0.0;            // x at position 0
-  double y_kept_last = 0.0;   // y at the last position
-  for (std::size_t i = 0; i < count; ++i) {
-    const double v = y_at(i);
-    const bool nan = std::isnan(v);
-    if (nan) {
-      if (seen_nan) continue;
-      seen_nan = true;
-    } else {
-      if (v < last_value) {
-        // Not monotone: the general path.
-        std::vector<double> x(count), y(count);
-        for (std::size_t j = 0; j < count; ++j) {
-          x[j] = x_at(j);
-          y[j] = y_at(j);
-        }
-        return find_quantiles_reference(x, y, probs);
-      }
-      ymax = std::max(ymax, v);
-      const bool dup = have_last && v == last_value;
-      have_last = true;
-      last_value = v;
-      if (dup) continue;
-    }
-    const std::size_t k = kept++;
-    y_kept_last = v;
-    if (active == 0 && k > 0) continue;
-    const double xk = x_at(i);
-    if (k == 0) x0 = xk;
-    for (Run& r : runs) {
-      if (r.done) continue;
-      if (nan) {
-        if (r.found) r.xs.push_back(xk);
-        continue;
-      }
-      const double key = v + r.shift;
-      if (!r.found) {
-        if (key >= r.p) {
-          r.found = true;
-          r.first_key = kept_keys == 0;
-          r.key = key;
-          r.total = static_cast<double>(k);
-          r.size = 1;
-          r.first = k;
-          r.xs.push_back(xk);
-        }
-      } else if (key == r.key) {
-        r.total += static_cast<double>(k);
-        ++r.size;
-        r.xs.push_back(xk);
-      } else {
-        r.done = true;
-        --active;
-      }
-    }
-    if (!nan) ++kept_keys;
-  }
-  if (ymax < pmin) return out;
-  const double xmax = x_at(count - 1);
-
-  // approx(..., method = "constant", f = 1): NaN when p is outside [first key, last key].
-  auto at = [](const Run& r) {
-    if (!r.found || (r.first_key && r.p < r.key)) return kNaN;
-    const double index = r.total / static_cast<double>(r.size);
-    return r.xs[static_cast<std::size_t>(index) - r.first];
-  };
-  for (std::size_t q = 0; q < probs.size(); ++q) {
-    const double p = probs[q];
-    const double a1 = at(runs[2 * q]);
-    const double a2 = at(runs[2 * q + 1]);
-    double value = (a1 + a2) / 2.0;
-    if (p == 0.0) value = x0;
-    if (!std::isnan(y_kept_last) && std::fabs(p - y_kept_last) < tol) value = (a1 + xmax) / 2.0;
-    out[q] = value;
-  }
-  return out;
+  return find_quantiles_reference(x, y, probs);
 }
 
 std::vector<double> find_quantiles(std::span<const double> x, std::span<const double> y,
@@ -409,7 +294,7 @@ LandmarkSurvival survival_at(const KaplanMeier& km, double t) {
   if (s == 1.0) {
     out.lower = out.upper = 1.0;
   } else {
-    loglog_limits(s, km.se_log_surv[j], z, out.lower, out.upper);
+    detail::loglog_limits(s, km.se_log_surv[j], z, out.lower, out.upper);
   }
   return out;
 }

@@ -6,10 +6,26 @@
 #include <span>
 #include <vector>
 
+#include "sim/core/numeric.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/survival_sample.hpp"
 
 namespace mmsim::stats::detail {
+
+// Log-log confidence limits of a survival probability s with standard error se_log of log S (R's
+// survfit_confint, conf.type = "log-log"); NaN outside (0, 1). Shared by the batch and streamed tables, so
+// both perform the same operations.
+inline void loglog_limits(double s, double se_log, double z, double& lower, double& upper) {
+  if (!(s > 0.0 && s < 1.0)) {
+    lower = upper = kNaN;
+    return;
+  }
+  const double log_s = std::log(s);
+  const double shift = z * se_log / log_s;
+  const double centre = std::log(-log_s);
+  lower = std::exp(-std::exp(centre - shift));
+  upper = std::exp(-std::exp(centre + shift));
+}
 
 // Neumaier's compensated summation carried in long double: the error stays at a few units of long-double
 // rounding however many (10^7+) terms are added, which is far below double precision.

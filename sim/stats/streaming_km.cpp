@@ -8,23 +8,11 @@
 
 #include "sim/core/errors.hpp"
 #include "sim/core/numeric.hpp"
+#include "sim/stats/quantile_scan.hpp"
 #include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats {
 namespace {
-
-// As kaplan_meier.cpp's loglog_limits (R's survfit_confint, log-log), the same operations.
-void loglog_limits(double s, double se_log, double z, double& lower, double& upper) {
-  if (!(s > 0.0 && s < 1.0)) {
-    lower = upper = kNaN;
-    return;
-  }
-  const double log_s = std::log(s);
-  const double shift = z * se_log / log_s;
-  const double centre = std::log(-log_s);
-  lower = std::exp(-std::exp(centre - shift));
-  upper = std::exp(-std::exp(centre + shift));
-}
 
 // The per-row estimates of build_table, one row at a time.
 class RowEstimates {
@@ -56,7 +44,7 @@ class RowEstimates {
     row.surv = static_cast<double>(s_);
     row.se_log = reached_zero_ ? kInf : std::sqrt(static_cast<double>(greenwood_.value()));
     row.se_surv = row.surv * row.se_log;
-    loglog_limits(row.surv, row.se_log, z_, row.lower, row.upper);
+    detail::loglog_limits(row.surv, row.se_log, z_, row.lower, row.upper);
     at_risk_ -= c.events + c.censored;
     return row;
   }
@@ -70,114 +58,6 @@ class RowEstimates {
   long double s_ = 1.0L;
   detail::CompensatedSum greenwood_;
   bool reached_zero_ = false;
-};
-
-// kaplan_meier.cpp's find_quantiles_at, fed one position at a time: x_at(i), y_at(i) arrive as add(x, y).
-// When the non-NaN y turn out not to be non-decreasing, monotone() becomes false and the caller reruns the
-// general path (find_quantiles_reference) on the whole sequence, as find_quantiles_at does.
-class QuantileScan {
- public:
-  explicit QuantileScan(std::span<const double> probs) : probs_(probs.begin(), probs.end()) {
-    runs_.resize(2 * probs_.size());
-    for (std::size_t q = 0; q < probs_.size(); ++q) {
-      runs_[2 * q].p = runs_[2 * q + 1].p = probs_[q];
-      runs_[2 * q].shift = kTol;
-      runs_[2 * q + 1].shift = -kTol;
-    }
-    active_ = runs_.size();
-    if (!probs_.empty()) pmin_ = *std::min_element(probs_.begin(), probs_.end());
-  }
-
-  void add(double xk, double v) {
-    if (!monotone_) return;
-    ++count_;
-    last_x_ = xk;
-    const bool nan = std::isnan(v);
-    if (nan) {
-      if (seen_nan_) return;
-      seen_nan_ = true;
-    } else {
-      if (v < last_value_) {
-        monotone_ = false;
-        return;
-      }
-      ymax_ = std::max(ymax_, v);
-      const bool dup = have_last_ && v == last_value_;
-      have_last_ = true;
-      last_value_ = v;
-      if (dup) return;
-    }
-    const std::size_t k = kept_++;
-    y_kept_last_ = v;
-    if (active_ == 0 && k > 0) return;
-    if (k == 0) x0_ = xk;
-    for (Run& r : runs_) {
-      if (r.done) continue;
-      if (nan) {
-        if (r.found) r.xs.push_back(xk);
-        continue;
-      }
-      const double key = v + r.shift;
-      if (!r.found) {
-        if (key >= r.p) {
-          r.found = true;
-          r.first_key = kept_keys_ == 0;
-          r.key = key;
-          r.total = static_cast<double>(k);
-          r.size = 1;
-          r.first = k;
-          r.xs.push_back(xk);
-        }
-      } else if (key == r.key) {
-        r.total += static_cast<double>(k);
-        ++r.size;
-        r.xs.push_back(xk);
-      } else {
-        r.done = true;
-        --active_;
-      }
-    }
-    if (!nan) ++kept_keys_;
-  }
-
-  bool monotone() const { return monotone_; }
-
-  std::vector<double> finish() const {
-    std::vector<double> out(probs_.size(), kNaN);
-    if (probs_.empty() || count_ == 0) return out;
-    if (ymax_ < pmin_) return out;
-    const double xmax = last_x_;
-    auto at = [](const Run& r) {
-      if (!r.found || (r.first_key && r.p < r.key)) return kNaN;
-      const double index = r.total / static_cast<double>(r.size);
-      return r.xs[static_cast<std::size_t>(index) - r.first];
-    };
-    for (std::size_t q = 0; q < probs_.size(); ++q) {
-      const double p = probs_[q];
-      const double a1 = at(runs_[2 * q]);
-      const double a2 = at(runs_[2 * q + 1]);
-      double value = (a1 + a2) / 2.0;
-      if (p == 0.0) value = x0_;
-      if (!std::isnan(y_kept_last_) && std::fabs(p - y_kept_last_) < kTol) value = (a1 + xmax) / 2.0;
-      out[q] = value;
-    }
-    return out;
-  }
-
- private:
-  static constexpr double kTol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
-  struct Run {
-    double p = 0.0, shift = 0.0;
-    bool found = false, done = false, first_key = false;
-    double key = 0.0, total = 0.0;
-    std::size_t size = 0, first = 0;
-    std::vector<double> xs;
-  };
-  std::vector<double> probs_;
-  std::vector<Run> runs_;
-  std::size_t active_ = 0, count_ = 0, kept_ = 0, kept_keys_ = 0;
-  double pmin_ = 0.0, ymax_ = -kInf, last_value_ = -kInf, x0_ = 0.0, y_kept_last_ = 0.0, last_x_ = 0.0;
-  bool have_last_ = false, seen_nan_ = false, monotone_ = true;
 };
 
 constexpr std::size_t kBlock = 4096;  // restricted_mean's checkpoint spacing
@@ -242,7 +122,7 @@ StreamedSummary streamed_summary(const KmRowReplay& replay, std::size_t n, std::
   };
   std::vector<LandmarkRow> at(landmarks.size());
   const double half[] = {0.5};
-  QuantileScan est(half), low(half), up(half);
+  detail::QuantileScan est(half), low(half), up(half);
   est.add(0.0, 0.0);
   low.add(0.0, 0.0);
   up.add(0.0, 0.0);
@@ -288,14 +168,14 @@ StreamedSummary streamed_summary(const KmRowReplay& replay, std::size_t n, std::
       if (s.surv == 1.0) {
         s.lower = s.upper = 1.0;
       } else {
-        loglog_limits(s.surv, at[l].row.se_log, z, s.lower, s.upper);
+        detail::loglog_limits(s.surv, at[l].row.se_log, z, s.lower, s.upper);
       }
     }
     out.landmarks.push_back(s);
   }
 
   // The median: where a confidence limit's curve is not monotone, the general path on the whole curve.
-  auto quantile = [&](QuantileScan& scan, double RowEstimates::Row::*curve) {
+  auto quantile = [&](detail::QuantileScan& scan, double RowEstimates::Row::*curve) {
     if (scan.monotone()) return scan.finish().front();
     std::vector<double> x{0.0}, y{0.0};
     RowEstimates again(n, z);
