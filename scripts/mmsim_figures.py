@@ -92,7 +92,11 @@ class RunFile:
         if path not in self.f:
             fail(self.script, f"{self.path}: no {what} ({path}); it is written by 'mmsim run' with summaries "
                               "(not --no-summary) from this version on")
-        return self.f[path][:]
+        data = self.f[path][:]
+        if len(data) == 0 and path.endswith("/km_steps"):
+            fail(self.script, f"{self.path}: {path} is empty: the run computed its statistics from disk (above "
+                              "its --memory budget), which stores no curves yet; rerun with a larger --memory")
+        return data
 
     def endpoint_rows(self, table, endpoint):
         """Rows of a table keyed by an `endpoint` enum field, for one endpoint."""

@@ -117,6 +117,11 @@ int run_command(const std::vector<std::string>& args) {
   if (statistics) {
     opt.collect = need.spill ? ColumnCollection::spill : ColumnCollection::memory;
     if (need.spill) {
+      // The streamed summaries do not yet build the thinned step tables of the figures (sim/report/
+      // step_tables.hpp needs the full curve): say so rather than leave the figures silently empty.
+      fmt::print(stderr,
+                 "mmsim: note: the statistics exceed the memory budget and are computed from disk; this run "
+                 "stores no curves for figures (km_steps, incidence); a larger --memory stores them\n");
       spill.emplace(folder);
       opt.spill_folder = &*spill;
     }

@@ -9,6 +9,7 @@
 #include <queue>
 
 #include "sim/core/errors.hpp"
+#include "sim/stats/radix_sort.hpp"
 
 namespace mmsim::report {
 namespace {
@@ -24,38 +25,13 @@ double time_of(std::uint64_t key) {
   return std::bit_cast<double>(key >> 1);
 }
 
-// LSD radix sort of the keys, 11 bits a pass; a pass whose digit is the same for every key is skipped.
+// Sorts the keys (std::sort below 4096, else the LSD radix sort of sim/stats/radix_sort.hpp).
 void radix_sort(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& scratch) {
-  constexpr int kBits = 11, kPasses = 6;
-  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
-  const std::size_t n = keys.size();
-  if (n < 4096) {
+  if (keys.size() < 4096) {
     std::sort(keys.begin(), keys.end());
     return;
   }
-  std::vector<std::size_t> count(kPasses * kBuckets, 0);
-  for (const std::uint64_t k : keys) {
-    for (int pass = 0; pass < kPasses; ++pass)
-      ++count[pass * kBuckets + ((k >> (pass * kBits)) & (kBuckets - 1))];
-  }
-  scratch.resize(n);
-  std::vector<std::uint64_t>* from = &keys;
-  std::vector<std::uint64_t>* to = &scratch;
-  for (int pass = 0; pass < kPasses; ++pass) {
-    std::size_t* c = count.data() + pass * kBuckets;
-    if (std::any_of(c, c + kBuckets, [n](std::size_t v) { return v == n; })) continue;
-    std::size_t offset = 0;
-    for (std::size_t b = 0; b < kBuckets; ++b) {
-      const std::size_t here = c[b];
-      c[b] = offset;
-      offset += here;
-    }
-    const int shift = pass * kBits;
-    std::uint64_t* out = to->data();
-    for (const std::uint64_t k : *from) out[c[(k >> shift) & (kBuckets - 1)]++] = k;
-    std::swap(from, to);
-  }
-  if (from != &keys) keys.swap(scratch);
+  stats::detail::radix_sort_by(keys, scratch, [](std::uint64_t k) { return k; });
 }
 
 // Reads one run in either direction through a small buffer.

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "sim/core/errors.hpp"
+#include "sim/stats/radix_sort.hpp"
 #include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats {
@@ -55,47 +56,20 @@ std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
 }
 
 void sort_by_time(std::vector<TimeRecord>& records) {
-  const std::size_t n = records.size();
-  if (n < 4096) {
+  if (records.size() < 4096) {
     std::sort(records.begin(), records.end(),
               [](const TimeRecord& a, const TimeRecord& b) { return a.time < b.time; });
     return;
   }
   // LSD radix sort on the bit pattern: for times >= 0 (validated; NaN already dropped) it orders like the
-  // time. -0.0 is keyed as +0.0, equal to it. Six passes of 11 bits; a pass whose digit is the same for
-  // every record is skipped.
-  constexpr int kBits = 11;
-  constexpr int kPasses = 6;
-  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  // time. -0.0 is keyed as +0.0, equal to it.
   const auto key = [](const TimeRecord& r) {
     std::uint64_t bits = 0;
     std::memcpy(&bits, &r.time, sizeof bits);
     return bits == (std::uint64_t{1} << 63) ? std::uint64_t{0} : bits;
   };
-  std::vector<std::size_t> count(kPasses * kBuckets, 0);
-  for (const TimeRecord& r : records) {
-    const std::uint64_t k = key(r);
-    for (int pass = 0; pass < kPasses; ++pass)
-      ++count[pass * kBuckets + ((k >> (pass * kBits)) & (kBuckets - 1))];
-  }
-  std::vector<TimeRecord> buffer(n);
-  std::vector<TimeRecord>* from = &records;
-  std::vector<TimeRecord>* to = &buffer;
-  for (int pass = 0; pass < kPasses; ++pass) {
-    std::size_t* c = count.data() + pass * kBuckets;
-    if (std::any_of(c, c + kBuckets, [n](std::size_t v) { return v == n; })) continue;
-    std::size_t offset = 0;
-    for (std::size_t b = 0; b < kBuckets; ++b) {
-      const std::size_t here = c[b];
-      c[b] = offset;
-      offset += here;
-    }
-    const int shift = pass * kBits;
-    TimeRecord* out = to->data();
-    for (const TimeRecord& r : *from) out[c[(key(r) >> shift) & (kBuckets - 1)]++] = r;
-    std::swap(from, to);
-  }
-  if (from != &records) records.swap(buffer);
+  std::vector<TimeRecord> buffer;
+  radix_sort_by(records, buffer, key);
 }
 
 std::vector<std::size_t> patient_rows(const SurvivalSample& sample, std::span<const double> times) {

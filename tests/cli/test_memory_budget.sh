@@ -28,6 +28,8 @@ for spec in "configs/reference/illness_death.toml 3M" "tests/data/report/two_str
     "$mmsim" run "$cfg" --patients 20000 $mode --threads 2 --memory "$budget" --estimate -o "$work/disk.h5" >"$work/estimate" ||
       die "$name: --estimate"
     grep -q "from disk" "$work/estimate" || die "$name: $budget should spill: $(cat "$work/estimate")"
+    # A spilled run stores no curves for figures yet: it says so, and the figure script refuses the file.
+    grep -q "stores no curves for figures" "$work/err" || die "$name: the spilled run does not say it stores no curves"
     cmp -s <(head -n -1 "$work/mem.out") <(head -n -1 "$work/disk.out") ||
       die "$name: the spilled run's report differs from the in-memory one"
     "$mmsim" report "$work/mem.h5" --format json >"$work/mem.json" && "$mmsim" report "$work/disk.h5" --format json \
