@@ -103,7 +103,8 @@ TEST_CASE("paired SE of a difference among denominators matches the spread over 
       c.resp[0][i] = c.started[0][i] && respond < 0.3 + 0.4 * frail;
       c.resp[1][i] = c.started[1][i] && respond < 0.4 + 0.4 * frail;
     }
-    const auto& d = report_of(c).proportion_comparisons.at(0);
+    const auto r = report_of(c);  // kept: a reference into the temporary's member would dangle
+    const auto& d = r.proportion_comparisons.at(0);
     sum += d.denominator_diff;
     sum2 += d.denominator_diff * d.denominator_diff;
     sum_se += d.denominator_diff_se;
