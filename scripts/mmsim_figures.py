@@ -137,6 +137,13 @@ def output_path(args_out, default, script):
     return out, FORMATS[ext]
 
 
+def save_figure(fig, args_out, default, dpi, script):
+    """Writes the figure in the format its extension names (output_path) and says where."""
+    out, fmt = output_path(args_out, default, script)
+    fig.savefig(out, format=fmt, dpi=dpi, bbox_inches="tight")
+    print(f"wrote {out}")
+
+
 def thin_for_display(x, ys, cells=800):
     """Indices of the rows to draw: all when few, else the first and last row in each of `cells` equal cells of
     the x range (the same exact thinning as the run file's, at the figure's resolution)."""

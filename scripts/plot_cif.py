@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mmsim_figures import (RunFile, fail, lines, output_path, plt, risk_ticks, text,  # noqa: E402
+from mmsim_figures import (RunFile, fail, lines, plt, risk_ticks, save_figure, text,  # noqa: E402
                            thin_for_display, thousands)
 
 SCRIPT = "plot_cif.py"
@@ -141,11 +141,8 @@ def main():
     # The causes' legend under the time axis label (bbox_inches="tight" keeps it in the figure).
     fig.legend(loc="upper center", fontsize=8, frameon=False, ncol=min(len(causes), 5), bbox_to_anchor=(0.5, 0.02))
 
-    default = os.path.splitext(args.result)[0] + f"_{analysis}_cif.png"
-    out, fmt = output_path(args.out, default, SCRIPT)
-    fig.savefig(out, format=fmt, dpi=args.dpi, bbox_inches="tight")
+    save_figure(fig, args.out, os.path.splitext(args.result)[0] + f"_{analysis}_cif.png", args.dpi, SCRIPT)
     run.close()
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

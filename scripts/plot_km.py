@@ -26,7 +26,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mmsim_figures import (LINE_STYLES, RunFile, draw_risk_table, fail, output_path, p_value_text,  # noqa: E402
+from mmsim_figures import (LINE_STYLES, RunFile, draw_risk_table, fail, p_value_text, save_figure,  # noqa: E402
                            plt, risk_ticks, thin_for_display, thousands)
 
 SCRIPT = "plot_km.py"
@@ -191,11 +191,8 @@ def main():
         header = "Number at risk (cumulative events)" if args.risk_table == "nrisk_events" else "Number at risk"
         draw_risk_table(fig, [left, 0.015, width, table_h], ticks, max_time, risk_rows, header)
 
-    default = os.path.splitext(args.result)[0] + f"_{endpoint}_km.png"
-    out, fmt = output_path(args.out, default, SCRIPT)
-    fig.savefig(out, format=fmt, dpi=args.dpi, bbox_inches="tight")
+    save_figure(fig, args.out, os.path.splitext(args.result)[0] + f"_{endpoint}_km.png", args.dpi, SCRIPT)
     run.close()
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
