@@ -23,4 +23,19 @@ Mech draw_mechanism(const Params& p, const Therapy& th, const PatientState& s, d
 void apply_antigen_effects(const Params& p, const Therapy& th, Mech m, PatientState& s, const StreamKey& key,
                            int n);
 
+// Pattern of the progression that ends line n (P6 [progression_pattern], by baseline EMD), from the
+// kProgressionPattern stream of line n.
+Pattern draw_pattern(const Params& p, const PatientState& s, const StreamKey& key, int n);
+
+// What the rules learn at the progression that ends line n with true mechanism m (S "Testing"), after the
+// antigen effects: without a testing model the true mechanism (the antigen status is then read directly);
+// with one, a biopsy in a share of patients whose antigen calls have the model's sensitivity and
+// specificity, and a mechanism identified only when tested. Sets s.tested, s.observed_status and
+// s.last_mechanism; draws from the kTesting stream of line n (a fixed number of uniforms).
+void observe_at_progression(const Params& p, const Therapy& th, Mech m, PatientState& s, const StreamKey& key,
+                            int n);
+
+// One antigen call of the test: the status reported for true status `truth` from two uniforms.
+Status antigen_call(const TestingSpec& t, Status truth, double u_loss, double u_low);
+
 }  // namespace mmsim::myeloma

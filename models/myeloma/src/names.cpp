@@ -16,7 +16,8 @@ const std::array<std::string_view, kAttrs> kAttrNames{"age",
                                                       "bcma_density",
                                                       "bcma_het_loss",
                                                       "gprc5d_level",
-                                                      "tcell_fitness"};
+                                                      "tcell_fitness",
+                                                      "len_refractory"};
 const std::array<std::string_view, 8> kMechNames{
     "antigen_loss", "antigen_down", "tcell_exhaustion", "microenvironment", "anti_car_immunity",
     "clonal_other", "none",         "unknown"};
@@ -48,6 +49,7 @@ const std::array<std::string_view, 9> kStateNames{
 const std::array<std::string_view, kEndpoints> kEndpointNames{
     "pfs",       "pfs2",     "os",        "ttnt",     "pfs_after_relapse", "os_after_relapse",
     "pfs_line2", "os_line2", "pfs_line3", "os_line3", "dor_line1",         "dor_line2"};
-const std::array<std::string_view, 3> kStatusNames{"expressed", "low", "lost"};
+const std::array<std::string_view, 4> kStatusNames{"expressed", "low", "lost", "untested"};
+const std::array<std::string_view, 4> kPatternNames{"systemic", "extramedullary", "oligo", "none"};
 
 }  // namespace mmsim::myeloma

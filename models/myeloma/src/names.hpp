@@ -25,8 +25,11 @@ enum class Attr : std::uint8_t {
   bcma_het_loss,
   gprc5d_level,
   tcell_fitness,
+  // Appended last: the copula draws attributes in this order from one stream and its Cholesky factor is lower
+  // triangular, so an attribute added at the end leaves every earlier attribute's draw unchanged.
+  len_refractory,
 };
-inline constexpr std::size_t kAttrs = 15;
+inline constexpr std::size_t kAttrs = 16;
 extern const std::array<std::string_view, kAttrs> kAttrNames;
 
 // Failure mechanisms (P6); kMechanisms = the six drawn ones, then the two rule-only values.
@@ -135,9 +138,15 @@ inline constexpr std::size_t kEndpoints = 12;
 inline constexpr std::size_t kDefaultEndpoints = 6;
 extern const std::array<std::string_view, kEndpoints> kEndpointNames;
 
-// Antigen status seen by strategy rules (P5).
-enum class Status : std::uint8_t { expressed, low, lost };
-extern const std::array<std::string_view, 3> kStatusNames;
+// Antigen status seen by strategy rules (P5); `untested` only as observed by an imperfect test (S, testing).
+enum class Status : std::uint8_t { expressed, low, lost, untested };
+extern const std::array<std::string_view, 4> kStatusNames;
+
+// How the disease progressed at the last progression (drawn at each progression; P6 `[progression_pattern]`):
+// `none` before any progression.
+enum class Pattern : std::uint8_t { systemic, extramedullary, oligo, none };
+inline constexpr std::size_t kPatterns = 3;
+extern const std::array<std::string_view, 4> kPatternNames;
 
 template <class E>
 constexpr std::size_t idx(E e) {

@@ -32,7 +32,7 @@ std::vector<std::string> ids(const std::vector<Item>& items) {
 // Labels of the enums, fixed at construction (some come from the config).
 struct Vocabularies {
   std::vector<std::string> therapies, partners, maintenances, depths, mechanisms, end_reasons, death_causes,
-      states;
+      states, rules, patterns;
   explicit Vocabularies(const Params& p)
       : therapies(with_none(ids(p.therapies))),
         partners(with_none(ids(p.partners))),
@@ -41,7 +41,9 @@ struct Vocabularies {
         mechanisms(labels(kMechNames, kMechanisms + 1)),  // the six drawn mechanisms, then none
         end_reasons(labels(kEndReasonNames)),
         death_causes(labels(kDeathCauseNames)),
-        states(labels(kStateNames)) {}
+        states(labels(kStateNames)),
+        rules(p.rule_labels),
+        patterns(labels(kPatternNames)) {}
 };
 
 using P = PatientRecord;
@@ -179,43 +181,55 @@ std::vector<Column<P>> patient_columns(const Params& params, const Vocabularies&
 
 std::vector<Column<LineRow>> line_columns(const Vocabularies& v) {
   using L = LineRow;
-  return {{{"patient", FieldType::u64, {}, "patient index"}, [](const L& r) { return r.patient; }},
-          {{"line", FieldType::i32, {}, "line of therapy, 1 = index line"},
-           [](const L& r) { return r.line->line; }},
-          {{"therapy", FieldType::enumeration, v.therapies, "therapy id"},
-           [](const L& r) { return plus_one(r.line->therapy); }},
-          {{"partner", FieldType::enumeration, v.partners, "combination partner"},
-           [](const L& r) { return plus_one(r.line->partner); }},
-          {{"maintenance", FieldType::enumeration, v.maintenances, "maintenance named by the strategy"},
-           [](const L& r) { return plus_one(r.line->maintenance); }},
-          {{"start", FieldType::f64, {}, "months since time zero: decision/apheresis", "months"},
-           [](const L& r) { return r.line->start; }},
-          {{"infusion",
-            FieldType::f64,
-            {},
-            "months since time zero: treatment start (NaN if never given)",
-            "months"},
-           [](const L& r) { return r.line->infusion; }},
-          {{"end",
-            FieldType::f64,
-            {},
-            "months since time zero: progression, dropout, failure, death or horizon",
-            "months"},
-           [](const L& r) { return r.line->end; }},
-          {{"best_response", FieldType::enumeration, v.depths, "best response (none if not treated)"},
-           [](const L& r) { return plus_one(r.line->best_response); }},
-          {{"end_reason", FieldType::enumeration, v.end_reasons, "how the line ended"},
-           [](const L& r) { return r.line->end_reason; }},
-          {{"mechanism", FieldType::enumeration, v.mechanisms, "failure mechanism drawn at progression"},
-           [](const L& r) { return r.line->mechanism; }},
-          {{"crs_grade", FieldType::u8, {}, "0 none, 1 grade 1-2, 3 grade >= 3"},
-           [](const L& r) { return r.line->crs; }},
-          {{"icans_grade", FieldType::u8, {}, "0 none, 1 grade 1-2, 3 grade >= 3"},
-           [](const L& r) { return r.line->icans; }},
-          {{"bridged", FieldType::u8, {}, "1 if bridging therapy was given during the wait"},
-           [](const L& r) { return r.line->bridged; }},
-          {{"maintained", FieldType::u8, {}, "1 if maintenance was started (response >= its minimum)"},
-           [](const L& r) { return r.line->maintained; }}};
+  return {
+      {{"patient", FieldType::u64, {}, "patient index"}, [](const L& r) { return r.patient; }},
+      {{"line", FieldType::i32, {}, "line of therapy, 1 = index line"},
+       [](const L& r) { return r.line->line; }},
+      {{"therapy", FieldType::enumeration, v.therapies, "therapy id"},
+       [](const L& r) { return plus_one(r.line->therapy); }},
+      {{"partner", FieldType::enumeration, v.partners, "combination partner"},
+       [](const L& r) { return plus_one(r.line->partner); }},
+      {{"maintenance", FieldType::enumeration, v.maintenances, "maintenance named by the strategy"},
+       [](const L& r) { return plus_one(r.line->maintenance); }},
+      {{"start", FieldType::f64, {}, "months since time zero: decision/apheresis", "months"},
+       [](const L& r) { return r.line->start; }},
+      {{"infusion",
+        FieldType::f64,
+        {},
+        "months since time zero: treatment start (NaN if never given)",
+        "months"},
+       [](const L& r) { return r.line->infusion; }},
+      {{"end",
+        FieldType::f64,
+        {},
+        "months since time zero: progression, dropout, failure, death or horizon",
+        "months"},
+       [](const L& r) { return r.line->end; }},
+      {{"best_response", FieldType::enumeration, v.depths, "best response (none if not treated)"},
+       [](const L& r) { return plus_one(r.line->best_response); }},
+      {{"end_reason", FieldType::enumeration, v.end_reasons, "how the line ended"},
+       [](const L& r) { return r.line->end_reason; }},
+      {{"mechanism", FieldType::enumeration, v.mechanisms, "failure mechanism drawn at progression"},
+       [](const L& r) { return r.line->mechanism; }},
+      {{"crs_grade", FieldType::u8, {}, "0 none, 1 grade 1-2, 3 grade >= 3"},
+       [](const L& r) { return r.line->crs; }},
+      {{"icans_grade", FieldType::u8, {}, "0 none, 1 grade 1-2, 3 grade >= 3"},
+       [](const L& r) { return r.line->icans; }},
+      {{"bridged", FieldType::u8, {}, "1 if bridging therapy was given during the wait"},
+       [](const L& r) { return r.line->bridged; }},
+      {{"maintained", FieldType::u8, {}, "1 if maintenance was started (response >= its minimum)"},
+       [](const L& r) { return r.line->maintained; }},
+      {{"rule", FieldType::enumeration, v.rules,
+        "rule that chose the line: <strategy>.<rule>, fallback.<rule>, or fixed_line"},
+       [](const L& r) { return r.line->rule; }},
+      {{"progression_pattern", FieldType::enumeration, v.patterns, "pattern of this line's progression"},
+       [](const L& r) { return r.line->pattern; }},
+      {{"tested",
+        FieldType::u8,
+        {},
+        "1 if this line's progression was tested (biopsy with antigen testing; always 1 without a testing "
+        "model)"},
+       [](const L& r) { return r.line->tested; }}};
 }
 
 std::vector<Column<EventRow>> event_columns(const Vocabularies& v) {

@@ -1,5 +1,6 @@
 // `mmsim check CONFIG --print`: every effective parameter of the scenario with its source.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 
@@ -84,7 +85,19 @@ std::string MyelomaModel::parameter_report() const {
   line(fmt::format(
       "weight_modifiers: antigen_loss_if_bcma_het_loss={} tcell_exhaustion_per_sd_lower_fitness={} [{}]",
       m.het_loss_weight, m.exhaustion_weight_per_sd, m.src_weights));
-  line(fmt::format("diagnostics.mechanism_observed_prob = {} [{}]", m.observed_prob, m.src_diag));
+  if (p.has_testing) {
+    const TestingSpec& t = p.testing;
+    line(
+        fmt::format("testing.{}: tested_prob={} loss sens/spec={}/{} low sens/spec={}/{} "
+                    "mechanism_identified_prob={} [{}]",
+                    t.id, t.tested_prob, t.loss_sensitivity, t.loss_specificity, t.low_sensitivity,
+                    t.low_specificity, t.mechanism_identified_prob, t.source));
+  } else {
+    line("testing: none named in [scenario]: rules see the true antigen status and mechanism");
+  }
+  line(fmt::format("progression_pattern (systemic, extramedullary, oligo): if_emd=({}) if_no_emd=({}) [{}]",
+                   fmt::join(p.pattern.if_emd, ", "), fmt::join(p.pattern.if_no_emd, ", "),
+                   p.pattern.source));
   line(fmt::format("tcell_fitness_dynamics: recovery_per_month={} floor={} [{}]", m.recovery_per_month,
                    m.fitness_floor, m.src_fitness));
   for (std::size_t i = 0; i < kMechanisms; ++i) {

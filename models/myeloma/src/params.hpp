@@ -85,6 +85,9 @@ struct Maintenance {
   std::string id, label, source;
   Depth min_response = Depth::pr;
   double start_months = 0, duration_months = 0, log_hr = 0, extra_death_hazard = 0;
+  // Not started in patients whose disease is refractory to the maintenance drug (baseline len_refractory):
+  // no benefit is expected there and no clinician would give it (P4 `not_if_len_refractory`).
+  bool not_if_len_refractory = false;
 };
 
 struct Modifier {
@@ -94,15 +97,31 @@ struct Modifier {
 struct MechanismSpec {
   std::array<double, kMechanisms> half_life{};  // months, inf = permanent
   double het_loss_weight = 1, exhaustion_weight_per_sd = 1;
-  double observed_prob = 1;
   double recovery_per_month = 0, fitness_floor = -3;
   // [clocks]: categories whose failure-mechanism and T-cell recovery clocks start at the treatment (infusion)
   // rather than at the line's progression (bit per Category).
   std::uint32_t clock_from_start_mask = 0;
   std::array<std::array<Modifier, kCategories>, kMechanisms> modifier{};
   std::array<Modifier, 4> anti_car_by_binder{};  // murine .. fully_human
-  std::string src_persistence, src_weights, src_diag, src_fitness, src_anti_car, src_clocks;
+  std::string src_persistence, src_weights, src_fitness, src_anti_car, src_clocks;
   std::array<std::string, kMechanisms> src_modifier;
+};
+
+// Testing at relapse (docs/model.md S, "Testing"): whether a biopsy with antigen testing and a work-up of the
+// failure mechanism is done, and how accurate it is. Rules see the observed status; a scenario without
+// `testing` sees the true state (the idealised testing of the trial emulations).
+struct TestingSpec {
+  std::string id, source;
+  double tested_prob = 1;                             // biopsy with antigen testing done at a progression
+  double loss_sensitivity = 1, loss_specificity = 1;  // "lost" call vs true loss
+  double low_sensitivity = 1, low_specificity = 1;    // "low" call (not called lost) vs true low or lost
+  double mechanism_identified_prob = 1;  // a non-antigen mechanism (exhaustion, ...) is identified if tested
+};
+
+// Pattern of a progression by baseline extramedullary disease (P6 `[progression_pattern]`), Pattern order.
+struct PatternSpec {
+  std::array<double, kPatterns> if_emd{1, 0, 0}, if_no_emd{1, 0, 0};
+  std::string source;
 };
 
 struct DiseaseSpec {
@@ -139,7 +158,14 @@ enum class RuleField : std::uint8_t {
   months_since_last_cart,
   best_response_last_line,
   age,
-  tcell_fitness
+  tcell_fitness,
+  emd,                   // baseline extramedullary disease (bool)
+  high_tumor_burden,     // baseline high marrow burden (bool)
+  len_refractory,        // baseline lenalidomide-refractory (bool)
+  last_response_months,  // duration of the last line's response (months; 0 if it did not respond)
+  prior_exposure_type,   // prior_exposure.<ANTIGEN>.<car_t|bsab|adc> (bool)
+  progression_pattern,   // pattern of the last progression (enum)
+  mechanism_tested       // the last progression was tested (bool)
 };
 enum class Op : std::uint8_t { eq, ne, lt, le, gt, ge, in, not_in };
 enum class ExposureKind : std::uint8_t { antigen, category, klass, therapy };
@@ -151,6 +177,7 @@ struct Condition {
   std::uint32_t set_mask = 0;  // in / not_in: bit per enum code
   ExposureKind exposure_kind = ExposureKind::therapy;
   std::uint32_t exposure_index = 0;
+  std::uint32_t exposure_type = 0;  // prior_exposure_type: ExposureType (car_t, bsab, adc)
   std::string text;
 };
 
@@ -158,6 +185,7 @@ struct Rule {
   std::vector<Condition> when;
   bool is_default = false;
   Action action;
+  std::string name;  // `name` as written, or rule[k] / fallback_rule[k]
 };
 
 struct Strategy {
@@ -165,6 +193,8 @@ struct Strategy {
   std::string label;          // display name in figures and tables ("" = the name)
   std::vector<Action> lines;  // fixed actions for lines 1..
   std::vector<Rule> rules;    // own rules followed by the shared fallback rules
+  // Code in Params::rule_labels of each rule (same order as `rules`); fixed lines are code 0.
+  std::vector<int> rule_codes;
 };
 
 enum class TimeZero : std::uint8_t { line_start, infusion };
@@ -195,6 +225,13 @@ struct Params {
   DiseaseSpec disease;
   BackgroundSpec background;
   std::vector<Strategy> strategies;
+  // Labels of the lines table's `rule` column: "fixed_line", then "<strategy>.<rule>" for each strategy's own
+  // rules and "fallback.<rule>" for the shared ones.
+  std::vector<std::string> rule_labels;
+  bool has_testing = false;  // `[scenario].testing` named a [testing.<id>] table
+  TestingSpec testing;
+  std::vector<TestingSpec> testing_specs;  // every [testing.<id>] table
+  PatternSpec pattern;
 
   int therapy_index(std::string_view id) const;
   const Population& pop() const { return populations[population]; }

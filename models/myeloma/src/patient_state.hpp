@@ -23,6 +23,13 @@ struct PatientState {
   std::array<double, kMechanisms> mech_time{};  // when each mechanism was last drawn; NaN = never
   Mech last_mechanism = Mech::none;             // as the rules see it (may be `unknown`)
   int best_response_last = -1;                  // Depth of the last treated line, -1 none
+  double last_response_months = 0;              // the last treated line's response, assessment to progression
+  Pattern last_pattern = Pattern::none;         // pattern of the last progression (drawn at progression)
+  // Testing at the last progression (S "Testing"): whether it was tested, and the antigen status it reported
+  // (`untested` when not tested). Only read when the scenario names a testing model; otherwise the rules see
+  // the true status and mechanism.
+  bool tested = false;
+  std::array<Status, kAntigens> observed_status{};
   double last_cart_infusion = NAN;
   int lines_given = 0;  // simulated lines started, the current one included once it has started
   // One uniform per antigen, drawn once per patient: the disease no longer responds to therapy against
@@ -81,6 +88,10 @@ inline void init_state(const Params& p, PatientState& s) {
   s.mech_time.fill(NAN);
   s.last_mechanism = Mech::none;
   s.best_response_last = -1;
+  s.last_response_months = 0;
+  s.last_pattern = Pattern::none;
+  s.tested = false;
+  s.observed_status.fill(Status::untested);
   s.last_cart_infusion = NAN;
   s.lines_given = 0;
   s.nonresponse_u.fill(1.0);
@@ -90,7 +101,7 @@ inline void init_state(const Params& p, PatientState& s) {
   s.class_exposed.reset();
 }
 
-// Antigen status as strategy rules see it (P5), on the measured density (no partner).
+// True antigen status (P5), on the current density (no partner).
 inline Status antigen_status(const Params& p, const PatientState& s, Antigen a) {
   const AntigenSpec& as = p.antigens[idx(a)];
   if (!as.modelled) return Status::expressed;
@@ -98,6 +109,16 @@ inline Status antigen_status(const Params& p, const PatientState& s, Antigen a) 
   if (s.lost[idx(a)] || d < as.functional_threshold) return Status::lost;
   if (d < as.low_cutoff) return Status::low;
   return Status::expressed;
+}
+
+}  // namespace mmsim::myeloma
+
+namespace mmsim::myeloma {
+
+// Antigen status as strategy rules see it: the true one, or what the last test reported when the scenario
+// names a testing model (S "Testing").
+inline Status seen_antigen_status(const Params& p, const PatientState& s, Antigen a) {
+  return p.has_testing ? s.observed_status[idx(a)] : antigen_status(p, s, a);
 }
 
 }  // namespace mmsim::myeloma

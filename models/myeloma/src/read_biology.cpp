@@ -136,6 +136,7 @@ void read_partners(TableReader& top, Params& p) {
       m.duration_months = r.number("duration_months", NumberRule::positive_months());
       m.log_hr = std::log(r.number("progression_hr", NumberRule::ratio()));
       m.extra_death_hazard = r.number("extra_death_hazard", NumberRule::hazard());
+      m.not_if_len_refractory = r.boolean("not_if_len_refractory");
       r.finish();
       p.maintenances.push_back(std::move(m));
     }
@@ -168,12 +169,6 @@ void read_mechanisms(TableReader& top, Params& p) {
     m.het_loss_weight = r.number("antigen_loss_if_bcma_het_loss", NumberRule::ratio());
     m.exhaustion_weight_per_sd = r.number("tcell_exhaustion_per_sd_lower_fitness", NumberRule::ratio());
     m.src_weights = r.string("source");
-    r.finish();
-  }
-  if (const toml::table* t = top.subtable("diagnostics")) {
-    TableReader r(*t, "diagnostics", diag);
-    m.observed_prob = r.number("mechanism_observed_prob", NumberRule::probability());
-    m.src_diag = r.string("source");
     r.finish();
   }
   if (const toml::table* t = top.subtable("tcell_fitness_dynamics")) {

@@ -30,6 +30,7 @@ Params read_params(const toml::table& root, const ScenarioSettings& settings, co
   read_populations(top, p);
   read_antigens(top, p);
   read_mechanisms(top, p);
+  read_testing(top, p);
   read_disease(top, p);
   read_background(top, p);
   read_partners(top, p);
@@ -67,6 +68,7 @@ Params read_params(const toml::table& root, const ScenarioSettings& settings, co
         p.endpoints.push_back(static_cast<Endpoint>(it - all.begin()));
       }
     }
+    pick_testing(r, p);
     r.finish();
   }
   read_strategies(top, p);

@@ -22,6 +22,9 @@ void read_mechanisms(config::TableReader& top, Params& p);
 void read_disease(config::TableReader& top, Params& p);
 void read_background(config::TableReader& top, Params& p);
 void read_strategies(config::TableReader& top, Params& p);
+// [testing.<id>] tables and [progression_pattern] (mechanisms.toml); `[scenario].testing` picks one.
+void read_testing(config::TableReader& top, Params& p);
+void pick_testing(config::TableReader& scenario, Params& p);
 
 // ---- helpers shared by the readers ----
 // { cr, vgpr, pr, mr_sd, pd } summing to 1 within 1e-6.

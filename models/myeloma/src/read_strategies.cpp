@@ -28,7 +28,19 @@ constexpr FieldInfo kFields[] = {
     {"best_response_last_line", RuleField::best_response_last_line, true},
     {"age", RuleField::age, true},
     {"tcell_fitness", RuleField::tcell_fitness, true},
+    {"emd", RuleField::emd, false},
+    {"high_tumor_burden", RuleField::high_tumor_burden, false},
+    {"len_refractory", RuleField::len_refractory, false},
+    {"last_response_months", RuleField::last_response_months, true},
+    {"progression_pattern", RuleField::progression_pattern, false},
+    {"mechanism_tested", RuleField::mechanism_tested, false},
 };
+constexpr const char* kExposureTypeNames[] = {"car_t", "bsab", "adc"};
+
+bool is_bool_field(RuleField f) {
+  return f == RuleField::emd || f == RuleField::high_tumor_burden || f == RuleField::len_refractory ||
+         f == RuleField::mechanism_tested;
+}
 constexpr const char* kOps[] = {"==", "!=", "<", "<=", ">", ">=", "in", "not_in"};
 
 std::string trim(std::string s) {
@@ -47,6 +59,8 @@ int enum_code(RuleField f, const std::string& v) {
       return find_name(kStatusNames, v);
     case RuleField::best_response_last_line:
       return v == "none" ? 0 : (find_name(kDepthNames, v) < 0 ? -1 : find_name(kDepthNames, v) + 1);
+    case RuleField::progression_pattern:
+      return find_name(kPatternNames, v);
     default:
       return -1;
   }
@@ -59,6 +73,8 @@ std::string enum_choices(RuleField f) {
     case RuleField::bcma_status:
     case RuleField::gprc5d_status:
       return join_names(kStatusNames);
+    case RuleField::progression_pattern:
+      return join_names(kPatternNames);
     default:
       return "none, " + join_names(kDepthNames);
   }
@@ -81,6 +97,29 @@ std::string parse_condition(const std::string& text, const Params& p, Condition&
   const bool list_op = c.op == Op::in || c.op == Op::not_in;
   const bool order_op = c.op == Op::lt || c.op == Op::le || c.op == Op::gt || c.op == Op::ge;
 
+  if (field.rfind("prior_exposure.", 0) == 0 && field.find('.', 15) != std::string::npos) {
+    // prior_exposure.<ANTIGEN>.<car_t|bsab|adc>: the kind of an earlier line against that antigen.
+    c.field = RuleField::prior_exposure_type;
+    const auto dot = field.find('.', 15);
+    const std::string antigen = field.substr(15, dot - 15), kind = field.substr(dot + 1);
+    const int a = find_name(kAntigenNames, antigen);
+    if (a < 0)
+      return fmt::format("prior_exposure.{}.{}: \"{}\" is not an antigen ({})", antigen, kind, antigen,
+                         join_names(kAntigenNames));
+    int k = -1;
+    for (int i = 0; i < 3; ++i) {
+      if (kind == kExposureTypeNames[i]) k = i;
+    }
+    if (k < 0)
+      return fmt::format("prior_exposure.{}.{}: \"{}\" is not a kind of exposure (car_t, bsab, adc)", antigen,
+                         kind, kind);
+    c.exposure_index = static_cast<std::uint32_t>(a);
+    c.exposure_type = static_cast<std::uint32_t>(k);
+    if (c.op != Op::eq && c.op != Op::ne) return "prior_exposure takes == or != with true/false";
+    if (value != "true" && value != "false") return "prior_exposure compares with true or false";
+    c.number = value == "true" ? 1.0 : 0.0;
+    return "";
+  }
   if (field.rfind("prior_exposure.", 0) == 0) {
     c.field = RuleField::prior_exposure;
     const std::string x = field.substr(15);
@@ -112,14 +151,22 @@ std::string parse_condition(const std::string& text, const Params& p, Condition&
   if (info == nullptr) {
     return fmt::format(
         "unknown condition field \"{}\" (fields: line_number, mechanism_at_last_failure, bcma_status, "
-        "gprc5d_status, prior_exposure.<X>, months_since_last_cart, best_response_last_line, age, "
-        "tcell_fitness)",
+        "gprc5d_status, prior_exposure.<X>, prior_exposure.<ANTIGEN>.<car_t|bsab|adc>, "
+        "months_since_last_cart, best_response_last_line, age, tcell_fitness, emd, high_tumor_burden, "
+        "len_refractory, last_response_months, progression_pattern, mechanism_tested)",
         field);
   }
   c.field = info->field;
+  if (is_bool_field(c.field)) {
+    if (c.op != Op::eq && c.op != Op::ne) return fmt::format("{} takes == or != with true/false", field);
+    if (value != "true" && value != "false") return fmt::format("{} compares with true or false", field);
+    c.number = value == "true" ? 1.0 : 0.0;
+    return "";
+  }
   if (order_op && !info->numeric) return fmt::format("{} is not ordered: use ==, !=, in or not_in", field);
   const bool is_enum = c.field == RuleField::mechanism_at_last_failure || c.field == RuleField::bcma_status ||
-                       c.field == RuleField::gprc5d_status || c.field == RuleField::best_response_last_line;
+                       c.field == RuleField::gprc5d_status || c.field == RuleField::best_response_last_line ||
+                       c.field == RuleField::progression_pattern;
   if (list_op) {
     if (!is_enum) return fmt::format("in/not_in need an enum field; {} is a number", field);
     if (value.size() < 2 || value.front() != '[' || value.back() != ']')
@@ -272,6 +319,12 @@ ParsedRule read_rule(const toml::table& t, std::string path, const Params& p, co
   }
   pr.rule.action = read_action(r, p, false);
   r.string("description", "");
+  pr.rule.name = r.string("name", "");
+  if (pr.rule.name.empty()) {
+    pr.rule.name = pr.path.substr(pr.path.rfind('.') == std::string::npos ? 0 : pr.path.rfind('.') + 1);
+  } else if (const std::string problem = strategy_name_problem(pr.rule.name); !problem.empty()) {
+    r.error("name", problem);
+  }
   r.finish();
   return pr;
 }
@@ -280,6 +333,7 @@ ParsedRule read_rule(const toml::table& t, std::string path, const Params& p, co
 
 void read_strategies(TableReader& top, Params& p) {
   auto& diag = top.diagnostics();
+  p.rule_labels = {"fixed_line"};
   std::vector<ParsedRule> fallback;
   const auto fb = top.table_array("fallback_rule", false);
   for (std::size_t i = 0; i < fb.size(); ++i) {
@@ -340,7 +394,29 @@ void read_strategies(TableReader& top, Params& p) {
               "the rules (strategy rules, then [[fallback_rule]]) must end with a `default = true` rule");
     }
     for (auto& pr : combined) st.rules.push_back(pr.rule);
+    // Codes of the lines table's `rule` column: own rules by strategy, fallback rules shared.
+    for (std::size_t j = 0; j < combined.size(); ++j) {
+      const bool shared = j >= own;
+      const std::string label =
+          shared ? "fallback." + combined[j].rule.name : st.name + "." + combined[j].rule.name;
+      for (std::size_t k = 0; k < own; ++k) {
+        if (!shared && k < j && combined[k].rule.name == combined[j].rule.name) {
+          TableReader jr(*combined[j].table, combined[j].path, diag);
+          jr.error("name", fmt::format("duplicate rule name \"{}\" in strategy \"{}\"", combined[j].rule.name,
+                                       st.name));
+          break;
+        }
+      }
+      auto it = std::find(p.rule_labels.begin(), p.rule_labels.end(), label);
+      if (it == p.rule_labels.end()) it = p.rule_labels.insert(p.rule_labels.end(), label);
+      st.rule_codes.push_back(static_cast<int>(it - p.rule_labels.begin()));
+    }
     p.strategies.push_back(std::move(st));
+  }
+  if (p.rule_labels.size() > 256) {
+    top.error("strategy",
+              fmt::format("{} rule labels: the lines table's `rule` column holds at most 255 rules",
+                          p.rule_labels.size() - 1));
   }
   if (tables.empty() && !top.has("strategy")) top.error("strategy", "at least one [[strategy]] is needed");
 }

@@ -106,6 +106,7 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   lr.therapy = ch.therapy;
   lr.partner = ch.partner;
   lr.maintenance = ch.maintenance;
+  lr.rule = ch.rule_code;
   lr.start = start;
   s.lines_given += 1;
   const double dmult = disease_multiplier(p, s);
@@ -144,16 +145,23 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
     }
   }
   if (ti > horizon) return finish(LineEnd::censored, horizon, EndReason::censored, DeathCause::none);
-  if (u_fail < th.manufacturing_failure_prob) {
-    rec.to(ti, State::progressed, n);
+  // A line that ends before treatment draws no mechanism and no pattern and is not biopsied: the last test's
+  // antigen calls stay what the rules know.
+  const auto untreated_end = [&s]() {
     s.last_mechanism = Mech::none;
     s.best_response_last = -1;
+    s.last_response_months = 0;
+    s.last_pattern = Pattern::none;
+    s.tested = false;
+  };
+  if (u_fail < th.manufacturing_failure_prob) {
+    rec.to(ti, State::progressed, n);
+    untreated_end();
     return finish(LineEnd::failed, ti, EndReason::manufacturing_failure, DeathCause::none);
   }
   if (u_drop < th.dropout_prob) {
     rec.to(ti, State::progressed, n);
-    s.last_mechanism = Mech::none;
-    s.best_response_last = -1;
+    untreated_end();
     return finish(LineEnd::failed, ti, EndReason::dropout, DeathCause::none);
   }
 
@@ -188,7 +196,8 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   const double ta = ti + th.assessment_months;
   const Maintenance* mt =
       ch.maintenance >= 0 ? &p.maintenances[static_cast<std::size_t>(ch.maintenance)] : nullptr;
-  const bool maintained = mt != nullptr && depth != Depth::pd && depth >= mt->min_response;
+  const bool maintained = mt != nullptr && depth != Depth::pd && depth >= mt->min_response &&
+                          !(mt->not_if_len_refractory && s.x[idx(Attr::len_refractory)] > 0.5);
   lr.maintained = maintained;
   const double log_hr =
       eff.log_hr + th.log_hr[idx(Cov::bridged)] * ((lr.bridged ? 1.0 : 0.0) - th.bridging_prob);
@@ -270,7 +279,7 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   // 6. Progression: failure mechanism, antigen drift/escape, T-cell fitness.
   rec.to(tp, State::progressed, n);
   RandomStream mr = stream(key, kMechanism, n);
-  const double u_mech = mr.uniform(), u_obs = mr.uniform();
+  const double u_mech = mr.uniform();
   const Mech m = draw_mechanism(p, th, s, eff.fitness, u_mech);
   lr.mechanism = m;
   // The mechanism's persistence and the T-cell recovery run from the treatment for one-shot therapies (a
@@ -280,8 +289,12 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   const bool from_start = (p.mechanisms.clock_from_start_mask >> idx(th.category)) & 1u;
   const double clock = from_start ? ti : tp;
   s.mech_time[idx(m)] = clock;
-  s.last_mechanism = u_obs < p.mechanisms.observed_prob ? m : Mech::unknown;
   apply_antigen_effects(p, th, m, s, key, n);
+  // What the strategy learns (new streams, so no earlier draw moves): the pattern, the test and its calls.
+  s.last_pattern = lr.pattern = draw_pattern(p, s, key, n);
+  observe_at_progression(p, th, m, s, key, n);
+  lr.tested = s.tested;
+  s.last_response_months = depth >= Depth::pr ? tp - ta : 0.0;
   s.fitness_at =
       std::max(p.mechanisms.fitness_floor, s.fitness(clock, p.mechanisms) + th.tcell_fitness_shift);
   s.fitness_time = clock;

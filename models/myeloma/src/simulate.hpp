@@ -20,6 +20,9 @@ struct LineRecord {
   int best_response = -1;  // Depth, -1 = not treated
   EndReason end_reason = EndReason::censored;
   Mech mechanism = Mech::none;      // drawn at this line's progression
+  Pattern pattern = Pattern::none;  // pattern of this line's progression
+  bool tested = false;              // this line's progression was tested (S "Testing")
+  int rule = 0;                     // code in Params::rule_labels of the rule that chose the line
   std::uint8_t crs = 0, icans = 0;  // 0 none, 1 grade 1-2, 3 grade >= 3
   bool bridged = false, maintained = false;
 };

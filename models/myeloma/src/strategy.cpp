@@ -14,10 +14,10 @@ bool condition_holds(const Params& p, const Condition& c, int line, const Patien
       v = static_cast<double>(idx(s.last_mechanism));
       break;
     case RuleField::bcma_status:
-      v = static_cast<double>(idx(antigen_status(p, s, Antigen::BCMA)));
+      v = static_cast<double>(idx(seen_antigen_status(p, s, Antigen::BCMA)));
       break;
     case RuleField::gprc5d_status:
-      v = static_cast<double>(idx(antigen_status(p, s, Antigen::GPRC5D)));
+      v = static_cast<double>(idx(seen_antigen_status(p, s, Antigen::GPRC5D)));
       break;
     case RuleField::prior_exposure:
       switch (c.exposure_kind) {
@@ -46,6 +46,28 @@ bool condition_holds(const Params& p, const Condition& c, int line, const Patien
       break;
     case RuleField::tcell_fitness:
       v = s.fitness(t, p.mechanisms);
+      break;
+    case RuleField::emd:
+      v = s.x[idx(Attr::emd)] > 0.5 ? 1 : 0;
+      break;
+    case RuleField::high_tumor_burden:
+      v = s.x[idx(Attr::high_tumor_burden)] > 0.5 ? 1 : 0;
+      break;
+    case RuleField::len_refractory:
+      v = s.x[idx(Attr::len_refractory)] > 0.5 ? 1 : 0;
+      break;
+    case RuleField::last_response_months:
+      v = s.last_response_months;
+      break;
+    case RuleField::prior_exposure_type:
+      // Simulated lines only: the kind of the baseline prior_bcma_exposure is not recorded.
+      v = (s.antigen_exposed_by_type[c.exposure_type] >> c.exposure_index) & 1u;
+      break;
+    case RuleField::progression_pattern:
+      v = static_cast<double>(idx(s.last_pattern));
+      break;
+    case RuleField::mechanism_tested:
+      v = s.tested ? 1 : 0;
       break;
   }
   switch (c.op) {
@@ -99,6 +121,7 @@ Choice choose_action(const Params& p, const Strategy& st, int line, const Patien
       if (ok) {
         a = &rule.action;
         c.rule = static_cast<int>(r);
+        c.rule_code = st.rule_codes.empty() ? 0 : st.rule_codes[r];
         c.therapy = a->therapy;
       }
     }

@@ -10,7 +10,8 @@ namespace mmsim::myeloma {
 struct Choice {
   int therapy = kStop;
   int partner = -1, maintenance = -1;
-  int rule = -1;  // index of the rule that fired, -1 for a fixed line or max_lines
+  int rule = -1;      // index of the rule that fired, -1 for a fixed line or max_lines
+  int rule_code = 0;  // its code in Params::rule_labels (0 = a fixed line)
 };
 
 bool condition_holds(const Params& p, const Condition& c, int line, const PatientState& s, double t);
