@@ -40,7 +40,7 @@ std::uint32_t line_of(const std::string& text, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("The shipped scenarios load without errors", "[myeloma]") {
-  CHECK(build_file("configs/post_cart_salvage.toml")->strategies().size() == 7);
+  CHECK(build_file("configs/post_cart_salvage.toml")->strategies().size() == 9);
   CHECK(build_file("configs/first_cart.toml")->strategies().size() == 10);
 }
 

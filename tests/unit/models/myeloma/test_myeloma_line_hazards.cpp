@@ -28,6 +28,7 @@ max_lines = 1
 start_months = 6.0
 duration_months = 6.0
 extra_death_hazard = 5.0
+not_if_len_refractory = false   # every responder maintained, so the window is seen in enough patients
 
 [therapy.cilta_cel.mortality]
 late_nrm_hazard = 0.0

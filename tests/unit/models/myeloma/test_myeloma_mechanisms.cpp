@@ -86,12 +86,15 @@ TEST_CASE("GPRC5D-directed therapy is unaffected by BCMA loss (P3: only the ther
   CHECK(responders(line_efficacy(p, therapy(p, "bcma_gprc5d_cart"), -1, lost, 0.0).probs) > 0.3);
 }
 
-TEST_CASE("The mechanism-guided strategy picks what its rules say (post_cart_salvage.toml, seed 2.4)",
+TEST_CASE("The mechanism-guided strategy picks what its rules say (post_cart_salvage.toml, seed 2.3-2.4)",
           "[myeloma]") {
   const MyelomaModel& m = flagship();
   const Params& p = m.params();
+  REQUIRE(p.has_testing);
   const Strategy& st = p.strategies[strategy_index(m, "mechanism_guided")];
   const StreamKey key{1, 0, 0, 0, 0};
+  // A relapse after cilta-cel, biopsied: the rules see `mech` and the antigen calls given (expressed unless
+  // set).
   auto relapsed = [&](Mech mech) {
     PatientState s = state_of(p, average_patient());
     s.therapy_exposed.set(static_cast<std::size_t>(p.therapy_index("cilta_cel")));
@@ -99,44 +102,77 @@ TEST_CASE("The mechanism-guided strategy picks what its rules say (post_cart_sal
     s.category_exposed |= 1u << idx(Category::car_t);
     s.last_mechanism = mech;
     s.lines_given = 1;
+    s.tested = true;
+    s.observed_status.fill(Status::expressed);
+    s.last_pattern = Pattern::systemic;
     return s;
   };
   auto pick = [&](const PatientState& s, double t = 12.0) { return choose_action(p, st, 2, s, t, key); };
-  auto is = [&](const Choice& c, const char* th, const char* pa, const char* mt) {
+  auto is = [&](const Choice& c, const char* th, const char* pa, const char* mt, const char* rule) {
     CHECK(p.therapies[static_cast<std::size_t>(c.therapy)].id == th);
     CHECK((c.partner < 0 ? std::string("none") : p.partners[static_cast<std::size_t>(c.partner)].id) == pa);
     CHECK((c.maintenance < 0 ? std::string("none")
                              : p.maintenances[static_cast<std::size_t>(c.maintenance)].id) == mt);
+    CHECK(p.rule_labels[static_cast<std::size_t>(c.rule_code)] == std::string("mechanism_guided.") + rule);
   };
   {
     PatientState s = relapsed(Mech::antigen_loss);
-    s.density[idx(Antigen::BCMA)] = 0;
-    s.lost[idx(Antigen::BCMA)] = true;
-    is(pick(s), "oricar_017", "none", "lenalidomide");  // BCMA lost -> GPRC5D CAR-T
+    s.observed_status[idx(Antigen::BCMA)] = Status::lost;
+    is(pick(s), "oricar_017", "none", "lenalidomide", "bcma_lost_gprc5d_cart");
   }
   {
-    PatientState s = relapsed(Mech::antigen_down);
-    s.density[idx(Antigen::BCMA)] = 200;
-    is(pick(s), "bcma_gprc5d_cart", "gsi", "lenalidomide");
+    // The rules read the observed call, not the truth: a true loss the test missed is not a loss for them.
+    PatientState s = relapsed(Mech::unknown);
+    s.density[idx(Antigen::BCMA)] = 0;
+    s.lost[idx(Antigen::BCMA)] = true;
+    is(pick(s), "oricar_017", "none", "lenalidomide", "switch_target_gprc5d_cart");
   }
-  is(pick(relapsed(Mech::anti_car_immunity)), "equ_cel", "none", "lenalidomide");
-  is(pick(relapsed(Mech::tcell_exhaustion)), "ct071", "iberdomide", "lenalidomide");
-  is(pick(relapsed(Mech::microenvironment)), "oricar_017", "none", "lenalidomide");
+  is(pick(relapsed(Mech::antigen_down)), "bcma_gprc5d_cart", "gsi", "lenalidomide", "bcma_down_dual_gsi");
+  is(pick(relapsed(Mech::anti_car_immunity)), "equ_cel", "none", "lenalidomide", "anti_car_fully_human");
+  is(pick(relapsed(Mech::tcell_exhaustion)), "teclistamab", "pd1_blockade", "none",
+     "exhaustion_pd1_bcma_bispecific");
+  is(pick(relapsed(Mech::microenvironment)), "oricar_017", "pd1_blockade", "none",
+     "microenvironment_pd1_cart");
+  is(pick(relapsed(Mech::clonal_other)), "oricar_017", "none", "lenalidomide", "switch_target_gprc5d_cart");
+  {
+    PatientState s = relapsed(Mech::tcell_exhaustion);
+    s.tested = false;
+    s.last_mechanism = Mech::unknown;
+    s.observed_status.fill(Status::untested);
+    is(pick(s), "oricar_017", "none", "lenalidomide", "untested_switch_target");  // the default branch
+  }
+  {
+    PatientState s = relapsed(Mech::clonal_other);
+    s.last_pattern = Pattern::oligo;
+    is(pick(s), "radiotherapy", "none", "none", "oligo_radiotherapy");
+    s.last_pattern = Pattern::extramedullary;
+    is(pick(s), "salvage_sct", "none", "none", "emd_transplant");  // age 60
+    s.x[idx(Attr::age)] = s.age0 = 70;
+    is(pick(s), "radiotherapy", "none", "none", "emd_radiotherapy");
+  }
+  {
+    PatientState s = relapsed(Mech::tcell_exhaustion);
+    s.x[idx(Attr::high_tumor_burden)] = 1;  // younger, high burden: CAR-T before the exhaustion rule
+    is(pick(s), "oricar_017", "none", "lenalidomide", "young_burden_cart");
+    s.x[idx(Attr::high_tumor_burden)] = 0;
+    s.x[idx(Attr::emd)] = 1;
+    is(pick(s), "oricar_017", "none", "lenalidomide", "young_emd_cart");
+  }
   {
     PatientState s = relapsed(Mech::clonal_other);
     s.x[idx(Attr::age)] = 80;
     s.age0 = 80;
-    is(pick(s), "talquetamab", "none", "none");  // older patients: bispecific
+    is(pick(s), "talquetamab", "none", "none", "older_bispecific");
   }
   {
     PatientState s = relapsed(Mech::clonal_other);
     s.x[idx(Attr::tcell_fitness)] = s.fitness_at = -2.0;
-    is(pick(s), "talquetamab", "iberdomide", "none");  // unfit T cells
+    is(pick(s), "p_bcma_allo1", "none", "none", "unfit_allogeneic");  // assumption: allo_for_unfit
   }
   {
     PatientState s = relapsed(Mech::clonal_other);
-    s.density[idx(Antigen::GPRC5D)] = 0.01;  // GPRC5D lost, BCMA expressed
-    is(pick(s), "bcma_cart_fully_human", "gsi", "lenalidomide");
+    s.observed_status[idx(Antigen::GPRC5D)] = Status::lost;
+    is(pick(s), "bcma_cart_fully_human", "gsi", "lenalidomide", "gprc5d_lost_fully_human_bcma");
   }
   {
     // Line 3 after GPRC5D CAR-T: shared fallback rules -> teclistamab (no bispecific yet, BCMA not lost).

@@ -1,0 +1,261 @@
+// The rule grammar's fields of issue 12 (EMD, burden, lenalidomide-refractory, last response, kind of prior
+// exposure per antigen, progression pattern, tested), the testing model at relapse against its sensitivity
+// and specificity, and the located errors of bad rules and testing tables (docs/model.md S).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "models/myeloma/src/mechanisms.hpp"
+#include "models/myeloma/src/strategy.hpp"
+#include "sim/random/stream.hpp"
+#include "test_myeloma_support.hpp"
+
+using namespace mmsim;
+using namespace mmsim::myeloma;
+using namespace mmsim::myeloma::test;
+
+namespace {
+
+std::string scenario(const std::string& scenario_extra, const std::string& body) {
+  return std::string(kIncludes) + R"(
+[simulation]
+patients = 100
+seed = 1
+horizon = 120.0
+
+[scenario]
+name = "rules"
+population = "default_relapsed"
+)" + scenario_extra +
+         body;
+}
+
+const std::string kStopRule = R"(
+[[fallback_rule]]
+default = true
+therapy = "stop"
+)";
+
+// A one-strategy model whose only own rule has the conditions `when` (TOML array body).
+std::unique_ptr<MyelomaModel> with_rule(const std::string& when, const std::string& scenario_extra = "") {
+  config::Diagnostics diag;
+  auto m = build_from_text(scenario(scenario_extra, R"(
+[[strategy]]
+name = "s"
+[[strategy.rule]]
+name = "r"
+when = [)" + when + R"(]
+therapy = "teclistamab"
+)" + kStopRule),
+                           diag);
+  INFO(diag.format());
+  REQUIRE(diag.ok());
+  return m;
+}
+
+bool holds(const MyelomaModel& m, const PatientState& s) {
+  const Params& p = m.params();
+  const Rule& r = p.strategies[0].rules[0];
+  for (const auto& c : r.when) {
+    if (!condition_holds(p, c, 2, s, 12.0)) return false;
+  }
+  return true;
+}
+
+std::uint32_t line_of(const std::string& text, const std::string& needle) {
+  const auto pos = text.find(needle);
+  REQUIRE(pos != std::string::npos);
+  return static_cast<std::uint32_t>(
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n') + 1);
+}
+
+const config::Issue* issue_at(const config::Diagnostics& d, std::uint32_t line) {
+  for (const auto& i : d.issues()) {
+    if (i.line == line && i.file.find("myeloma_test_inline.toml") != std::string::npos) return &i;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("Rule fields: baseline EMD, burden and lenalidomide-refractory status", "[myeloma]") {
+  const auto m = with_rule(R"("emd == true", "high_tumor_burden != false", "len_refractory == false")");
+  PatientState s = state_of(m->params(), average_patient());
+  CHECK_FALSE(holds(*m, s));
+  s.x[idx(Attr::emd)] = 1;
+  CHECK_FALSE(holds(*m, s));
+  s.x[idx(Attr::high_tumor_burden)] = 1;
+  CHECK(holds(*m, s));
+  s.x[idx(Attr::len_refractory)] = 1;
+  CHECK_FALSE(holds(*m, s));
+}
+
+TEST_CASE("Rule fields: duration of the last response, pattern of the last progression, tested",
+          "[myeloma]") {
+  const auto m = with_rule(
+      R"("last_response_months >= 6", "progression_pattern in [oligo, extramedullary]", "mechanism_tested == true")");
+  PatientState s = state_of(m->params(), average_patient());
+  s.last_response_months = 8;
+  s.last_pattern = Pattern::oligo;
+  s.tested = true;
+  CHECK(holds(*m, s));
+  s.last_pattern = Pattern::extramedullary;
+  CHECK(holds(*m, s));
+  s.last_pattern = Pattern::systemic;
+  CHECK_FALSE(holds(*m, s));
+  s.last_pattern = Pattern::oligo;
+  s.last_response_months = 5.9;
+  CHECK_FALSE(holds(*m, s));
+  s.last_response_months = 6;
+  s.tested = false;
+  CHECK_FALSE(holds(*m, s));
+}
+
+TEST_CASE("Rule fields: kind of prior exposure per antigen (simulated lines)", "[myeloma]") {
+  const auto m = with_rule(R"("prior_exposure.BCMA.car_t == true", "prior_exposure.GPRC5D.bsab == false")");
+  PatientState s = state_of(m->params(), average_patient());
+  CHECK_FALSE(holds(*m, s));
+  s.x[idx(Attr::prior_bcma_exposure)] = 1;  // baseline exposure: its kind is not recorded
+  CHECK_FALSE(holds(*m, s));
+  s.antigen_exposed_by_type[idx(ExposureType::car_t)] |= 1u << idx(Antigen::BCMA);
+  CHECK(holds(*m, s));
+  s.antigen_exposed_by_type[idx(ExposureType::bsab)] |= 1u << idx(Antigen::GPRC5D);
+  CHECK_FALSE(holds(*m, s));
+}
+
+TEST_CASE("Observed antigen status: the rules read the test's call once a testing model is named",
+          "[myeloma]") {
+  const auto oracle = with_rule(R"("bcma_status == lost")");
+  const auto tested = with_rule(R"("bcma_status == lost")", "testing = \"biopsy_at_relapse\"\n");
+  PatientState s = state_of(oracle->params(), average_patient());
+  s.lost[idx(Antigen::BCMA)] = true;
+  s.density[idx(Antigen::BCMA)] = 0;
+  CHECK(holds(*oracle, s));        // no testing model: the truth
+  CHECK_FALSE(holds(*tested, s));  // untested: "untested", not lost
+  s.observed_status[idx(Antigen::BCMA)] = Status::lost;
+  CHECK(holds(*tested, s));
+}
+
+TEST_CASE("Testing at relapse: call rates match sensitivity and specificity (SE-based)", "[myeloma]") {
+  // Independent truth: the configured probabilities; n draws give a binomial SE sqrt(q(1-q)/n); 5 SE.
+  const TestingSpec t{"t", "test", 0.45, 0.85, 0.97, 0.70, 0.85, 0.5};
+  const int n = 40000;
+  RandomStream rng({77, 0, 0, 99, 0});
+  int lost_called_lost = 0, expressed_called_lost = 0, low_called_low = 0, expressed_called_low = 0,
+      lost_called_low = 0;
+  for (int i = 0; i < n; ++i) {
+    const double a = rng.uniform(), b = rng.uniform();
+    lost_called_lost += antigen_call(t, Status::lost, a, b) == Status::lost;
+    lost_called_low += antigen_call(t, Status::lost, a, b) == Status::low;
+    expressed_called_lost += antigen_call(t, Status::expressed, a, b) == Status::lost;
+    low_called_low += antigen_call(t, Status::low, a, b) == Status::low;
+    expressed_called_low += antigen_call(t, Status::expressed, a, b) == Status::low;
+  }
+  auto near = [n](int count, double q) {
+    const double se = std::sqrt(q * (1 - q) / n);
+    INFO("rate " << static_cast<double>(count) / n << " vs " << q << " (SE " << se << ")");
+    CHECK(std::fabs(static_cast<double>(count) / n - q) < 5 * se + 1e-12);
+  };
+  near(lost_called_lost, t.loss_sensitivity);
+  near(lost_called_low, (1 - t.loss_sensitivity) * t.low_sensitivity);  // a missed loss stains weakly
+  near(expressed_called_lost, 1 - t.loss_specificity);
+  near(low_called_low, t.loss_specificity * t.low_sensitivity);
+  near(expressed_called_low, t.loss_specificity * (1 - t.low_specificity));
+}
+
+TEST_CASE("Testing at relapse: tested share, untested see the default, mechanism identified", "[myeloma]") {
+  const auto m = build_file("configs/post_cart_salvage.toml");
+  const Params& p = m->params();
+  REQUIRE(p.has_testing);
+  const Therapy& th = p.therapies[static_cast<std::size_t>(p.therapy_index("cilta_cel"))];
+  const int n = 20000;
+  int tested = 0, identified = 0, untested_unknown = 0;
+  for (int i = 0; i < n; ++i) {
+    PatientState s = state_of(p, average_patient());
+    observe_at_progression(p, th, Mech::tcell_exhaustion, s,
+                           StreamKey{5, 0, static_cast<std::uint64_t>(i), 0, 0}, 2);
+    if (s.tested) {
+      ++tested;
+      identified += s.last_mechanism == Mech::tcell_exhaustion;
+    } else {
+      untested_unknown +=
+          s.last_mechanism == Mech::unknown && s.observed_status[idx(Antigen::BCMA)] == Status::untested;
+    }
+  }
+  const double q = p.testing.tested_prob, se = std::sqrt(q * (1 - q) / n);
+  CHECK(std::fabs(static_cast<double>(tested) / n - q) < 5 * se);
+  CHECK(untested_unknown == n - tested);
+  const double r = p.testing.mechanism_identified_prob, se2 = std::sqrt(r * (1 - r) / tested);
+  CHECK(std::fabs(static_cast<double>(identified) / tested - r) < 5 * se2);
+}
+
+TEST_CASE("Bad rule fields and testing tables are located errors", "[myeloma]") {
+  const std::string text = scenario("testing = \"blood_test\"\n", R"(
+[testing.partial]
+tested_prob = 1.5
+loss_sensitivity = 0.9
+loss_specificity = 0.9
+low_sensitivity = 0.9
+low_specificity = 0.9
+mechanism_identified_prob = 0.5
+source = "test"
+
+[[strategy]]
+name = "s"
+[[strategy.rule]]
+when = ["prior_exposure.BCMA.cart == true"]
+therapy = "teclistamab"
+[[strategy.rule]]
+when = ["prior_exposure.CD38.car_t == true"]
+therapy = "teclistamab"
+[[strategy.rule]]
+when = ["emd < 1"]
+therapy = "teclistamab"
+[[strategy.rule]]
+when = ["progression_pattern == diffuse"]
+therapy = "teclistamab"
+[[strategy.rule]]
+when = ["len_refractory == yes"]
+therapy = "teclistamab"
+)" + kStopRule);
+  config::Diagnostics diag;
+  const auto m = build_from_text(text, diag);
+  CHECK(m == nullptr);
+  INFO(diag.format());
+  auto at = [&](const std::string& needle, const std::string& message) {
+    const auto* i = issue_at(diag, line_of(text, needle));
+    INFO(needle);
+    REQUIRE(i != nullptr);
+    CHECK_THAT(i->key_path + ": " + i->message, Catch::Contains(message));
+  };
+  at("testing = \"blood_test\"", "unknown testing \"blood_test\"");
+  at("tested_prob = 1.5", "testing.partial.tested_prob");
+  at("prior_exposure.BCMA.cart", "is not a kind of exposure (car_t, bsab, adc)");
+  at("prior_exposure.CD38.car_t", "is not an antigen");
+  at("\"emd < 1\"", "emd takes == or != with true/false");
+  at("diffuse", "unknown value \"diffuse\" for progression_pattern");
+  at("len_refractory == yes", "len_refractory compares with true or false");
+}
+
+TEST_CASE("Lenalidomide maintenance is not given in lenalidomide-refractory patients (P4)", "[myeloma]") {
+  const auto m = build_file("configs/post_cart_salvage.toml");
+  const Params& p = m->params();
+  const std::size_t st = strategy_index(*m, "mechanism_guided_index_maintenance");
+  int refractory_maintained = 0, sensitive_maintained = 0, sensitive_responders = 0;
+  History h;
+  for (std::uint64_t i = 0; i < 3000; ++i) {
+    simulate_patient(p, st, StreamKey{9, 0, i, 0, 0}, h);
+    if (h.n_lines == 0) continue;
+    const LineRecord& l = h.lines[0];
+    const bool refractory = h.state.x[idx(Attr::len_refractory)] > 0.5;
+    if (refractory) {
+      refractory_maintained += l.maintained;
+    } else if (l.best_response >= static_cast<int>(Depth::pr)) {
+      ++sensitive_responders;
+      sensitive_maintained += l.maintained;
+    }
+  }
+  CHECK(refractory_maintained == 0);
+  REQUIRE(sensitive_responders > 50);
+  CHECK(sensitive_maintained == sensitive_responders);
+}
