@@ -6,7 +6,7 @@
 #     holds the title, the endpoint's axis labels with its time zero, the strategies' display names with
 #     thousands-separated n, the risk-table header, and no strategy left out by --strategies;
 #   * --pair-by pfs: arms that share the index line share a colour and differ by line style (two colours for
-#     the flagship's seven arms: six share one index line); seven colours for seven different curves;
+#     the flagship's nine arms: eight share one index line); nine colours for nine different curves;
 #   * CIF figure of every stored analysis (PNG and SVG with its cause labels and time axis); --list;
 #   * sizes: every figure non-empty and under 1.5 MB;
 #   * the stored risk table starts with every patient on the curve (km_risk at 0 equals the summary's n);
@@ -82,13 +82,13 @@ cycle_colours() {  # cycle_colours SVG: how many of matplotlib's default curve c
 }
 plot "$km" "$work/run.h5" --endpoint pfs --pair-by pfs --no-ci --out "$work/km_pfs.svg"
 plot "$km" "$work/run.h5" --endpoint $ep --no-ci --out "$work/km_ep.svg"
-# Six arms share the index line (the seventh adds maintenance to it): two colours, told apart by dashes; after
-# the relapse all seven differ: seven colours.
+# Eight arms share the index line (the ninth adds maintenance to it): two colours, told apart by dashes; after
+# the relapse all nine differ: nine colours.
 n=$(cycle_colours "$work/km_pfs.svg")
 ((n == 2)) || die "--pair-by pfs: $n curve colours for arms of two index lines"
 grep -q "stroke-dasharray" "$work/km_pfs.svg" || die "--pair-by pfs: no dashed line styles"
 n=$(cycle_colours "$work/km_ep.svg")
-((n == 7)) || die "$ep: $n curve colours for seven different curves"
+((n == 9)) || die "$ep: $n curve colours for nine different curves"
 
 # --- cumulative incidence ---------------------------------------------------------------------------------
 "$py" "$cif" "$work/run.h5" --list >"$work/list.out" 2>&1 || die "plot_cif.py --list"
