@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The flagship's rules, read back from its `lines` table (configs/post_cart_salvage.toml, a small cohort with a
 # fixed seed):
-#   * no dead rules: every own rule of every strategy chose line 2 for some patients (fallback rules are
-#     shared and serve later lines; they are not required to fire in a small cohort);
+#   * no dead rules: every own rule of every strategy chose a line for some patients, and every shared
+#     [[fallback_rule]] (but the final stop, which starts no line) did in some strategy;
 #   * each twin arm differs from its twin only as named: switch_target_gprc5d_cart_maintenance from
 #     switch_target_gprc5d_cart only by the maintenance of line 2; mechanism_guided_no_addons from
 #     mechanism_guided only by partners and maintenance (same patients at line 2, same rule name, same
@@ -41,6 +41,12 @@ for s in cfg["strategy"]:
         label = f'{s["name"]}.{rule.get("name", f"rule[{k}]")}'
         if fired.get(label, 0) == 0:
             bad(f"dead rule {label}: chose no line")
+for k, rule in enumerate(cfg.get("fallback_rule", [])):
+    if rule.get("therapy") == "stop":
+        continue   # a stop starts no line, so it has no row
+    label = f'fallback.{rule.get("name", f"fallback_rule[{k}]")}'
+    if fired.get(label, 0) == 0:
+        bad(f"dead shared rule {label}: chose no line in any strategy")
 print("rules fired:", sum(1 for s in cfg["strategy"] for _ in s.get("rule", [])), "own rules checked")
 
 def by_key(strategy):
@@ -74,6 +80,15 @@ twins("switch_target_gprc5d_cart", "switch_target_gprc5d_cart_maintenance", ["ma
       ["therapy", "partner", "start", "infusion", "best_response"])
 twins("mechanism_guided", "mechanism_guided_no_addons", ["partner", "maintenance"],
       ["therapy", "start", "infusion"])
+# The add-ons are the named ones: the switch twin's line 2 carries lenalidomide maintenance, the no-add-on twin
+# no partner and no maintenance on any line.
+for r in rows:
+    if r["strategy"] == "switch_target_gprc5d_cart_maintenance" and r["line"] == "2" and r["maintenance"] != "lenalidomide":
+        bad(f"switch_target_gprc5d_cart_maintenance patient {r['patient']}: line 2 maintenance {r['maintenance']}")
+        break
+    if r["strategy"] == "mechanism_guided_no_addons" and (r["partner"] != "none" or r["maintenance"] != "none"):
+        bad(f"mechanism_guided_no_addons patient {r['patient']} line {r['line']}: {r['partner']}/{r['maintenance']}")
+        break
 
 # Testing: untested relapses exist, and in mechanism_guided they took the default branch.
 index = by_key("mechanism_guided")

@@ -182,13 +182,17 @@ std::string MyelomaModel::parameter_report() const {
     line(fmt::format("strategy {}: {}", s.name, s.description));
     for (std::size_t i = 0; i < s.lines.size(); ++i)
       line(fmt::format("  line {}: {}", i + 1, s.lines[i].text));
-    for (const auto& r : s.rules) {
+    for (std::size_t k = 0; k < s.rules.size(); ++k) {
+      const Rule& r = s.rules[k];
       std::string cond;
       for (const auto& c : r.when) {
         if (!cond.empty()) cond += " and ";
         cond += c.text;
       }
-      line(fmt::format("  {} -> {}", r.is_default ? "otherwise" : "if " + cond, r.action.text));
+      // The label the lines table's `rule` column writes for this rule.
+      const std::string label =
+          k < s.rule_codes.size() ? p.rule_labels[static_cast<std::size_t>(s.rule_codes[k])] : r.name;
+      line(fmt::format("  [{}] {} -> {}", label, r.is_default ? "otherwise" : "if " + cond, r.action.text));
     }
   }
   return o;
