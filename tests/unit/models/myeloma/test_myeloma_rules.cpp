@@ -259,3 +259,59 @@ TEST_CASE("Lenalidomide maintenance is not given in lenalidomide-refractory pati
   REQUIRE(sensitive_responders > 50);
   CHECK(sensitive_maintained == sensitive_responders);
 }
+
+TEST_CASE("Progression pattern frequencies match [progression_pattern] by baseline EMD (SE-based)",
+          "[myeloma]") {
+  const auto m = build_file("configs/post_cart_salvage.toml");
+  const Params& p = m->params();
+  const int n = 20000;
+  for (const bool emd : {false, true}) {
+    std::array<int, kPatterns> count{};
+    PatientState s = state_of(p, average_patient());
+    s.x[idx(Attr::emd)] = emd ? 1 : 0;
+    for (int i = 0; i < n; ++i) {
+      ++count[idx(draw_pattern(p, s, StreamKey{3, 0, static_cast<std::uint64_t>(i), 0, 0}, 1))];
+    }
+    const auto& want = emd ? p.pattern.if_emd : p.pattern.if_no_emd;
+    for (std::size_t k = 0; k < kPatterns; ++k) {
+      const double se = std::sqrt(want[k] * (1 - want[k]) / n);
+      INFO((emd ? "EMD " : "no EMD ")
+           << kPatternNames[k] << ": " << static_cast<double>(count[k]) / n << " vs " << want[k]);
+      CHECK(std::fabs(static_cast<double>(count[k]) / n - want[k]) < 5 * se + 1e-12);
+    }
+  }
+}
+
+TEST_CASE("The duration of the last response is its assessment-to-progression time (responders only)",
+          "[myeloma]") {
+  config::Diagnostics diag;
+  const auto m = build_from_text(scenario("max_lines = 1\n", R"(
+[[strategy]]
+name = "one_line"
+[[strategy.line]]
+therapy = "ide_cel"
+)" + kStopRule),
+                                 diag);
+  INFO(diag.format());
+  REQUIRE(diag.ok());
+  const Params& p = m->params();
+  const double assessment =
+      p.therapies[static_cast<std::size_t>(p.therapy_index("ide_cel"))].assessment_months;
+  History h;
+  int responders = 0, non_responders = 0;
+  for (std::uint64_t i = 0; i < 2000; ++i) {
+    simulate_patient(p, 0, StreamKey{21, 0, i, 0, 0}, h);
+    const LineRecord& l = h.lines[0];
+    if (h.n_lines == 0 || l.end_reason != EndReason::progression) continue;
+    if (l.best_response >= static_cast<int>(Depth::pr)) {
+      ++responders;
+      CHECK(h.state.last_response_months == Approx(l.end - l.infusion - assessment).margin(1e-9));
+    } else {
+      ++non_responders;
+      CHECK(h.state.last_response_months == 0.0);
+    }
+    CHECK(h.state.last_pattern == l.pattern);
+  }
+  CHECK(responders > 100);
+  CHECK(non_responders > 10);
+}
