@@ -329,6 +329,20 @@ ParsedRule read_rule(const toml::table& t, std::string path, const Params& p, co
   return pr;
 }
 
+// A rule name labels the lines table's `rule` column, so two rules of one list may not share it.
+void report_duplicate_names(const std::vector<ParsedRule>& rules, std::size_t begin, std::size_t end,
+                            const std::string& where, config::Diagnostics& diag) {
+  for (std::size_t j = begin; j < end; ++j) {
+    for (std::size_t k = begin; k < j; ++k) {
+      if (rules[k].rule.name != rules[j].rule.name) continue;
+      TableReader jr(*rules[j].table, rules[j].path, diag);
+      jr.error("name", fmt::format("duplicate rule name \"{}\" in {} (also {})", rules[j].rule.name, where,
+                                   rules[k].path));
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void read_strategies(TableReader& top, Params& p) {
@@ -339,6 +353,7 @@ void read_strategies(TableReader& top, Params& p) {
   for (std::size_t i = 0; i < fb.size(); ++i) {
     fallback.push_back(read_rule(*fb[i], fmt::format("fallback_rule[{}]", i), p, diag));
   }
+  report_duplicate_names(fallback, 0, fallback.size(), "[[fallback_rule]]", diag);
   std::vector<bool> fallback_reported(fallback.size(), false);
   const auto tables = top.table_array("strategy");
   for (std::size_t s = 0; s < tables.size(); ++s) {
@@ -395,18 +410,11 @@ void read_strategies(TableReader& top, Params& p) {
     }
     for (auto& pr : combined) st.rules.push_back(pr.rule);
     // Codes of the lines table's `rule` column: own rules by strategy, fallback rules shared.
+    report_duplicate_names(combined, 0, own, fmt::format("strategy \"{}\"", st.name), diag);
     for (std::size_t j = 0; j < combined.size(); ++j) {
       const bool shared = j >= own;
       const std::string label =
           shared ? "fallback." + combined[j].rule.name : st.name + "." + combined[j].rule.name;
-      for (std::size_t k = 0; k < own; ++k) {
-        if (!shared && k < j && combined[k].rule.name == combined[j].rule.name) {
-          TableReader jr(*combined[j].table, combined[j].path, diag);
-          jr.error("name", fmt::format("duplicate rule name \"{}\" in strategy \"{}\"", combined[j].rule.name,
-                                       st.name));
-          break;
-        }
-      }
       auto it = std::find(p.rule_labels.begin(), p.rule_labels.end(), label);
       if (it == p.rule_labels.end()) it = p.rule_labels.insert(p.rule_labels.end(), label);
       st.rule_codes.push_back(static_cast<int>(it - p.rule_labels.begin()));

@@ -217,6 +217,14 @@ therapy = "teclistamab"
 [[strategy.rule]]
 when = ["len_refractory == yes"]
 therapy = "teclistamab"
+[[strategy.rule]]
+name = "dup"
+when = ["age > 80"]
+therapy = "teclistamab"
+[[strategy.rule]]
+name = "dup"
+when = ["age > 81"]
+therapy = "talquetamab"
 )" + kStopRule);
   config::Diagnostics diag;
   const auto m = build_from_text(text, diag);
@@ -235,6 +243,7 @@ therapy = "teclistamab"
   at("\"emd < 1\"", "emd takes == or != with true/false");
   at("diffuse", "unknown value \"diffuse\" for progression_pattern");
   at("len_refractory == yes", "len_refractory compares with true or false");
+  at("name = \"dup\"\nwhen = [\"age > 81\"]", "duplicate rule name \"dup\"");
 }
 
 TEST_CASE("Lenalidomide maintenance is not given in lenalidomide-refractory patients (P4)", "[myeloma]") {
