@@ -5,7 +5,7 @@
 #   * the held-out validation re-simulated (scripts/validation_report.py, the committed cohort size, so the
 #     values are the committed ones) passes at least validation_passes_min checks, and the committed
 #     results/validation.md states the same count as the re-simulation (the table is not stale);
-#   * the flagship's salvage-line emulation keeps the flagship's strategies;
+#   * the flagship's salvage-line emulation takes the flagship's strategies by include;
 #   * a validation emulation that names a calibration row is refused.
 set -u
 mmsim=$1
@@ -29,9 +29,11 @@ committed=$(sed -n 's/^<!-- validation: \(.*\) -->$/\1/p' "$root/results/validat
 fresh=$(sed -n 's/^<!-- validation: \(.*\) -->$/\1/p' "$work/validation.md")
 [ "$committed" = "$fresh" ] || bad "results/validation.md is stale: committed '$committed', re-simulated '$fresh'"
 
-flag=$(grep -A1 '^\[\[strategy\]\]' "$root/configs/post_cart_salvage.toml" | sed -n 's/^name = //p')
-lines=$(grep -A1 '^\[\[strategy\]\]' "$root/configs/trials/validation/post_cart_salvage_lines.toml" | sed -n 's/^name = //p')
-[ "$flag" = "$lines" ] || bad "post_cart_salvage_lines.toml strategies differ from the flagship's"
+# The emulation takes the flagship's strategies by include (no copy to drift) and writes none of its own.
+grep -q '"../../post_cart_salvage.toml"' "$root/configs/trials/validation/post_cart_salvage_lines.toml" ||
+  bad "post_cart_salvage_lines.toml does not include the flagship"
+! grep -q '^\[\[strategy\]\]' "$root/configs/trials/validation/post_cart_salvage_lines.toml" ||
+  bad "post_cart_salvage_lines.toml writes strategies of its own"
 
 # A held-out emulation may not hold a calibration row (X001 is KarMMa's ORR, a calibration target).
 mkdir -p "$work/root/configs/trials/validation" "$work/root/configs/calibration" "$work/root/scripts"
