@@ -32,10 +32,16 @@ struct Arm {
   stats::SurvivalSample sample() const { return {time, event}; }
 };
 
+// Each patient's row is needed only by the paired comparisons (influence values, the robust Cox variance):
+// a report of one strategy builds the curve alone.
 void load(Arm& arm, const ColumnSource& source, std::size_t strategy, const std::string& endpoint,
-          double conf_level) {
+          double conf_level, bool with_rows = true) {
   source.endpoint(strategy, endpoint, arm.time, arm.event);
-  arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level);
+  if (with_rows) {
+    arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level);
+  } else {
+    arm.fit.km = stats::kaplan_meier(arm.sample(), conf_level);
+  }
 }
 
 EndpointSummary summarize(const std::string& name, const Arm& arm, double tau, const ReportOptions& opt) {
@@ -112,8 +118,10 @@ EndpointSummary summarize_from_disk(const ColumnSource& source, std::size_t stra
       name, stats::streamed_summary(replay, runs.used(), opt.landmarks, tau, opt.conf_level), tau, opt);
 }
 
+// rmst_a and rmst_ref: restricted_mean(a.fit.km, tau).estimate and the same of ref (the summaries hold them).
 Comparison compare(const std::string& strategy, const std::string& reference, const std::string& endpoint,
-                   const Arm& a, const Arm& ref, double tau, const ReportOptions& opt, bool paired) {
+                   const Arm& a, const Arm& ref, double tau, double rmst_a, double rmst_ref,
+                   const ReportOptions& opt, bool paired) {
   Comparison c;
   c.strategy = strategy;
   c.reference = reference;
@@ -142,9 +150,7 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   {
     const auto ia = stats::rmst_influence(a.sample(), a.fit, tau);
     const auto ib = stats::rmst_influence(ref.sample(), ref.fit, tau);
-    const stats::PairedDifference d =
-        stats::paired_difference(stats::restricted_mean(a.fit.km, tau).estimate, ia,
-                                 stats::restricted_mean(ref.fit.km, tau).estimate, ib, opt.conf_level);
+    const stats::PairedDifference d = stats::paired_difference(rmst_a, ia, rmst_ref, ib, opt.conf_level);
     c.rmst_diff = d.difference;
     c.rmst_diff_se = d.se_paired;
     c.rmst_diff_se_unpaired = d.se_unpaired;
@@ -196,7 +202,7 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   for_each(n_ep, [&](std::size_t e) {
     const std::string& ep = endpoints[e];
     Arm ref;
-    load(ref, source, opt.reference, ep, opt.conf_level);
+    load(ref, source, opt.reference, ep, opt.conf_level, n_s > 1);
     patients[e] = ref.time.size();
     summaries[e * n_s + opt.reference] = summarize(ep, ref, tau, opt);
     if (opt.on_step) opt.on_step();
@@ -206,7 +212,8 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       load(a, source, s, ep, opt.conf_level);
       summaries[e * n_s + s] = summarize(ep, a, tau, opt);
       comparisons[e * n_s + s] =
-          compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference));
+          compare(strategies[s], r.reference, ep, a, ref, tau, summaries[e * n_s + s].rmst,
+                  summaries[e * n_s + opt.reference].rmst, opt, source.paired(s, opt.reference));
       if (opt.on_step) opt.on_step();
     });
   });
@@ -247,7 +254,8 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       Arm a;
       load(a, source, s, ep, opt.conf_level);
       r.comparisons.push_back(
-          compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference)));
+          compare(strategies[s], r.reference, ep, a, ref, tau, stats::restricted_mean(a.fit.km, tau).estimate,
+                  stats::restricted_mean(ref.fit.km, tau).estimate, opt, source.paired(s, opt.reference)));
     }
   }
   add_rates(r, source, strategies, outcomes, opt);

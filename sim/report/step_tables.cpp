@@ -43,11 +43,16 @@ std::vector<std::size_t> thinned_rows(std::span<const double> times, const StepO
     return rows;
   }
   const double last = times.back();
+  // Each row's cell once: the previous, this and the next row's cells slide along.
+  std::size_t previous = 0;
+  std::size_t c = cell_of(times[0], last, opt.grid_cells);
   for (std::size_t j = 0; j < m; ++j) {
-    const std::size_t c = cell_of(times[j], last, opt.grid_cells);
-    const bool first = j == 0 || cell_of(times[j - 1], last, opt.grid_cells) != c;
-    const bool final = j + 1 == m || cell_of(times[j + 1], last, opt.grid_cells) != c;
+    const std::size_t next = j + 1 < m ? cell_of(times[j + 1], last, opt.grid_cells) : c;
+    const bool first = j == 0 || previous != c;
+    const bool final = j + 1 == m || next != c;
     if (first || final) rows.push_back(j);
+    previous = c;
+    c = next;
   }
   return rows;
 }
