@@ -43,16 +43,29 @@ std::vector<std::size_t> thinned_rows(std::span<const double> times, const StepO
     return rows;
   }
   const double last = times.back();
-  // Each row's cell once: the previous, this and the next row's cells slide along.
-  std::size_t previous = 0;
-  std::size_t c = cell_of(times[0], last, opt.grid_cells);
-  for (std::size_t j = 0; j < m; ++j) {
-    const std::size_t next = j + 1 < m ? cell_of(times[j + 1], last, opt.grid_cells) : c;
-    const bool first = j == 0 || previous != c;
-    const bool final = j + 1 == m || next != c;
-    if (first || final) rows.push_back(j);
-    previous = c;
-    c = next;
+  // cell_of is non-decreasing in t (division, multiplication and floor round monotonically), so the rows of
+  // one cell are contiguous: each cell's last row is found by a galloping search instead of computing every
+  // row's cell. The rows kept are exactly those whose neighbour on either side lies in another cell.
+  for (std::size_t j = 0; j < m;) {
+    const std::size_t c = cell_of(times[j], last, opt.grid_cells);
+    const auto in_cell = [&](std::size_t k) { return cell_of(times[k], last, opt.grid_cells) == c; };
+    std::size_t lo = j, step = 1;  // in_cell(lo) holds
+    while (lo + step < m && in_cell(lo + step)) {
+      lo += step;
+      step *= 2;
+    }
+    std::size_t hi = std::min(lo + step, m);  // in_cell fails at hi (or hi == m)
+    while (hi - lo > 1) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (in_cell(mid)) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    rows.push_back(j);
+    if (lo != j) rows.push_back(lo);
+    j = lo + 1;
   }
   return rows;
 }
@@ -77,16 +90,32 @@ KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, cons
   out.n = km.n;
   out.distinct_times = km.time.size();
   if (km.time.empty()) return out;
-  const auto events = cumulative(km.n_event);
-  const auto censored = cumulative(km.n_censor);
-  for (const std::size_t j : thinned_rows(km.time, opt)) {
-    out.steps.push_back({km.time[j], km.surv[j], km.lower[j], km.upper[j],
-                         static_cast<std::uint64_t>(km.n_risk[j]), events[j], censored[j]});
-  }
-  for (const double t : risk_times(km.time.back(), opt)) {
-    const std::ptrdiff_t j = last_at_or_before(km.time, t);
-    const auto u = static_cast<std::size_t>(j);
-    out.risk.push_back({t, at_risk(km.time, km.n_risk, t), j < 0 ? 0 : events[u], j < 0 ? 0 : censored[u]});
+  // One pass over the rows with the running event and censoring totals, handing them to the stored rows
+  // (ascending) and the risk-table times (ascending; each takes the totals of its last row <= t).
+  const std::vector<std::size_t> kept = thinned_rows(km.time, opt);
+  const std::vector<double> risk = risk_times(km.time.back(), opt);
+  std::size_t next_kept = 0, next_risk = 0;
+  const std::size_t m = km.time.size();
+  std::uint64_t events = 0, censored = 0;
+  // Risk times before the first row: nothing has happened yet.
+  for (; next_risk < risk.size() && risk[next_risk] < km.time[0]; ++next_risk)
+    out.risk.push_back({risk[next_risk], at_risk(km.time, km.n_risk, risk[next_risk]), 0, 0});
+  const std::int64_t* n_event = km.n_event.data();
+  const std::int64_t* n_censor = km.n_censor.data();
+  std::size_t kept_row = kept.empty() ? m : kept[0];
+  for (std::size_t j = 0; j < m; ++j) {
+    events += static_cast<std::uint64_t>(n_event[j]);
+    censored += static_cast<std::uint64_t>(n_censor[j]);
+    if (j == kept_row) {
+      out.steps.push_back({km.time[j], km.surv[j], km.lower[j], km.upper[j],
+                           static_cast<std::uint64_t>(km.n_risk[j]), events, censored});
+      ++next_kept;
+      kept_row = next_kept < kept.size() ? kept[next_kept] : m;
+    }
+    // Row j is the last row <= t for the risk times in [time[j], time[j + 1]).
+    if (next_risk == risk.size() || (j + 1 < m && !(risk[next_risk] < km.time[j + 1]))) continue;
+    for (; next_risk < risk.size() && (j + 1 == m || risk[next_risk] < km.time[j + 1]); ++next_risk)
+      out.risk.push_back({risk[next_risk], at_risk(km.time, km.n_risk, risk[next_risk]), events, censored});
   }
   const double last = km.time.back();
   std::size_t marked = opt.max_censor_marks;  // no cell yet
