@@ -95,27 +95,58 @@ EndpointSummary summarize_streamed(const std::string& name, const stats::Streame
   s.median_ci_high = km.median.upper;
   s.rmst = km.rmst.estimate;
   s.rmst_se = km.rmst.se;
+  s.rmst_extrapolated = km.rmst.extrapolated && km.last_surv > 0.0 ? 1 : 0;
   return s;
 }
 
-EndpointSummary summarize_from_disk(const ColumnSource& source, std::size_t strategy, const std::string& name,
-                                    double tau, const ReportOptions& opt, io::SpillFolder& spill,
+// One strategy's endpoint from its spilled columns: sorted into runs on disk, merged for the streamed
+// summaries, with the figures' step table built from the first pass's rows. Progress lines for the sort and
+// for each pass over the runs (what a 10^9-patient run spends minutes on).
+EndpointSummary summarize_from_disk(const ColumnSource& source, std::size_t strategy,
+                                    const std::string& strategy_name, const std::string& name, double tau,
+                                    const ReportOptions& opt, io::SpillFolder& spill,
                                     std::size_t run_patients) {
   SortedRuns runs(spill);
   const std::uint64_t n = source.patient_count();
-  std::vector<double> time;
-  std::vector<std::uint8_t> event;
-  for (std::uint64_t first = 0; first < n; first += run_patients) {
-    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(run_patients, n - first));
-    source.endpoint_chunk(strategy, name, first, count, time, event);
-    runs.add(time, event);
+  const std::string label = fmt::format("{} of {}", name, strategy_name);
+  {
+    ProgressLine sorting(fmt::format("patients sorted into runs ({})", label), n, opt.disk_progress, {},
+                         opt.progress_interval);
+    std::vector<double> time;
+    std::vector<std::uint8_t> event;
+    for (std::uint64_t first = 0; first < n; first += run_patients) {
+      const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(run_patients, n - first));
+      source.endpoint_chunk(strategy, name, first, count, time, event);
+      runs.add(time, event);
+      sorting.update(first + count);
+    }
   }
+  std::optional<ProgressLine> merging;
+  std::uint64_t merged = 0, shown = 0;
+  const auto on_pass = [&](int k) {
+    merging.reset();
+    merged = shown = 0;
+    merging.emplace(fmt::format("patients merged, pass {}/3 ({})", k + 1, label), runs.used(),
+                    opt.disk_progress, std::vector<std::string>{}, opt.progress_interval);
+  };
   const stats::KmRowReplay replay = [&](bool backward,
                                         const std::function<void(const stats::KmTimeCount&)>& f) {
-    runs.replay(backward, f);
+    runs.replay(backward, [&](const stats::KmTimeCount& c) {
+      f(c);
+      merged += static_cast<std::uint64_t>(c.events + c.censored);
+      if (merging && merged - shown >= (std::uint64_t{1} << 16)) merging->update(shown = merged);
+    });
+    if (merging) merging->update(merged);
   };
-  return summarize_streamed(
-      name, stats::streamed_summary(replay, runs.used(), opt.landmarks, tau, opt.conf_level), tau, opt);
+  KmStepsBuilder steps(name, runs.used(), runs.max_time());
+  const stats::KmRowObserver observe = [&steps](const stats::KmRowEstimate& row) { steps.add(row); };
+  EndpointSummary s = summarize_streamed(
+      name,
+      stats::streamed_summary(replay, runs.used(), opt.landmarks, tau, opt.conf_level, observe, on_pass), tau,
+      opt);
+  merging.reset();
+  s.steps = steps.finish();
+  return s;
 }
 
 // rmst_a and rmst_ref: restricted_mean(a.fit.km, tau).estimate and the same of ref (the summaries hold them).
@@ -244,8 +275,11 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   // One endpoint and strategy at a time: the summaries from disk, then the comparisons with the two arms'
   // columns in memory.
   for (const std::string& ep : endpoints) {
-    for (std::size_t s = 0; s < strategies.size(); ++s)
-      r.strategies[s].endpoints.push_back(summarize_from_disk(source, s, ep, tau, opt, spill, run_patients));
+    for (std::size_t s = 0; s < strategies.size(); ++s) {
+      r.strategies[s].endpoints.push_back(
+          summarize_from_disk(source, s, strategies[s], ep, tau, opt, spill, run_patients));
+      if (opt.on_step) opt.on_step();
+    }
     if (strategies.size() < 2) continue;
     Arm ref;
     load(ref, source, opt.reference, ep, opt.conf_level);

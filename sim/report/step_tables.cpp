@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace mmsim::report {
 namespace {
@@ -127,6 +128,73 @@ KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, cons
     out.censor_marks.push_back({km.time[j], km.surv[j]});
   }
   return out;
+}
+
+KmStepsBuilder::KmStepsBuilder(std::string endpoint, std::uint64_t n, double last_time,
+                               const StepOptions& options)
+    : last_(last_time), opt_(options), marked_(options.max_censor_marks) {
+  out_.endpoint = std::move(endpoint);
+  out_.n = n;
+  if (n > 0) risk_ = risk_times(last_time, options);
+}
+
+void KmStepsBuilder::add(const stats::KmRowEstimate& row) {
+  ++out_.distinct_times;
+  // Risk-table times up to this row: the first row at or after each is this one (its n_risk); the last row
+  // at or before is this one for a time equal to it, else the previous (the totals before this row).
+  const std::uint64_t events_before = events_, censored_before = censored_;
+  events_ += static_cast<std::uint64_t>(row.events);
+  censored_ += static_cast<std::uint64_t>(row.censored);
+  const auto n_risk = static_cast<std::uint64_t>(row.n_risk);
+  for (; next_risk_ < risk_.size() && risk_[next_risk_] <= row.time; ++next_risk_) {
+    const double t = risk_[next_risk_];
+    const bool here = t == row.time;
+    out_.risk.push_back({t, n_risk, here ? events_ : events_before, here ? censored_ : censored_before});
+  }
+  if (row.censored > 0 && opt_.max_censor_marks > 0) {
+    const std::size_t c = cell_of(row.time, last_, opt_.max_censor_marks);
+    if (c != marked_) {
+      marked_ = c;
+      out_.censor_marks.push_back({row.time, row.surv});
+    }
+  }
+  const KmStep step{row.time, row.surv, row.lower, row.upper, n_risk, events_, censored_};
+  if (thinning_) {
+    thin(step);
+    return;
+  }
+  buffer_.push_back(step);
+  if (buffer_.size() > opt_.max_rows && opt_.grid_cells > 0) {
+    // Longer than max_rows: thinned after all, from the first row.
+    thinning_ = true;
+    for (const KmStep& b : buffer_) thin(b);
+    std::vector<KmStep>().swap(buffer_);
+  }
+}
+
+// thinned_rows' rule one row late: a row is kept when it is the first of its cell or, once the next row is
+// seen, the last.
+void KmStepsBuilder::thin(const KmStep& step) {
+  const std::size_t c = cell_of(step.time, last_, opt_.grid_cells);
+  bool first = true;
+  if (pending_) {
+    first = pending_->cell != c;
+    if (pending_->first || first) out_.steps.push_back(pending_->step);
+  }
+  pending_ = Pending{step, c, first};
+}
+
+KmSteps KmStepsBuilder::finish() {
+  if (thinning_) {
+    if (pending_) out_.steps.push_back(pending_->step);
+    pending_.reset();
+  } else {
+    out_.steps = std::move(buffer_);
+  }
+  // Risk-table times past the last row (none when last_time was the curve's last time).
+  for (; next_risk_ < risk_.size(); ++next_risk_)
+    out_.risk.push_back({risk_[next_risk_], 0, events_, censored_});
+  return std::move(out_);
 }
 
 KmSteps km_steps(const std::string& endpoint, std::span<const double> time,

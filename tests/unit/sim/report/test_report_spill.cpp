@@ -11,6 +11,7 @@
 #include "sim/report/report.hpp"
 #include "sim/runner/cohort_runner.hpp"
 #include "tests/unit/multistate_scenario.hpp"
+#include "tests/unit/sim/report/same_steps.hpp"
 
 namespace {
 
@@ -58,6 +59,18 @@ TEST_CASE("summaries from spilled columns equal the in-memory ones", "[report][s
       for (const auto f :
            {mmsim::report::Format::json, mmsim::report::Format::csv, mmsim::report::Format::table}) {
         CHECK(mmsim::report::format_report(got, f) == mmsim::report::format_report(expected, f));
+      }
+      // The figures' step tables, built from the merged runs' rows, equal those of the in-memory curves.
+      REQUIRE(got.strategies.size() == expected.strategies.size());
+      for (std::size_t s = 0; s < got.strategies.size(); ++s) {
+        REQUIRE(got.strategies[s].endpoints.size() == expected.strategies[s].endpoints.size());
+        for (std::size_t e = 0; e < got.strategies[s].endpoints.size(); ++e) {
+          const auto& a = got.strategies[s].endpoints[e].steps;
+          const auto& b = expected.strategies[s].endpoints[e].steps;
+          INFO(got.strategies[s].name << " " << a.endpoint);
+          CHECK(mmsim::test::same_steps(a, b));
+          CHECK(a.steps.size() > 2);
+        }
       }
     }
     CHECK(std::filesystem::exists(spill_path));

@@ -14,6 +14,7 @@
 #include "sim/report/step_tables.hpp"
 #include "sim/stats/cumulative_incidence.hpp"
 #include "sim/stats/kaplan_meier.hpp"
+#include "tests/unit/sim/report/same_steps.hpp"
 
 namespace {
 
@@ -199,6 +200,30 @@ TEST_CASE("thinned_rows keeps exactly the rows with a neighbour in another cell 
         opt.grid_cells = cells;
         INFO("cells " << cells << ", rows " << m << ", kind " << kind);
         CHECK(mmsim::report::thinned_rows(t, opt) == direct(t, opt));
+      }
+    }
+  }
+}
+
+TEST_CASE("KmStepsBuilder fed the rows one at a time gives km_steps of the whole table") {
+  // The table's rows streamed as a spilled run's merge streams them; the truth is km_steps on the table.
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{300}, std::size_t{20000}}) {
+    const Cohort c = cohort(n, static_cast<unsigned>(n) + 3);
+    const auto km = mmsim::stats::kaplan_meier({c.time, c.event});
+    for (const std::size_t max_rows :
+         {std::size_t{0}, std::size_t{50}, std::size_t{2000}, std::size_t{100000}}) {
+      for (const std::size_t cells : {std::size_t{0}, std::size_t{1}, std::size_t{200}}) {
+        StepOptions opt;
+        opt.max_rows = max_rows;
+        opt.grid_cells = cells;
+        opt.max_censor_marks = cells;
+        mmsim::report::KmStepsBuilder builder("os", km.n, km.time.empty() ? 0.0 : km.time.back(), opt);
+        for (std::size_t j = 0; j < km.time.size(); ++j) {
+          builder.add({km.time[j], km.surv[j], km.se_log_surv[j], km.lower[j], km.upper[j], km.n_risk[j],
+                       km.n_event[j], km.n_censor[j]});
+        }
+        INFO("n " << n << ", max_rows " << max_rows << ", cells " << cells);
+        CHECK(mmsim::test::same_steps(builder.finish(), mmsim::report::km_steps("os", km, opt)));
       }
     }
   }
