@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <limits>
 
 #include "sim/io/spill_file.hpp"
 #include "sim/report/column_sources.hpp"
@@ -32,6 +33,8 @@ TEST_CASE("summaries from spilled columns equal the in-memory ones", "[report][s
   opt.mode = mmsim::OutputMode::summary_only;
   mmsim::report::ReportOptions options;
   options.landmarks = {3.0, 12.0, 36.0, 500.0};
+  // The model's horizon, and one past every follow-up time (rmst_extrapolated set).
+  options.rmst_horizon = GENERATE(as<double>{}, std::numeric_limits<double>::quiet_NaN(), 500.0);
 
   opt.collect = mmsim::ColumnCollection::memory;
   const auto in_memory = mmsim::run_cohort(*model, opt, nullptr);
