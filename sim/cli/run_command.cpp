@@ -145,6 +145,7 @@ int run_command(const std::vector<std::string>& args) {
     options.on_step = [&progress] { progress.add(); };
     options.disk_progress = progress_mode(!quiet);
     options.progress_interval = opt.progress_interval;
+    options.threads = opt.threads;
     return spill ? report::compute_report(spilled, model.strategies(), schema.endpoints, schema.outcomes,
                                           model.horizon(), options, *spill, run_patients_for(budget))
                  : report::compute_report(memory, model.strategies(), schema.endpoints, schema.outcomes,

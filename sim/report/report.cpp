@@ -1,6 +1,7 @@
 #include "sim/report/report.hpp"
 
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <fmt/format.h>
 
@@ -222,7 +223,7 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   std::vector<EndpointSummary> summaries(n_ep * n_s);
   std::vector<std::optional<Comparison>> comparisons(n_ep * n_s);
   std::vector<std::uint64_t> patients(n_ep, 0);
-  const bool parallel = source.concurrent_reads();
+  const bool parallel = source.concurrent_reads() && opt.threads != 1;
   auto for_each = [parallel](std::size_t n, const auto& body) {
     if (parallel) {
       tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { body(i); });
@@ -230,24 +231,32 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       for (std::size_t i = 0; i < n; ++i) body(i);
     }
   };
-  for_each(n_ep, [&](std::size_t e) {
-    const std::string& ep = endpoints[e];
-    Arm ref;
-    load(ref, source, opt.reference, ep, opt.conf_level, n_s > 1);
-    patients[e] = ref.time.size();
-    summaries[e * n_s + opt.reference] = summarize(ep, ref, tau, opt);
-    if (opt.on_step) opt.on_step();
-    for_each(n_s, [&](std::size_t s) {
-      if (s == opt.reference) return;
-      Arm a;
-      load(a, source, s, ep, opt.conf_level);
-      summaries[e * n_s + s] = summarize(ep, a, tau, opt);
-      comparisons[e * n_s + s] =
-          compare(strategies[s], r.reference, ep, a, ref, tau, summaries[e * n_s + s].rmst,
-                  summaries[e * n_s + opt.reference].rmst, opt, source.paired(s, opt.reference));
+  const auto all_arms = [&] {
+    for_each(n_ep, [&](std::size_t e) {
+      const std::string& ep = endpoints[e];
+      Arm ref;
+      load(ref, source, opt.reference, ep, opt.conf_level, n_s > 1);
+      patients[e] = ref.time.size();
+      summaries[e * n_s + opt.reference] = summarize(ep, ref, tau, opt);
       if (opt.on_step) opt.on_step();
+      for_each(n_s, [&](std::size_t s) {
+        if (s == opt.reference) return;
+        Arm a;
+        load(a, source, s, ep, opt.conf_level);
+        summaries[e * n_s + s] = summarize(ep, a, tau, opt);
+        comparisons[e * n_s + s] =
+            compare(strategies[s], r.reference, ep, a, ref, tau, summaries[e * n_s + s].rmst,
+                    summaries[e * n_s + opt.reference].rmst, opt, source.paired(s, opt.reference));
+        if (opt.on_step) opt.on_step();
+      });
     });
-  });
+  };
+  // Within the run's thread count (--threads), as the simulation: an arena of that many, else all cores.
+  if (parallel && opt.threads > 1) {
+    tbb::task_arena(static_cast<int>(opt.threads)).execute(all_arms);
+  } else {
+    all_arms();
+  }
   for (std::size_t e = 0; e < n_ep; ++e) {
     r.patients = std::max(r.patients, patients[e]);
     for (std::size_t s = 0; s < n_s; ++s) {

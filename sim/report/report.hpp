@@ -40,6 +40,8 @@ struct ReportOptions {
   // (sorting the patients into runs, each pass over the merged runs), in this mode.
   ProgressMode disk_progress = ProgressMode::off;
   std::chrono::milliseconds progress_interval{10000};
+  // Threads of the in-memory summaries (arms in parallel); 0: all cores. The results do not depend on it.
+  unsigned threads = 0;
 };
 
 struct LandmarkValue {
