@@ -117,11 +117,6 @@ int run_command(const std::vector<std::string>& args) {
   if (statistics) {
     opt.collect = need.spill ? ColumnCollection::spill : ColumnCollection::memory;
     if (need.spill) {
-      // The streamed summaries do not yet build the thinned step tables of the figures (sim/report/
-      // step_tables.hpp needs the full curve): say so rather than leave the figures silently empty.
-      fmt::print(stderr,
-                 "mmsim: note: the statistics exceed the memory budget and are computed from disk; this run "
-                 "stores no curves for figures (km_steps, incidence); a larger --memory stores them\n");
       spill.emplace(folder);
       opt.spill_folder = &*spill;
     }
@@ -148,6 +143,9 @@ int run_command(const std::vector<std::string>& args) {
         report::compute_steps(model.strategies().size(), schema.endpoints.size(), schema.outcomes.size()),
         progress_mode(!quiet), {}, opt.progress_interval);
     options.on_step = [&progress] { progress.add(); };
+    options.disk_progress = progress_mode(!quiet);
+    options.progress_interval = opt.progress_interval;
+    options.threads = opt.threads;
     return spill ? report::compute_report(spilled, model.strategies(), schema.endpoints, schema.outcomes,
                                           model.horizon(), options, *spill, run_patients_for(budget))
                  : report::compute_report(memory, model.strategies(), schema.endpoints, schema.outcomes,

@@ -1,6 +1,7 @@
 #include "sim/report/report.hpp"
 
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <fmt/format.h>
 
@@ -32,10 +33,16 @@ struct Arm {
   stats::SurvivalSample sample() const { return {time, event}; }
 };
 
+// Each patient's row is needed only by the paired comparisons (influence values, the robust Cox variance):
+// a report of one strategy builds the curve alone.
 void load(Arm& arm, const ColumnSource& source, std::size_t strategy, const std::string& endpoint,
-          double conf_level) {
+          double conf_level, bool with_rows = true) {
   source.endpoint(strategy, endpoint, arm.time, arm.event);
-  arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level);
+  if (with_rows) {
+    arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level);
+  } else {
+    arm.fit.km = stats::kaplan_meier(arm.sample(), conf_level);
+  }
 }
 
 EndpointSummary summarize(const std::string& name, const Arm& arm, double tau, const ReportOptions& opt) {
@@ -89,31 +96,64 @@ EndpointSummary summarize_streamed(const std::string& name, const stats::Streame
   s.median_ci_high = km.median.upper;
   s.rmst = km.rmst.estimate;
   s.rmst_se = km.rmst.se;
+  s.rmst_extrapolated = km.rmst.extrapolated && km.last_surv > 0.0 ? 1 : 0;
   return s;
 }
 
-EndpointSummary summarize_from_disk(const ColumnSource& source, std::size_t strategy, const std::string& name,
-                                    double tau, const ReportOptions& opt, io::SpillFolder& spill,
+// One strategy's endpoint from its spilled columns: sorted into runs on disk, merged for the streamed
+// summaries, with the figures' step table built from the first pass's rows. Progress lines for the sort and
+// for each pass over the runs (what a 10^9-patient run spends minutes on).
+EndpointSummary summarize_from_disk(const ColumnSource& source, std::size_t strategy,
+                                    const std::string& strategy_name, const std::string& name, double tau,
+                                    const ReportOptions& opt, io::SpillFolder& spill,
                                     std::size_t run_patients) {
   SortedRuns runs(spill);
   const std::uint64_t n = source.patient_count();
-  std::vector<double> time;
-  std::vector<std::uint8_t> event;
-  for (std::uint64_t first = 0; first < n; first += run_patients) {
-    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(run_patients, n - first));
-    source.endpoint_chunk(strategy, name, first, count, time, event);
-    runs.add(time, event);
+  const std::string label = fmt::format("{} of {}", name, strategy_name);
+  {
+    ProgressLine sorting(fmt::format("patients sorted into runs ({})", label), n, opt.disk_progress, {},
+                         opt.progress_interval);
+    std::vector<double> time;
+    std::vector<std::uint8_t> event;
+    for (std::uint64_t first = 0; first < n; first += run_patients) {
+      const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(run_patients, n - first));
+      source.endpoint_chunk(strategy, name, first, count, time, event);
+      runs.add(time, event);
+      sorting.update(first + count);
+    }
   }
+  std::optional<ProgressLine> merging;
+  std::uint64_t merged = 0, shown = 0;
+  const auto on_pass = [&](int k) {
+    merging.reset();
+    merged = shown = 0;
+    merging.emplace(fmt::format("patients merged, pass {}/3 ({})", k + 1, label), runs.used(),
+                    opt.disk_progress, std::vector<std::string>{}, opt.progress_interval);
+  };
   const stats::KmRowReplay replay = [&](bool backward,
                                         const std::function<void(const stats::KmTimeCount&)>& f) {
-    runs.replay(backward, f);
+    runs.replay(backward, [&](const stats::KmTimeCount& c) {
+      f(c);
+      merged += static_cast<std::uint64_t>(c.events + c.censored);
+      if (merging && merged - shown >= (std::uint64_t{1} << 16)) merging->update(shown = merged);
+    });
+    if (merging) merging->update(merged);
   };
-  return summarize_streamed(
-      name, stats::streamed_summary(replay, runs.used(), opt.landmarks, tau, opt.conf_level), tau, opt);
+  KmStepsBuilder steps(name, runs.used(), runs.max_time());
+  const stats::KmRowObserver observe = [&steps](const stats::KmRowEstimate& row) { steps.add(row); };
+  EndpointSummary s = summarize_streamed(
+      name,
+      stats::streamed_summary(replay, runs.used(), opt.landmarks, tau, opt.conf_level, observe, on_pass), tau,
+      opt);
+  merging.reset();
+  s.steps = steps.finish();
+  return s;
 }
 
+// rmst_a and rmst_ref: restricted_mean(a.fit.km, tau).estimate and the same of ref (the summaries hold them).
 Comparison compare(const std::string& strategy, const std::string& reference, const std::string& endpoint,
-                   const Arm& a, const Arm& ref, double tau, const ReportOptions& opt, bool paired) {
+                   const Arm& a, const Arm& ref, double tau, double rmst_a, double rmst_ref,
+                   const ReportOptions& opt, bool paired) {
   Comparison c;
   c.strategy = strategy;
   c.reference = reference;
@@ -142,9 +182,7 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   {
     const auto ia = stats::rmst_influence(a.sample(), a.fit, tau);
     const auto ib = stats::rmst_influence(ref.sample(), ref.fit, tau);
-    const stats::PairedDifference d =
-        stats::paired_difference(stats::restricted_mean(a.fit.km, tau).estimate, ia,
-                                 stats::restricted_mean(ref.fit.km, tau).estimate, ib, opt.conf_level);
+    const stats::PairedDifference d = stats::paired_difference(rmst_a, ia, rmst_ref, ib, opt.conf_level);
     c.rmst_diff = d.difference;
     c.rmst_diff_se = d.se_paired;
     c.rmst_diff_se_unpaired = d.se_unpaired;
@@ -185,7 +223,7 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   std::vector<EndpointSummary> summaries(n_ep * n_s);
   std::vector<std::optional<Comparison>> comparisons(n_ep * n_s);
   std::vector<std::uint64_t> patients(n_ep, 0);
-  const bool parallel = source.concurrent_reads();
+  const bool parallel = source.concurrent_reads() && opt.threads != 1;
   auto for_each = [parallel](std::size_t n, const auto& body) {
     if (parallel) {
       tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { body(i); });
@@ -193,23 +231,32 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       for (std::size_t i = 0; i < n; ++i) body(i);
     }
   };
-  for_each(n_ep, [&](std::size_t e) {
-    const std::string& ep = endpoints[e];
-    Arm ref;
-    load(ref, source, opt.reference, ep, opt.conf_level);
-    patients[e] = ref.time.size();
-    summaries[e * n_s + opt.reference] = summarize(ep, ref, tau, opt);
-    if (opt.on_step) opt.on_step();
-    for_each(n_s, [&](std::size_t s) {
-      if (s == opt.reference) return;
-      Arm a;
-      load(a, source, s, ep, opt.conf_level);
-      summaries[e * n_s + s] = summarize(ep, a, tau, opt);
-      comparisons[e * n_s + s] =
-          compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference));
+  const auto all_arms = [&] {
+    for_each(n_ep, [&](std::size_t e) {
+      const std::string& ep = endpoints[e];
+      Arm ref;
+      load(ref, source, opt.reference, ep, opt.conf_level, n_s > 1);
+      patients[e] = ref.time.size();
+      summaries[e * n_s + opt.reference] = summarize(ep, ref, tau, opt);
       if (opt.on_step) opt.on_step();
+      for_each(n_s, [&](std::size_t s) {
+        if (s == opt.reference) return;
+        Arm a;
+        load(a, source, s, ep, opt.conf_level);
+        summaries[e * n_s + s] = summarize(ep, a, tau, opt);
+        comparisons[e * n_s + s] =
+            compare(strategies[s], r.reference, ep, a, ref, tau, summaries[e * n_s + s].rmst,
+                    summaries[e * n_s + opt.reference].rmst, opt, source.paired(s, opt.reference));
+        if (opt.on_step) opt.on_step();
+      });
     });
-  });
+  };
+  // Within the run's thread count (--threads), as the simulation: an arena of that many, else all cores.
+  if (parallel && opt.threads > 1) {
+    tbb::task_arena(static_cast<int>(opt.threads)).execute(all_arms);
+  } else {
+    all_arms();
+  }
   for (std::size_t e = 0; e < n_ep; ++e) {
     r.patients = std::max(r.patients, patients[e]);
     for (std::size_t s = 0; s < n_s; ++s) {
@@ -237,8 +284,11 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   // One endpoint and strategy at a time: the summaries from disk, then the comparisons with the two arms'
   // columns in memory.
   for (const std::string& ep : endpoints) {
-    for (std::size_t s = 0; s < strategies.size(); ++s)
-      r.strategies[s].endpoints.push_back(summarize_from_disk(source, s, ep, tau, opt, spill, run_patients));
+    for (std::size_t s = 0; s < strategies.size(); ++s) {
+      r.strategies[s].endpoints.push_back(
+          summarize_from_disk(source, s, strategies[s], ep, tau, opt, spill, run_patients));
+      if (opt.on_step) opt.on_step();
+    }
     if (strategies.size() < 2) continue;
     Arm ref;
     load(ref, source, opt.reference, ep, opt.conf_level);
@@ -247,7 +297,8 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       Arm a;
       load(a, source, s, ep, opt.conf_level);
       r.comparisons.push_back(
-          compare(strategies[s], r.reference, ep, a, ref, tau, opt, source.paired(s, opt.reference)));
+          compare(strategies[s], r.reference, ep, a, ref, tau, stats::restricted_mean(a.fit.km, tau).estimate,
+                  stats::restricted_mean(ref.fit.km, tau).estimate, opt, source.paired(s, opt.reference)));
     }
   }
   add_rates(r, source, strategies, outcomes, opt);

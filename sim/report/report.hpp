@@ -7,6 +7,7 @@
 // of an estimate IS its Monte Carlo error). Differences between strategies are paired: strategies in one run
 // simulate the same patients with common random numbers, so the SE of a difference uses per-patient
 // influence values of both arms (docs/statistics.md); the unpaired SE is reported beside it.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -16,6 +17,7 @@
 
 #include "sim/core/numeric.hpp"
 #include "sim/report/step_tables.hpp"
+#include "sim/runner/progress.hpp"
 
 namespace mmsim::io {
 class SpillFolder;
@@ -34,6 +36,12 @@ struct ReportOptions {
   std::vector<std::string> outcome_denominators;
   // Called (from any thread) as each strategy's endpoint or outcome is done: compute_steps() calls in all.
   std::function<void()> on_step;
+  // Statistics from disk (the chunked compute_report): a progress line for each phase of each summary
+  // (sorting the patients into runs, each pass over the merged runs), in this mode.
+  ProgressMode disk_progress = ProgressMode::off;
+  std::chrono::milliseconds progress_interval{10000};
+  // Threads of the in-memory summaries (arms in parallel); 0: all cores. The results do not depend on it.
+  unsigned threads = 0;
 };
 
 struct LandmarkValue {

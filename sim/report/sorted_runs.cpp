@@ -103,8 +103,13 @@ void SortedRuns::add(std::span<const double> time, std::span<const std::uint8_t>
   }
   if (keys_.empty()) return;
   radix_sort(keys_, scratch_);
+  max_key_ = std::max(max_key_, keys_.back());
   runs_.push_back({file_->size() / sizeof(std::uint64_t), keys_.size()});
   file_->append(keys_.data(), keys_.size() * sizeof(std::uint64_t));
+}
+
+double SortedRuns::max_time() const {
+  return time_of(max_key_);
 }
 
 void SortedRuns::replay(bool backward, const std::function<void(const stats::KmTimeCount&)>& f) const {

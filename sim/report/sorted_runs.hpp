@@ -26,6 +26,8 @@ class SortedRuns {
   std::size_t used() const { return used_; }
   std::size_t excluded() const { return excluded_; }
   std::size_t runs() const { return runs_.size(); }
+  // The largest time added (the curve's last row), 0 before any.
+  double max_time() const;
 
   // Replays the distinct times, ascending or descending (stats::KmRowReplay).
   void replay(bool backward, const std::function<void(const stats::KmTimeCount&)>& f) const;
@@ -38,6 +40,7 @@ class SortedRuns {
   std::vector<Run> runs_;
   std::vector<std::uint64_t> keys_, scratch_;
   std::size_t used_ = 0, excluded_ = 0;
+  std::uint64_t max_key_ = 0;
 };
 
 }  // namespace mmsim::report

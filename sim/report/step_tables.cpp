@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace mmsim::report {
 namespace {
@@ -43,11 +44,29 @@ std::vector<std::size_t> thinned_rows(std::span<const double> times, const StepO
     return rows;
   }
   const double last = times.back();
-  for (std::size_t j = 0; j < m; ++j) {
+  // cell_of is non-decreasing in t (division, multiplication and floor round monotonically), so the rows of
+  // one cell are contiguous: each cell's last row is found by a galloping search instead of computing every
+  // row's cell. The rows kept are exactly those whose neighbour on either side lies in another cell.
+  for (std::size_t j = 0; j < m;) {
     const std::size_t c = cell_of(times[j], last, opt.grid_cells);
-    const bool first = j == 0 || cell_of(times[j - 1], last, opt.grid_cells) != c;
-    const bool final = j + 1 == m || cell_of(times[j + 1], last, opt.grid_cells) != c;
-    if (first || final) rows.push_back(j);
+    const auto in_cell = [&](std::size_t k) { return cell_of(times[k], last, opt.grid_cells) == c; };
+    std::size_t lo = j, step = 1;  // in_cell(lo) holds
+    while (lo + step < m && in_cell(lo + step)) {
+      lo += step;
+      step *= 2;
+    }
+    std::size_t hi = std::min(lo + step, m);  // in_cell fails at hi (or hi == m)
+    while (hi - lo > 1) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (in_cell(mid)) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    rows.push_back(j);
+    if (lo != j) rows.push_back(lo);
+    j = lo + 1;
   }
   return rows;
 }
@@ -72,16 +91,32 @@ KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, cons
   out.n = km.n;
   out.distinct_times = km.time.size();
   if (km.time.empty()) return out;
-  const auto events = cumulative(km.n_event);
-  const auto censored = cumulative(km.n_censor);
-  for (const std::size_t j : thinned_rows(km.time, opt)) {
-    out.steps.push_back({km.time[j], km.surv[j], km.lower[j], km.upper[j],
-                         static_cast<std::uint64_t>(km.n_risk[j]), events[j], censored[j]});
-  }
-  for (const double t : risk_times(km.time.back(), opt)) {
-    const std::ptrdiff_t j = last_at_or_before(km.time, t);
-    const auto u = static_cast<std::size_t>(j);
-    out.risk.push_back({t, at_risk(km.time, km.n_risk, t), j < 0 ? 0 : events[u], j < 0 ? 0 : censored[u]});
+  // One pass over the rows with the running event and censoring totals, handing them to the stored rows
+  // (ascending) and the risk-table times (ascending; each takes the totals of its last row <= t).
+  const std::vector<std::size_t> kept = thinned_rows(km.time, opt);
+  const std::vector<double> risk = risk_times(km.time.back(), opt);
+  std::size_t next_kept = 0, next_risk = 0;
+  const std::size_t m = km.time.size();
+  std::uint64_t events = 0, censored = 0;
+  // Risk times before the first row: nothing has happened yet.
+  for (; next_risk < risk.size() && risk[next_risk] < km.time[0]; ++next_risk)
+    out.risk.push_back({risk[next_risk], at_risk(km.time, km.n_risk, risk[next_risk]), 0, 0});
+  const std::int64_t* n_event = km.n_event.data();
+  const std::int64_t* n_censor = km.n_censor.data();
+  std::size_t kept_row = kept.empty() ? m : kept[0];
+  for (std::size_t j = 0; j < m; ++j) {
+    events += static_cast<std::uint64_t>(n_event[j]);
+    censored += static_cast<std::uint64_t>(n_censor[j]);
+    if (j == kept_row) {
+      out.steps.push_back({km.time[j], km.surv[j], km.lower[j], km.upper[j],
+                           static_cast<std::uint64_t>(km.n_risk[j]), events, censored});
+      ++next_kept;
+      kept_row = next_kept < kept.size() ? kept[next_kept] : m;
+    }
+    // Row j is the last row <= t for the risk times in [time[j], time[j + 1]).
+    if (next_risk == risk.size() || (j + 1 < m && !(risk[next_risk] < km.time[j + 1]))) continue;
+    for (; next_risk < risk.size() && (j + 1 == m || risk[next_risk] < km.time[j + 1]); ++next_risk)
+      out.risk.push_back({risk[next_risk], at_risk(km.time, km.n_risk, risk[next_risk]), events, censored});
   }
   const double last = km.time.back();
   std::size_t marked = opt.max_censor_marks;  // no cell yet
@@ -93,6 +128,73 @@ KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, cons
     out.censor_marks.push_back({km.time[j], km.surv[j]});
   }
   return out;
+}
+
+KmStepsBuilder::KmStepsBuilder(std::string endpoint, std::uint64_t n, double last_time,
+                               const StepOptions& options)
+    : last_(last_time), opt_(options), marked_(options.max_censor_marks) {
+  out_.endpoint = std::move(endpoint);
+  out_.n = n;
+  if (n > 0) risk_ = risk_times(last_time, options);
+}
+
+void KmStepsBuilder::add(const stats::KmRowEstimate& row) {
+  ++out_.distinct_times;
+  // Risk-table times up to this row: the first row at or after each is this one (its n_risk); the last row
+  // at or before is this one for a time equal to it, else the previous (the totals before this row).
+  const std::uint64_t events_before = events_, censored_before = censored_;
+  events_ += static_cast<std::uint64_t>(row.events);
+  censored_ += static_cast<std::uint64_t>(row.censored);
+  const auto n_risk = static_cast<std::uint64_t>(row.n_risk);
+  for (; next_risk_ < risk_.size() && risk_[next_risk_] <= row.time; ++next_risk_) {
+    const double t = risk_[next_risk_];
+    const bool here = t == row.time;
+    out_.risk.push_back({t, n_risk, here ? events_ : events_before, here ? censored_ : censored_before});
+  }
+  if (row.censored > 0 && opt_.max_censor_marks > 0) {
+    const std::size_t c = cell_of(row.time, last_, opt_.max_censor_marks);
+    if (c != marked_) {
+      marked_ = c;
+      out_.censor_marks.push_back({row.time, row.surv});
+    }
+  }
+  const KmStep step{row.time, row.surv, row.lower, row.upper, n_risk, events_, censored_};
+  if (thinning_) {
+    thin(step);
+    return;
+  }
+  buffer_.push_back(step);
+  if (buffer_.size() > opt_.max_rows && opt_.grid_cells > 0) {
+    // Longer than max_rows: thinned after all, from the first row.
+    thinning_ = true;
+    for (const KmStep& b : buffer_) thin(b);
+    std::vector<KmStep>().swap(buffer_);
+  }
+}
+
+// thinned_rows' rule one row late: a row is kept when it is the first of its cell or, once the next row is
+// seen, the last.
+void KmStepsBuilder::thin(const KmStep& step) {
+  const std::size_t c = cell_of(step.time, last_, opt_.grid_cells);
+  bool first = true;
+  if (pending_) {
+    first = pending_->cell != c;
+    if (pending_->first || first) out_.steps.push_back(pending_->step);
+  }
+  pending_ = Pending{step, c, first};
+}
+
+KmSteps KmStepsBuilder::finish() {
+  if (thinning_) {
+    if (pending_) out_.steps.push_back(pending_->step);
+    pending_.reset();
+  } else {
+    out_.steps = std::move(buffer_);
+  }
+  // Risk-table times past the last row (none when last_time was the curve's last time).
+  for (; next_risk_ < risk_.size(); ++next_risk_)
+    out_.risk.push_back({risk_[next_risk_], 0, events_, censored_});
+  return std::move(out_);
 }
 
 KmSteps km_steps(const std::string& endpoint, std::span<const double> time,

@@ -10,12 +10,14 @@
 // of [0, last time] are kept, so a step drawn between two stored rows is off by less than one cell (1/1000
 // of the axis by default) and every drop of the curve is drawn.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "sim/stats/cumulative_incidence.hpp"
 #include "sim/stats/kaplan_meier.hpp"
+#include "sim/stats/streaming_km.hpp"
 
 namespace mmsim::report {
 
@@ -57,6 +59,34 @@ struct KmSteps {
 
 // From the full curve (the report's fit, so no further sort).
 KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, const StepOptions& options = {});
+// The same from the curve's rows streamed in ascending order (a spilled run's merged sorted runs, whose table
+// is never in memory), given the patients on the curve and its last time up front: finish() returns what
+// km_steps(endpoint, km) returns for the table of those rows, bit for bit. Memory: max_rows rows until the
+// curve turns out longer, then one.
+class KmStepsBuilder {
+ public:
+  KmStepsBuilder(std::string endpoint, std::uint64_t n, double last_time, const StepOptions& options = {});
+  void add(const stats::KmRowEstimate& row);
+  KmSteps finish();
+
+ private:
+  void thin(const KmStep& step);
+  KmSteps out_;
+  double last_;
+  StepOptions opt_;
+  std::vector<double> risk_;
+  std::size_t next_risk_ = 0, marked_;
+  std::uint64_t events_ = 0, censored_ = 0;
+  bool thinning_ = false;
+  std::vector<KmStep> buffer_;  // every row while there are at most max_rows
+  struct Pending {
+    KmStep step;
+    std::size_t cell = 0;
+    bool first = false;
+  };
+  std::optional<Pending> pending_;  // thinning: the last row, kept if it turns out last of its cell
+};
+
 // From one strategy's (time, event) columns.
 KmSteps km_steps(const std::string& endpoint, std::span<const double> time,
                  std::span<const std::uint8_t> event, double conf_level, const StepOptions& options = {});

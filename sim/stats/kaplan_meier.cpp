@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 
@@ -36,27 +37,36 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (i == 0 || records[i].time != records[i - 1].time) ++distinct;
   }
-  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->reserve(distinct);
   km.time.reserve(distinct);
+  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->reserve(distinct);
 
-  std::int64_t at_risk = static_cast<std::int64_t>(records.size());
-  for (std::size_t i = 0; i < records.size();) {
-    const double t = records[i].time;
-    std::int64_t d = 0;
-    std::int64_t c = 0;
-    for (; i < records.size() && records[i].time == t; ++i) {
-      if (rows != nullptr) (*rows)[records[i].aux] = static_cast<std::uint32_t>(km.time.size());
-      if (records[i].code == 1) {
-        ++d;
-      } else {
-        ++c;
+  // The rows are appended to the vectors reserved above (not resized: zeroing them first would cost another
+  // pass over 72 bytes a row), with or without each patient's row.
+  const auto count_rows = [&](auto with_rows) {
+    const detail::TimeRecord* rec = records.data();
+    const std::size_t n = records.size();
+    std::int64_t at_risk = static_cast<std::int64_t>(n);
+    std::uint32_t row = 0;
+    for (std::size_t i = 0; i < n; ++row) {
+      const double t = rec[i].time;
+      std::int64_t d = 0;
+      const std::size_t first = i;
+      for (; i < n && rec[i].time == t; ++i) {
+        if constexpr (decltype(with_rows)::value) (*rows)[rec[i].aux] = row;
+        d += rec[i].code == 1 ? 1 : 0;
       }
+      const auto leaving = static_cast<std::int64_t>(i - first);
+      km.time.push_back(t);
+      km.n_risk.push_back(at_risk);
+      km.n_event.push_back(d);
+      km.n_censor.push_back(leaving - d);
+      at_risk -= leaving;
     }
-    km.time.push_back(t);
-    km.n_risk.push_back(at_risk);
-    km.n_event.push_back(d);
-    km.n_censor.push_back(c);
-    at_risk -= d + c;
+  };
+  if (rows != nullptr) {
+    count_rows(std::true_type{});
+  } else {
+    count_rows(std::false_type{});
   }
   std::vector<detail::TimeRecord>().swap(records);
 
@@ -64,7 +74,7 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
   long double s = 1.0L;
   detail::CompensatedSum greenwood;
   bool reached_zero = false;
-  for (std::size_t j = 0; j < km.time.size(); ++j) {
+  for (std::size_t j = 0; j < distinct; ++j) {
     const std::int64_t risk = km.n_risk[j];
     const std::int64_t d = km.n_event[j];
     if (d > 0) {
@@ -77,6 +87,15 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
         s = 0.0L;
         reached_zero = true;
       }
+    } else if (j > 0) {
+      // A row of censorings only leaves S and the Greenwood sum as they were: the same inputs give the same
+      // estimates, so they are copied rather than recomputed (two logs and four exps a row).
+      km.surv.push_back(km.surv.back());
+      km.se_log_surv.push_back(km.se_log_surv.back());
+      km.se_surv.push_back(km.se_surv.back());
+      km.lower.push_back(km.lower.back());
+      km.upper.push_back(km.upper.back());
+      continue;
     }
     const double surv = static_cast<double>(s);
     const double se_log = reached_zero ? kInf : std::sqrt(static_cast<double>(greenwood.value()));
@@ -215,7 +234,7 @@ template <class XAt, class YAt>
 std::vector<double> find_quantiles_at(std::size_t count, const XAt& x_at, const YAt& y_at,
                                       std::span<const double> probs) {
   QuantileScan scan(probs);
-  for (std::size_t i = 0; i < count && scan.monotone(); ++i) scan.add(x_at(i), y_at(i));
+  scan.add_range(0, count, x_at, y_at);
   if (scan.monotone()) return scan.finish();
   std::vector<double> x(count), y(count);
   for (std::size_t j = 0; j < count; ++j) {
@@ -315,9 +334,9 @@ std::vector<SurvivalQuantile> survival_quantiles(const KaplanMeier& km, std::spa
   // x = c(0, time), y = c(0, 1 - curve) as findq sees them, read in place. The quantile's lower limit comes
   // from the lower survival limit (1 - lower rises first).
   const std::size_t m = km.time.size();
-  const auto x = [&](std::size_t i) { return i == 0 ? 0.0 : km.time[i - 1]; };
+  const auto x = [time = km.time.data()](std::size_t i) { return i == 0 ? 0.0 : time[i - 1]; };
   const auto one_minus = [](const std::vector<double>& curve) {
-    return [&curve](std::size_t i) { return i == 0 ? 0.0 : 1.0 - curve[i - 1]; };
+    return [c = curve.data()](std::size_t i) { return i == 0 ? 0.0 : 1.0 - c[i - 1]; };
   };
   const auto est = detail::find_quantiles_at(m + 1, x, one_minus(km.surv), probs);
   const auto low = detail::find_quantiles_at(m + 1, x, one_minus(km.lower), probs);

@@ -28,7 +28,7 @@ class QuantileScan {
       runs_[2 * q + 1].shift = -kTol;
     }
     active_ = runs_.size();
-    if (!probs_.empty()) pmin_ = *std::min_element(probs_.begin(), probs_.end());
+    if (!probs_.empty()) pmin_ = next_p_ = *std::min_element(probs_.begin(), probs_.end());
   }
 
   void add(double xk, double v) {
@@ -54,6 +54,13 @@ class QuantileScan {
     y_kept_last_ = v;
     if (active_ == 0 && k > 0) return;
     if (k == 0) x0_ = xk;
+    // Nothing can happen in the runs while none is open and v is below every threshold not yet reached: for
+    // a run not found, key = v + shift <= v + kTol < p (rounding is monotone), so the loop would only count
+    // the key. Most rows of a curve take this path or the one above.
+    if (open_ == 0 && (nan || v + kTol < next_p_)) {
+      if (!nan) ++kept_keys_;
+      return;
+    }
     for (Run& r : runs_) {
       if (r.done) continue;
       if (nan) {
@@ -81,6 +88,31 @@ class QuantileScan {
       }
     }
     if (!nan) ++kept_keys_;
+    open_ = 0;
+    next_p_ = kInf;
+    for (const Run& r : runs_) {
+      if (r.found && !r.done) ++open_;
+      if (!r.found) next_p_ = std::min(next_p_, r.p);
+    }
+  }
+
+  // add(x_at(i), y_at(i)) for i in [begin, end), stopping once the sequence is found not monotone; the
+  // state afterwards is the one those calls to add leave. Most positions of a curve change nothing in the
+  // runs (a repeated y; a NaN while no run is open; a new y while no run is open and either every run is
+  // done or y is below every threshold not reached: key = y + shift <= y + kTol < p, rounding being
+  // monotone): quiet_prefix takes those in a tight loop, add the others.
+  template <class XAt, class YAt>
+  void add_range(std::size_t begin, std::size_t end, const XAt& x_at, const YAt& y_at) {
+    if (begin >= end) return;
+    for (std::size_t i = begin; i < end && monotone_;) {
+      if (kept_ > 0 && open_ == 0) {
+        i = quiet_prefix(i, end, y_at);
+        if (i == end || !monotone_) break;
+      }
+      add(x_at(i), y_at(i));
+      ++i;
+    }
+    if (monotone_) last_x_ = x_at(end - 1);
   }
 
   bool monotone() const { return monotone_; }
@@ -109,6 +141,52 @@ class QuantileScan {
 
  private:
   static constexpr double kTol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
+
+  // The positions from i on that add would change no run with (kept_ > 0 and no run open), with add's
+  // bookkeeping (last_x_ excepted: add_range sets it); returns the first position that needs add (or end,
+  // or where the sequence stopped being monotone). The state lives in locals, written back once.
+  template <class YAt>
+  std::size_t quiet_prefix(std::size_t i, std::size_t end, const YAt& y_at) {
+    std::size_t count = count_, kept = kept_, kept_keys = kept_keys_;
+    double last_value = last_value_, y_kept_last = y_kept_last_;
+    bool have_last = have_last_, seen_nan = seen_nan_;
+    const bool all_done = active_ == 0;
+    const double threshold = next_p_;
+    for (; i < end; ++i) {
+      const double v = y_at(i);
+      if (std::isnan(v)) {
+        ++count;
+        if (!seen_nan) {
+          seen_nan = true;
+          ++kept;
+          y_kept_last = v;
+        }
+        continue;
+      }
+      if (v < last_value) {
+        monotone_ = false;
+        break;
+      }
+      if (!(have_last && v == last_value)) {
+        if (!all_done && !(v + kTol < threshold)) break;
+        ++kept;
+        ++kept_keys;
+        y_kept_last = v;
+      }
+      ++count;
+      have_last = true;
+      last_value = v;
+    }
+    count_ = count;
+    kept_ = kept;
+    kept_keys_ = kept_keys;
+    if (have_last) ymax_ = std::max(ymax_, last_value);  // the largest non-NaN y: while monotone, the last
+    last_value_ = last_value;
+    y_kept_last_ = y_kept_last;
+    have_last_ = have_last;
+    seen_nan_ = seen_nan;
+    return i;
+  }
   struct Run {
     double p = 0.0, shift = 0.0;
     bool found = false, done = false, first_key = false;
@@ -119,6 +197,8 @@ class QuantileScan {
   std::vector<double> probs_;
   std::vector<Run> runs_;
   std::size_t active_ = 0, count_ = 0, kept_ = 0, kept_keys_ = 0;
+  std::size_t open_ = 0;  // runs found and not done
+  double next_p_ = kInf;  // the smallest p of the runs not found
   double pmin_ = 0.0, ymax_ = -kInf, last_value_ = -kInf, x0_ = 0.0, y_kept_last_ = 0.0, last_x_ = 0.0;
   bool have_last_ = false, seen_nan_ = false, monotone_ = true;
 };

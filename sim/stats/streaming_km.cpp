@@ -102,7 +102,11 @@ struct BlockRows {
 }  // namespace
 
 StreamedSummary streamed_summary(const KmRowReplay& replay, std::size_t n, std::span<const double> landmarks,
-                                 double tau, double conf_level) {
+                                 double tau, double conf_level, const KmRowObserver& observer,
+                                 const std::function<void(int)>& on_pass) {
+  const auto pass = [&](int k) {
+    if (on_pass) on_pass(k);
+  };
   for (const double t : landmarks) {
     if (!std::isfinite(t) || t < 0.0)
       throw InputError(fmt::format("landmark time {} is not a finite time >= 0", t));
@@ -131,12 +135,15 @@ StreamedSummary streamed_summary(const KmRowReplay& replay, std::size_t n, std::
   std::size_t kept = 0, total_rows = 0;
   double first_time = 0.0, last_time = 0.0;
   std::int64_t used = 0;
+  pass(0);
   replay(false, [&](const KmTimeCount& c) {
     if (kept % kBlock == 0 && c.time <= tau) block_start.push_back({rows.product(), rows.at_risk()});
     const RowEstimates::Row r = rows.next(c);
+    if (observer) observer({r.time, r.surv, r.se_log, r.lower, r.upper, r.risk, c.events, c.censored});
     if (total_rows == 0) first_time = r.time;
     ++total_rows;
     last_time = r.time;
+    out.last_surv = r.surv;
     used += c.events + c.censored;
     out.events += static_cast<std::uint64_t>(c.events);
     if (r.time <= tau) ++kept;
@@ -228,6 +235,7 @@ StreamedSummary streamed_summary(const KmRowReplay& replay, std::size_t n, std::
         j_end = lo;
         block.clear();
       };
+      pass(1);
       replay(true, [&](const KmTimeCount& c) {
         if (c.time > tau) return;
         block.time.push_back(c.time);
@@ -264,6 +272,7 @@ StreamedSummary streamed_summary(const KmRowReplay& replay, std::size_t n, std::
       lo += size;
       block.clear();
     };
+    pass(2);
     replay(false, [&](const KmTimeCount& c) {
       if (c.time > tau) return;
       if (block.time.size() == kBlock) finish_block(c.time);

@@ -34,10 +34,22 @@ struct StreamedSummary {
   std::vector<LandmarkSurvival> landmarks;  // survival_at(km, t) per landmark; unset when n == 0
   SurvivalQuantile median;                  // median_survival(km); unset when n == 0
   RestrictedMean rmst;                      // restricted_mean(km, tau); unset when n == 0
+  double last_surv = 1.0;                   // km.surv.back(): S at the last observed time
 };
 
-// `n` is the number of patients with a time (the rows' counts must add up to it).
+// One row of the curve with the estimates kaplan_meier's table holds for it (the same values, bit for bit):
+// what the figures' step tables store (sim/report/step_tables.hpp, KmStepsBuilder).
+struct KmRowEstimate {
+  double time = 0.0, surv = 1.0, se_log = 0.0, lower = 0.0, upper = 0.0;
+  std::int64_t n_risk = 0, events = 0, censored = 0;
+};
+using KmRowObserver = std::function<void(const KmRowEstimate&)>;
+
+// `n` is the number of patients with a time (the rows' counts must add up to it). `observer`, when set, is
+// shown every row of the first (ascending) pass; `on_pass(k)` is called before each pass k = 0, 1, 2 over the
+// rows (the ascending pass, the RMST's descending and ascending ones; fewer when the RMST needs none).
 StreamedSummary streamed_summary(const KmRowReplay& replay, std::size_t n, std::span<const double> landmarks,
-                                 double tau, double conf_level);
+                                 double tau, double conf_level, const KmRowObserver& observer = {},
+                                 const std::function<void(int)>& on_pass = {});
 
 }  // namespace mmsim::stats

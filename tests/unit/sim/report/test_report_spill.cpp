@@ -5,12 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <limits>
 
 #include "sim/io/spill_file.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/report/report.hpp"
 #include "sim/runner/cohort_runner.hpp"
 #include "tests/unit/multistate_scenario.hpp"
+#include "tests/unit/sim/report/same_steps.hpp"
 
 namespace {
 
@@ -31,6 +33,8 @@ TEST_CASE("summaries from spilled columns equal the in-memory ones", "[report][s
   opt.mode = mmsim::OutputMode::summary_only;
   mmsim::report::ReportOptions options;
   options.landmarks = {3.0, 12.0, 36.0, 500.0};
+  // The model's horizon, and one past every follow-up time (rmst_extrapolated set).
+  options.rmst_horizon = GENERATE(as<double>{}, std::numeric_limits<double>::quiet_NaN(), 500.0);
 
   opt.collect = mmsim::ColumnCollection::memory;
   const auto in_memory = mmsim::run_cohort(*model, opt, nullptr);
@@ -58,6 +62,18 @@ TEST_CASE("summaries from spilled columns equal the in-memory ones", "[report][s
       for (const auto f :
            {mmsim::report::Format::json, mmsim::report::Format::csv, mmsim::report::Format::table}) {
         CHECK(mmsim::report::format_report(got, f) == mmsim::report::format_report(expected, f));
+      }
+      // The figures' step tables, built from the merged runs' rows, equal those of the in-memory curves.
+      REQUIRE(got.strategies.size() == expected.strategies.size());
+      for (std::size_t s = 0; s < got.strategies.size(); ++s) {
+        REQUIRE(got.strategies[s].endpoints.size() == expected.strategies[s].endpoints.size());
+        for (std::size_t e = 0; e < got.strategies[s].endpoints.size(); ++e) {
+          const auto& a = got.strategies[s].endpoints[e].steps;
+          const auto& b = expected.strategies[s].endpoints[e].steps;
+          INFO(got.strategies[s].name << " " << a.endpoint);
+          CHECK(mmsim::test::same_steps(a, b));
+          CHECK(a.steps.size() > 2);
+        }
       }
     }
     CHECK(std::filesystem::exists(spill_path));

@@ -14,6 +14,7 @@
 #include "sim/report/step_tables.hpp"
 #include "sim/stats/cumulative_incidence.hpp"
 #include "sim/stats/kaplan_meier.hpp"
+#include "tests/unit/sim/report/same_steps.hpp"
 
 namespace {
 
@@ -164,5 +165,66 @@ TEST_CASE("incidence_steps: curves of the full table, summing with the event-fre
   for (const auto& r : st.risk) {
     CHECK(r.n_risk == count_at_risk(c, r.time));
     for (std::uint8_t k = 1; k <= 3; ++k) CHECK(r.events[k - 1] == count_events(c, r.time, k));
+  }
+}
+
+TEST_CASE("thinned_rows keeps exactly the rows with a neighbour in another cell (direct rule)") {
+  // The direct rule, each row's cell computed on its own: row j is kept when j is first or last, or a
+  // neighbour lies in another of the equal cells of [0, last time].
+  const auto direct = [](const std::vector<double>& t, const StepOptions& opt) {
+    const auto cell = [&](double x) {
+      const double c = std::floor(x / t.back() * static_cast<double>(opt.grid_cells));
+      return std::min(opt.grid_cells - 1, static_cast<std::size_t>(std::max(0.0, c)));
+    };
+    std::vector<std::size_t> rows;
+    for (std::size_t j = 0; j < t.size(); ++j) {
+      if (j == 0 || j + 1 == t.size() || cell(t[j - 1]) != cell(t[j]) || cell(t[j + 1]) != cell(t[j]))
+        rows.push_back(j);
+    }
+    return rows;
+  };
+  std::mt19937_64 rng(5);
+  for (const std::size_t cells : {std::size_t{1}, std::size_t{7}, std::size_t{200}, std::size_t{1000}}) {
+    for (const std::size_t m : {std::size_t{2500}, std::size_t{20000}}) {
+      // Continuous times, times on a coarse grid (several rows near each cell edge) and a cluster near 0.
+      for (int kind = 0; kind < 3; ++kind) {
+        std::set<double> distinct;
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        while (distinct.size() < m) {
+          const double u = unit(rng);
+          distinct.insert(kind == 0 ? 120.0 * u : kind == 1 ? std::round(u * 40000.0) / 400.0 : u * u * u);
+        }
+        const std::vector<double> t(distinct.begin(), distinct.end());
+        StepOptions opt;
+        opt.max_rows = 2000;
+        opt.grid_cells = cells;
+        INFO("cells " << cells << ", rows " << m << ", kind " << kind);
+        CHECK(mmsim::report::thinned_rows(t, opt) == direct(t, opt));
+      }
+    }
+  }
+}
+
+TEST_CASE("KmStepsBuilder fed the rows one at a time gives km_steps of the whole table") {
+  // The table's rows streamed as a spilled run's merge streams them; the truth is km_steps on the table.
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{300}, std::size_t{20000}}) {
+    const Cohort c = cohort(n, static_cast<unsigned>(n) + 3);
+    const auto km = mmsim::stats::kaplan_meier({c.time, c.event});
+    for (const std::size_t max_rows :
+         {std::size_t{0}, std::size_t{50}, std::size_t{2000}, std::size_t{100000}}) {
+      for (const std::size_t cells : {std::size_t{0}, std::size_t{1}, std::size_t{200}}) {
+        StepOptions opt;
+        opt.max_rows = max_rows;
+        opt.grid_cells = cells;
+        opt.max_censor_marks = cells;
+        mmsim::report::KmStepsBuilder builder("os", km.n, km.time.empty() ? 0.0 : km.time.back(), opt);
+        for (std::size_t j = 0; j < km.time.size(); ++j) {
+          builder.add({km.time[j], km.surv[j], km.se_log_surv[j], km.lower[j], km.upper[j], km.n_risk[j],
+                       km.n_event[j], km.n_censor[j]});
+        }
+        INFO("n " << n << ", max_rows " << max_rows << ", cells " << cells);
+        CHECK(mmsim::test::same_steps(builder.finish(), mmsim::report::km_steps("os", km, opt)));
+      }
+    }
   }
 }
