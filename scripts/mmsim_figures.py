@@ -94,8 +94,8 @@ class RunFile:
                               "(not --no-summary) from this version on")
         data = self.f[path][:]
         if len(data) == 0 and path.endswith("/km_steps"):
-            fail(self.script, f"{self.path}: {path} is empty: the run computed its statistics from disk (above "
-                              "its --memory budget), which stores no curves yet; rerun with a larger --memory")
+            fail(self.script, f"{self.path}: {path} is empty: the file was written by an mmsim that stored no "
+                              "curves for runs whose statistics were computed from disk; rerun with this version")
         return data
 
     def endpoint_rows(self, table, endpoint):
