@@ -110,7 +110,10 @@ struct DiseaseSpec {
   double hr_penta = 1, hr_emd = 1, hr_hrc = 1, hr_pcl = 1;
   TimeDistributionPtr gap;
   double no_further_therapy_hazard = 0;
-  std::string src_mortality, src_gap, src_nft;
+  // Variance of the patient's gamma frailty (mean 1) on every line's progression hazard (docs/model.md P7,
+  // progression_frailty); 0: no frailty, lines independent given the attributes.
+  double frailty_variance = 0;
+  std::string src_mortality, src_gap, src_nft, src_frailty;
 };
 
 struct BackgroundSpec {

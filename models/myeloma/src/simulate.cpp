@@ -95,7 +95,7 @@ double progression_time(const TimeDistribution& law, double log_hr, double hm, d
 namespace {
 
 // Runs line n (1-based) from `start` with the chosen action; updates the state and the records.
-LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, double t_bg,
+LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, double t_bg, double log_frailty,
                      const StreamKey& key, History& h, Recorder& rec) {
   PatientState& s = h.state;
   const Therapy& th = p.therapies[static_cast<std::size_t>(ch.therapy)];
@@ -190,8 +190,10 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
       ch.maintenance >= 0 ? &p.maintenances[static_cast<std::size_t>(ch.maintenance)] : nullptr;
   const bool maintained = mt != nullptr && depth != Depth::pd && depth >= mt->min_response;
   lr.maintained = maintained;
+  // The patient's progression frailty multiplies this line's hazard as it does every other line's (P7): a
+  // patient whose disease progresses early on one line tends to on the next (issue 11 item 8).
   const double log_hr =
-      eff.log_hr + th.log_hr[idx(Cov::bridged)] * ((lr.bridged ? 1.0 : 0.0) - th.bridging_prob);
+      eff.log_hr + th.log_hr[idx(Cov::bridged)] * ((lr.bridged ? 1.0 : 0.0) - th.bridging_prob) + log_frailty;
   RandomStream pr = stream(key, kProgression, n);
   const double e_prog = exp_draw(pr);
   const TimeDistribution& law = *th.ttp[idx(depth)];
@@ -315,6 +317,8 @@ void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& ke
 
   RandomStream bg = stream(key, kBackgroundDeath, 0);
   const double t_bg = background_death_time(p.background, s.age0, s.x[idx(Attr::male)] > 0.5, exp_draw(bg));
+  // log 1 = 0 exactly without a frailty, so every sum it joins is unchanged.
+  const double log_frailty = std::log(draw_progression_frailty(p.disease.frailty_variance, key));
 
   double t = 0;
   for (int n = 1;; ++n) {
@@ -332,7 +336,7 @@ void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& ke
       }
       return;
     }
-    const LineOutcome out = run_line(p, ch, n, t, t_bg, key, h, rec);
+    const LineOutcome out = run_line(p, ch, n, t, t_bg, log_frailty, key, h, rec);
     if (out.end != LineEnd::failed) return;
     // Gap to the next line, with progressive-disease and background death.
     RandomStream gr = stream(key, kGap, n);

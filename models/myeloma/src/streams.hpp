@@ -6,24 +6,25 @@
 namespace mmsim::myeloma {
 
 enum Purpose : std::uint32_t {
-  kAttributes = 1,         // step 0: one uniform per attribute, in Attr order
-  kBackgroundDeath = 2,    // step 0
-  kTherapyMix = 3,         // therapy_mix choice
-  kManufacturing = 4,      // manufacturing time
-  kPreTreatment = 5,       // manufacturing failure, dropout, bridging (three uniforms)
-  kWaitDeath = 6,          // death during the wait
-  kToxicity = 7,           // CRS any, CRS >= 3, ICANS any, ICANS >= 3
-  kEarlyTrm = 8,           // early TRM: occurs?, when
-  kResponse = 9,           // best response
-  kProgression = 10,       // time to progression
-  kLineDeath = 11,         // competing non-background deaths during the line (two draws per segment)
-  kMechanism = 12,         // mechanism drawn at progression, observed?
-  kAntigenDrift = 13,      // post-exposure drift and down-regulation (two per antigen)
-  kGap = 14,               // progression -> next line
-  kGapDeath = 15,          // death during the gap
-  kNoFurtherTherapy = 16,  // step = line number at which therapy stopped
-  kTrialAccrual = 17,      // step 0: enrolment time within the trial's accrual period ([trial])
-  kTargetNonresponse = 18  // step 0: one uniform per antigen, in Antigen order (P3 prior_exposure)
+  kAttributes = 1,          // step 0: one uniform per attribute, in Attr order
+  kBackgroundDeath = 2,     // step 0
+  kTherapyMix = 3,          // therapy_mix choice
+  kManufacturing = 4,       // manufacturing time
+  kPreTreatment = 5,        // manufacturing failure, dropout, bridging (three uniforms)
+  kWaitDeath = 6,           // death during the wait
+  kToxicity = 7,            // CRS any, CRS >= 3, ICANS any, ICANS >= 3
+  kEarlyTrm = 8,            // early TRM: occurs?, when
+  kResponse = 9,            // best response
+  kProgression = 10,        // time to progression
+  kLineDeath = 11,          // competing non-background deaths during the line (two draws per segment)
+  kMechanism = 12,          // mechanism drawn at progression, observed?
+  kAntigenDrift = 13,       // post-exposure drift and down-regulation (two per antigen)
+  kGap = 14,                // progression -> next line
+  kGapDeath = 15,           // death during the gap
+  kNoFurtherTherapy = 16,   // step = line number at which therapy stopped
+  kTrialAccrual = 17,       // step 0: enrolment time within the trial's accrual period ([trial])
+  kTargetNonresponse = 18,  // step 0: one uniform per antigen, in Antigen order (P3 prior_exposure)
+  kFrailty = 19  // step 0: the progression frailty (gamma variate; P7), drawn only if its variance > 0
 };
 
 }  // namespace mmsim::myeloma
