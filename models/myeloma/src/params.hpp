@@ -43,8 +43,11 @@ struct Therapy {
   ValueDistributionPtr manufacturing_time;
   double manufacturing_failure_prob = 0, dropout_prob = 0, waitlist_death_hazard = 0, bridging_prob = 0,
          target_fraction_infused = 1;
-  // toxicity
+  // toxicity: rates in `tox_reference_population`, shifted on the log-odds scale by the patient's centred
+  // covariates (P3 toxicity odds ratios; all ln 1 = 0 unless a table gives them)
   double crs_any = 0, crs_g3 = 0, icans_any = 0, icans_g3 = 0;
+  std::uint32_t tox_reference_population = 0;
+  double tox_log_or_per_prior_line = 0, tox_log_or_burden = 0, tox_log_or_emd = 0, tox_log_or_age_decade = 0;
   // mortality
   double early_trm_prob = 0, early_window = 0, late_nrm_hazard = 0, late_nrm_months = 0;
   // response

@@ -171,8 +171,9 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   {
     RandomStream tox = stream(key, kToxicity, n);
     const double u1 = tox.uniform(), u2 = tox.uniform(), u3 = tox.uniform(), u4 = tox.uniform();
-    if (u1 < th.crs_any) lr.crs = u2 * th.crs_any < th.crs_g3 ? 3 : 1;
-    if (u3 < th.icans_any) lr.icans = u4 * th.icans_any < th.icans_g3 ? 3 : 1;
+    const ToxicityRates tr = toxicity_rates(p, th, s);  // the patient's odds (issue 11 item 6)
+    if (u1 < tr.crs_any) lr.crs = u2 * tr.crs_any < tr.crs_g3 ? 3 : 1;
+    if (u3 < tr.icans_any) lr.icans = u4 * tr.icans_any < tr.icans_g3 ? 3 : 1;
   }
   double t_trm = kInf;
   {
