@@ -2,6 +2,7 @@
 // The myeloma model's parameters after loading and validation (docs/model.md P0-P8 and S). Every name is
 // resolved to an index; every number keeps its source for `mmsim check --print`.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -50,6 +51,9 @@ struct Therapy {
   double tox_log_or_per_prior_line = 0, tox_log_or_burden = 0, tox_log_or_emd = 0, tox_log_or_age_decade = 0;
   // mortality
   double early_trm_prob = 0, early_window = 0, late_nrm_hazard = 0, late_nrm_months = 0;
+  // Half-life of the late NRM (infection) hazard from the end of the early window: immune reconstitution
+  // after a T-cell-redirecting line (P3 mortality; issue 11 item 6). Infinite: constant, as before.
+  double late_nrm_halflife = INFINITY;
   // response
   DepthProbs response{};
   double assessment_months = 1;

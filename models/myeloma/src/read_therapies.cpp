@@ -126,6 +126,8 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     t.early_window = q.number("early_window_months", NumberRule::positive_months());
     t.late_nrm_hazard = q.number("late_nrm_hazard", NumberRule::hazard());
     t.late_nrm_months = q.number("late_nrm_months", NumberRule::months());
+    if (q.has("late_nrm_halflife_months"))
+      t.late_nrm_halflife = q.number("late_nrm_halflife_months", NumberRule::positive_months());
     t.src_mort = q.string("source");
     q.finish();
   }

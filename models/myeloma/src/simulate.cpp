@@ -226,6 +226,21 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   std::array<double, 4> cuts{ti + th.early_window, ti + th.late_nrm_months, m_start, m_end};
   std::sort(cuts.begin(), cuts.end());
   const double line_end = std::min({tp, t_bg, t_trm, horizon});
+  // A late NRM hazard with a finite half-life (infections fading with immune reconstitution, P3 mortality) is
+  // drawn by inversion of its closed-form cumulative hazard, h0 hl/ln2 (1 - 2^(-u/hl)) at u months after the
+  // early window, from a stream of its own; the constant hazard (infinite half-life) stays in the segments.
+  const bool decaying_nrm = std::isfinite(th.late_nrm_halflife) && th.late_nrm_hazard > 0;
+  double t_nrm = kInf;
+  if (decaying_nrm) {
+    RandomStream nr = stream(key, kLateNrm, n);
+    const double e = exp_draw(nr), k = std::log(2.0) / th.late_nrm_halflife;
+    const double t0 = ti + th.early_window, t1 = ti + th.late_nrm_months;
+    const double x = 1.0 - e * k / th.late_nrm_hazard;
+    if (x > 0) {
+      const double t = t0 - std::log(x) / k;
+      if (t < t1 && t < line_end) t_nrm = t;
+    }
+  }
   RandomStream dr = stream(key, kLineDeath, n);
   double t_other = kInf;
   DeathCause other_cause = DeathCause::myeloma;
@@ -235,8 +250,9 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
     if (b <= a) continue;
     const double mid = 0.5 * (a + b);
     const double hd = h_line * dmult;
-    const double hn =
-        (mid >= ti + th.early_window && mid < ti + th.late_nrm_months) ? th.late_nrm_hazard : 0.0;
+    const double hn = (decaying_nrm || !(mid >= ti + th.early_window && mid < ti + th.late_nrm_months))
+                          ? 0.0
+                          : th.late_nrm_hazard;
     const double hm = (mid >= m_start && mid < m_end) ? mt->extra_death_hazard : 0.0;
     const double total = hd + hn + hm;
     const double e = exp_draw(dr), u = dr.uniform();
@@ -258,6 +274,10 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   if (t_other < t_death) {
     t_death = t_other;
     cause = other_cause;
+  }
+  if (t_nrm < t_death) {
+    t_death = t_nrm;
+    cause = DeathCause::treatment;
   }
   const double end = std::min({tp, t_death, horizon});
   if (ta < end) {

@@ -24,7 +24,8 @@ enum Purpose : std::uint32_t {
   kNoFurtherTherapy = 16,   // step = line number at which therapy stopped
   kTrialAccrual = 17,       // step 0: enrolment time within the trial's accrual period ([trial])
   kTargetNonresponse = 18,  // step 0: one uniform per antigen, in Antigen order (P3 prior_exposure)
-  kFrailty = 19  // step 0: the progression frailty (gamma variate; P7), drawn only if its variance > 0
+  kFrailty = 19,  // step 0: the progression frailty (gamma variate; P7), drawn only if its variance > 0
+  kLateNrm = 20   // the decaying late NRM (infection) death: one exponential, only with a finite half-life
 };
 
 }  // namespace mmsim::myeloma

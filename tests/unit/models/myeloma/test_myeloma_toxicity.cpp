@@ -1,4 +1,5 @@
-// CRS/ICANS odds that depend on the patient (docs/model.md P3 toxicity; issue 11 item 6).
+// CRS/ICANS odds that depend on the patient and a late (infection) NRM hazard that fades (docs/model.md P3
+// toxicity and mortality; issue 11 item 6).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -121,6 +122,75 @@ TEST_CASE("Cilta-cel's neurotoxicity rises with prior lines from CARTITUDE-4's r
   const ToxicityRates r = toxicity_rates(p, ide, state_of(p, x));
   CHECK(r.icans_any == ide.icans_any);
   CHECK(r.crs_g3 == ide.crs_g3);
+}
+
+TEST_CASE("A late NRM hazard with a half-life halves with each half-life after the early window",
+          "[myeloma]") {
+  // Cilta-cel at line 1 with a lethal late NRM (0.5/month from month 3, half-life 2 months), no early TRM.
+  const std::string text = std::string(kIncludes) + R"(
+[simulation]
+patients = 100
+seed = 1
+horizon = 60.0
+
+[scenario]
+name = "nrm_decay"
+population = "default_relapsed"
+max_lines = 1
+
+[therapy.cilta_cel.mortality]
+early_trm_prob = 0.0
+early_window_months = 3.0
+late_nrm_hazard = 0.5
+late_nrm_months = 36.0
+late_nrm_halflife_months = 2.0
+source = "test"
+
+[[fallback_rule]]
+default = true
+therapy = "stop"
+
+[[strategy]]
+name = "cilta"
+[[strategy.line]]
+therapy = "cilta_cel"
+)";
+  config::Diagnostics diag;
+  const auto m = build_from_text(text, diag);
+  REQUIRE(diag.ok());
+  const Params& p = m->params();
+  const auto x = average_patient();
+  // Among CR patients still in the line at the window's start t0 (infusion + 3), the treatment-death
+  // probability over [t0 + a, t0 + b) given alive at t0 + a is 1 - exp(-(H(b) - H(a))) with
+  // H(u) = h0 hl / ln 2 (1 - 2^(-u / hl)): 0.514 over the first half-life, 0.303 over the second (a constant
+  // hazard would give 0.632 in both). Competing progression and disease death of CR patients over 4 months
+  // are ~1% (tolerance 0.02 + 4 binomial SEs).
+  const double h0 = 0.5, hl = 2.0, k = std::log(2.0) / hl;
+  const auto H = [&](double u) { return h0 / k * (1.0 - std::exp(-k * u)); };
+  int at0 = 0, died1 = 0, at1 = 0, died2 = 0;
+  History h;
+  for (std::uint64_t i = 0; i < 20000; ++i) {
+    simulate_patient(p, 0, StreamKey{21, 0, i, 0, 0}, h, &x);
+    if (h.n_lines == 0 || std::isnan(h.lines[0].infusion) ||
+        h.lines[0].best_response != static_cast<int>(Depth::cr))
+      continue;
+    const double t0 = h.lines[0].infusion + 3.0;
+    if (h.lines[0].end < t0) continue;
+    ++at0;
+    const bool trm = h.death_cause == DeathCause::treatment;
+    if (trm && h.death < t0 + hl) ++died1;
+    if (h.lines[0].end >= t0 + hl) {
+      ++at1;
+      if (trm && h.death < t0 + 2 * hl) ++died2;
+    }
+  }
+  REQUIRE(at0 > 3000);
+  REQUIRE(at1 > 1000);
+  const double p1 = 1.0 - std::exp(-H(hl)), p2 = 1.0 - std::exp(-(H(2 * hl) - H(hl)));
+  const double r1 = static_cast<double>(died1) / at0, r2 = static_cast<double>(died2) / at1;
+  INFO("first half-life " << r1 << " vs " << p1 << "; second " << r2 << " vs " << p2);
+  CHECK(std::abs(r1 - p1) < 0.02 + 4 * std::sqrt(p1 * (1 - p1) / at0));
+  CHECK(std::abs(r2 - p2) < 0.02 + 4 * std::sqrt(p2 * (1 - p2) / at1));
 }
 
 }  // namespace mmsim::myeloma::test
