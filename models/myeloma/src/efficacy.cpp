@@ -35,6 +35,28 @@ DepthProbs shift_odds(const DepthProbs& base, double eta) {
   return out;
 }
 
+ToxicityRates toxicity_rates(const Params& p, const Therapy& th, const PatientState& s) {
+  ToxicityRates r{th.crs_any, th.crs_g3, th.icans_any, th.icans_g3};
+  const Population& ref = p.populations[th.tox_reference_population];
+  const auto centred = [&](Attr a) { return s.x[idx(a)] - ref.mean[idx(a)]; };
+  double eta = 0;
+  if (th.tox_log_or_per_prior_line != 0)
+    eta += th.tox_log_or_per_prior_line *
+           (s.x[idx(Attr::prior_lines)] + s.lines_before_current() - ref.mean[idx(Attr::prior_lines)]);
+  if (th.tox_log_or_burden != 0) eta += th.tox_log_or_burden * centred(Attr::high_tumor_burden);
+  if (th.tox_log_or_emd != 0) eta += th.tox_log_or_emd * centred(Attr::emd);
+  if (th.tox_log_or_age_decade != 0) eta += th.tox_log_or_age_decade * centred(Attr::age) / 10.0;
+  if (eta == 0) return r;
+  const auto shifted = [eta](double any, double g3, double& out_any, double& out_g3) {
+    if (!(any > 0 && any < 1)) return;  // 0 and 1 stay
+    out_any = 1.0 / (1.0 + std::exp(-(std::log(any / (1.0 - any)) + eta)));
+    out_g3 = g3 * (out_any / any);  // the grade >= 3 share among any grade is the table's
+  };
+  shifted(th.crs_any, th.crs_g3, r.crs_any, r.crs_g3);
+  shifted(th.icans_any, th.icans_g3, r.icans_any, r.icans_g3);
+  return r;
+}
+
 Depth pick_depth(const DepthProbs& probs, double u) {
   double acc = 0;
   for (std::size_t k = kDepths; k-- > 0;) {  // from cr down, so a uniform near 0 is a deep response

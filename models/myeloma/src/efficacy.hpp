@@ -33,6 +33,15 @@ double prior_exposure_log_hr(const Params& p, const Therapy& th, const PatientSt
 // Efficacy of therapy `th` (with optional partner, -1 = none) started at time t.
 Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const PatientState& s, double t);
 
+// CRS and ICANS probabilities of this patient on `th` (P3 toxicity; issue 11 item 6): the table's rates hold
+// in its reference population; the patient's centred covariates (prior lines including simulated ones, high
+// tumour burden, EMD, age per decade) shift both any-grade rates on the log-odds scale, and the grade >= 3
+// share among them stays the table's. Exactly the table's rates when no odds ratio is given.
+struct ToxicityRates {
+  double crs_any = 0, crs_g3 = 0, icans_any = 0, icans_g3 = 0;
+};
+ToxicityRates toxicity_rates(const Params& p, const Therapy& th, const PatientState& s);
+
 // Proportional-odds shift of base probabilities by eta (P3). Tail probabilities of 0 or 1 stay.
 DepthProbs shift_odds(const DepthProbs& base, double eta);
 

@@ -2,6 +2,7 @@
 // The myeloma model's parameters after loading and validation (docs/model.md P0-P8 and S). Every name is
 // resolved to an index; every number keeps its source for `mmsim check --print`.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -43,10 +44,16 @@ struct Therapy {
   ValueDistributionPtr manufacturing_time;
   double manufacturing_failure_prob = 0, dropout_prob = 0, waitlist_death_hazard = 0, bridging_prob = 0,
          target_fraction_infused = 1;
-  // toxicity
+  // toxicity: rates in `tox_reference_population`, shifted on the log-odds scale by the patient's centred
+  // covariates (P3 toxicity odds ratios; all ln 1 = 0 unless a table gives them)
   double crs_any = 0, crs_g3 = 0, icans_any = 0, icans_g3 = 0;
+  std::uint32_t tox_reference_population = 0;
+  double tox_log_or_per_prior_line = 0, tox_log_or_burden = 0, tox_log_or_emd = 0, tox_log_or_age_decade = 0;
   // mortality
   double early_trm_prob = 0, early_window = 0, late_nrm_hazard = 0, late_nrm_months = 0;
+  // Half-life of the late NRM (infection) hazard from the end of the early window: immune reconstitution
+  // after a T-cell-redirecting line (P3 mortality; issue 11 item 6). Infinite: constant, as before.
+  double late_nrm_halflife = INFINITY;
   // response
   DepthProbs response{};
   double assessment_months = 1;
@@ -129,7 +136,10 @@ struct DiseaseSpec {
   double hr_penta = 1, hr_emd = 1, hr_hrc = 1, hr_pcl = 1;
   TimeDistributionPtr gap;
   double no_further_therapy_hazard = 0;
-  std::string src_mortality, src_gap, src_nft;
+  // Variance of the patient's gamma frailty (mean 1) on every line's progression hazard (docs/model.md P7,
+  // progression_frailty); 0: no frailty, lines independent given the attributes.
+  double frailty_variance = 0;
+  std::string src_mortality, src_gap, src_nft, src_frailty;
 };
 
 struct BackgroundSpec {

@@ -11,4 +11,9 @@ namespace mmsim::myeloma {
 // Fills x (Attr order). Uses only the kAttributes stream of `key` (strategy-independent).
 void sample_baseline(const Population& pop, const StreamKey& key, std::array<double, kAttrs>& x);
 
+// The patient's frailty on the progression hazards of every line (docs/model.md P7, progression_frailty):
+// Z ~ Gamma(shape 1/variance, scale variance), mean 1 and the given variance, from its own stream (kFrailty),
+// so no other draw moves; exactly 1, drawing nothing, when the variance is 0.
+double draw_progression_frailty(double variance, const StreamKey& key);
+
 }  // namespace mmsim::myeloma

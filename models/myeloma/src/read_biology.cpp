@@ -243,6 +243,12 @@ void read_disease(TableReader& top, Params& p) {
     d.src_nft = r.string("source");
     r.finish();
   }
+  if (const toml::table* t = top.subtable("progression_frailty")) {
+    TableReader r(*t, "progression_frailty", diag);
+    d.frailty_variance = r.number("variance", NumberRule::between(0.0, 10.0));
+    d.src_frailty = r.string("source");
+    r.finish();
+  }
 }
 
 void read_background(TableReader& top, Params& p) {

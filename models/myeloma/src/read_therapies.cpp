@@ -94,6 +94,27 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     t.crs_g3 = q.number("crs_grade3plus", NumberRule::probability());
     t.icans_any = q.number("icans_any", NumberRule::probability());
     t.icans_g3 = q.number("icans_grade3plus", NumberRule::probability());
+    // Patient covariates of the CRS/ICANS odds (issue 11 item 6): optional, 1 (no effect) when absent,
+    // centred on the population whose rates the table gives (default: the therapy's reference population).
+    const auto log_or = [&](std::string_view key) {
+      return q.has(key) ? std::log(q.number(key, NumberRule::ratio())) : 0.0;
+    };
+    t.tox_log_or_per_prior_line = log_or("or_per_prior_line");
+    t.tox_log_or_burden = log_or("or_high_tumor_burden");
+    t.tox_log_or_emd = log_or("or_emd");
+    t.tox_log_or_age_decade = log_or("or_age_per_decade");
+    t.tox_reference_population = t.reference_population;
+    if (q.has("reference_population")) {
+      const std::string tref = q.string("reference_population");
+      bool known = false;
+      for (std::size_t i = 0; i < p.populations.size(); ++i) {
+        if (p.populations[i].id == tref) {
+          t.tox_reference_population = static_cast<std::uint32_t>(i);
+          known = true;
+        }
+      }
+      if (!known) q.error("reference_population", fmt::format("unknown population \"{}\"", tref));
+    }
     t.src_tox = q.string("source");
     if (t.crs_g3 > t.crs_any) q.error("crs_grade3plus", "grade >= 3 rate exceeds the any-grade rate");
     if (t.icans_g3 > t.icans_any) q.error("icans_grade3plus", "grade >= 3 rate exceeds the any-grade rate");
@@ -105,6 +126,8 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     t.early_window = q.number("early_window_months", NumberRule::positive_months());
     t.late_nrm_hazard = q.number("late_nrm_hazard", NumberRule::hazard());
     t.late_nrm_months = q.number("late_nrm_months", NumberRule::months());
+    if (q.has("late_nrm_halflife_months"))
+      t.late_nrm_halflife = q.number("late_nrm_halflife_months", NumberRule::positive_months());
     t.src_mort = q.string("source");
     q.finish();
   }

@@ -95,7 +95,7 @@ double progression_time(const TimeDistribution& law, double log_hr, double hm, d
 namespace {
 
 // Runs line n (1-based) from `start` with the chosen action; updates the state and the records.
-LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, double t_bg,
+LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, double t_bg, double log_frailty,
                      const StreamKey& key, History& h, Recorder& rec) {
   PatientState& s = h.state;
   const Therapy& th = p.therapies[static_cast<std::size_t>(ch.therapy)];
@@ -179,8 +179,9 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   {
     RandomStream tox = stream(key, kToxicity, n);
     const double u1 = tox.uniform(), u2 = tox.uniform(), u3 = tox.uniform(), u4 = tox.uniform();
-    if (u1 < th.crs_any) lr.crs = u2 * th.crs_any < th.crs_g3 ? 3 : 1;
-    if (u3 < th.icans_any) lr.icans = u4 * th.icans_any < th.icans_g3 ? 3 : 1;
+    const ToxicityRates tr = toxicity_rates(p, th, s);  // the patient's odds (issue 11 item 6)
+    if (u1 < tr.crs_any) lr.crs = u2 * tr.crs_any < tr.crs_g3 ? 3 : 1;
+    if (u3 < tr.icans_any) lr.icans = u4 * tr.icans_any < tr.icans_g3 ? 3 : 1;
   }
   double t_trm = kInf;
   {
@@ -199,8 +200,10 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   const bool maintained = mt != nullptr && depth != Depth::pd && depth >= mt->min_response &&
                           !(mt->not_if_len_refractory && s.x[idx(Attr::len_refractory)] > 0.5);
   lr.maintained = maintained;
+  // The patient's progression frailty multiplies this line's hazard as it does every other line's (P7): a
+  // patient whose disease progresses early on one line tends to on the next (issue 11 item 8).
   const double log_hr =
-      eff.log_hr + th.log_hr[idx(Cov::bridged)] * ((lr.bridged ? 1.0 : 0.0) - th.bridging_prob);
+      eff.log_hr + th.log_hr[idx(Cov::bridged)] * ((lr.bridged ? 1.0 : 0.0) - th.bridging_prob) + log_frailty;
   RandomStream pr = stream(key, kProgression, n);
   const double e_prog = exp_draw(pr);
   const TimeDistribution& law = *th.ttp[idx(depth)];
@@ -232,6 +235,21 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   std::array<double, 4> cuts{ti + th.early_window, ti + th.late_nrm_months, m_start, m_end};
   std::sort(cuts.begin(), cuts.end());
   const double line_end = std::min({tp, t_bg, t_trm, horizon});
+  // A late NRM hazard with a finite half-life (infections fading with immune reconstitution, P3 mortality) is
+  // drawn by inversion of its closed-form cumulative hazard, h0 hl/ln2 (1 - 2^(-u/hl)) at u months after the
+  // early window, from a stream of its own; the constant hazard (infinite half-life) stays in the segments.
+  const bool decaying_nrm = std::isfinite(th.late_nrm_halflife) && th.late_nrm_hazard > 0;
+  double t_nrm = kInf;
+  if (decaying_nrm) {
+    RandomStream nr = stream(key, kLateNrm, n);
+    const double e = exp_draw(nr), k = std::log(2.0) / th.late_nrm_halflife;
+    const double t0 = ti + th.early_window, t1 = ti + th.late_nrm_months;
+    const double x = 1.0 - e * k / th.late_nrm_hazard;
+    if (x > 0) {
+      const double t = t0 - std::log(x) / k;
+      if (t < t1 && t < line_end) t_nrm = t;
+    }
+  }
   RandomStream dr = stream(key, kLineDeath, n);
   double t_other = kInf;
   DeathCause other_cause = DeathCause::myeloma;
@@ -241,8 +259,9 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
     if (b <= a) continue;
     const double mid = 0.5 * (a + b);
     const double hd = h_line * dmult;
-    const double hn =
-        (mid >= ti + th.early_window && mid < ti + th.late_nrm_months) ? th.late_nrm_hazard : 0.0;
+    const double hn = (decaying_nrm || !(mid >= ti + th.early_window && mid < ti + th.late_nrm_months))
+                          ? 0.0
+                          : th.late_nrm_hazard;
     const double hm = (mid >= m_start && mid < m_end) ? mt->extra_death_hazard : 0.0;
     const double total = hd + hn + hm;
     const double e = exp_draw(dr), u = dr.uniform();
@@ -264,6 +283,10 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   if (t_other < t_death) {
     t_death = t_other;
     cause = other_cause;
+  }
+  if (t_nrm < t_death) {
+    t_death = t_nrm;
+    cause = DeathCause::treatment;
   }
   const double end = std::min({tp, t_death, horizon});
   if (ta < end) {
@@ -328,6 +351,8 @@ void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& ke
 
   RandomStream bg = stream(key, kBackgroundDeath, 0);
   const double t_bg = background_death_time(p.background, s.age0, s.x[idx(Attr::male)] > 0.5, exp_draw(bg));
+  // log 1 = 0 exactly without a frailty, so every sum it joins is unchanged.
+  const double log_frailty = std::log(draw_progression_frailty(p.disease.frailty_variance, key));
 
   double t = 0;
   for (int n = 1;; ++n) {
@@ -345,7 +370,7 @@ void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& ke
       }
       return;
     }
-    const LineOutcome out = run_line(p, ch, n, t, t_bg, key, h, rec);
+    const LineOutcome out = run_line(p, ch, n, t, t_bg, log_frailty, key, h, rec);
     if (out.end != LineEnd::failed) return;
     // Gap to the next line, with progressive-disease and background death.
     RandomStream gr = stream(key, kGap, n);
