@@ -23,6 +23,9 @@ namespace mmsim::io {
 
 inline constexpr std::int32_t kSchemaMajor = 1;
 inline constexpr std::int32_t kSchemaMinor = 0;
+// 1.1 adds the economics columns and /economics (docs/economics.md); a run without [economics] has exactly
+// the 1.0 layout and still says 1.0.
+inline constexpr std::int32_t kSchemaMinorEconomics = 1;
 
 struct RunAttributes {
   std::string filetype = "run";
@@ -31,6 +34,7 @@ struct RunAttributes {
   std::vector<std::string> strategy_order;
   std::string time_unit = "months";
   std::vector<std::pair<std::string, std::string>> extra;  // further string attributes (model name, ...)
+  std::int32_t schema_minor = kSchemaMinor;
 };
 
 class RunFileWriter {

@@ -137,7 +137,7 @@ RunFileWriter::RunFileWriter(fs::path final_path, const RunAttributes& attribute
 
   const hid_t root = impl_->file.get();
   h5::write_string_attribute(root, io::layout::kFiletype, attributes.filetype);
-  h5::write_i32_array_attribute(root, io::layout::kSchemaVersion, {kSchemaMajor, kSchemaMinor});
+  h5::write_i32_array_attribute(root, io::layout::kSchemaVersion, {kSchemaMajor, attributes.schema_minor});
   h5::write_string_attribute(root, io::layout::kMmsimVersion, kVersion);
   h5::write_string_attribute(root, io::layout::kGitRevision, kGitRevision);
   h5::write_u64_attribute(root, io::layout::kSeed, attributes.seed);

@@ -57,6 +57,7 @@ io::RunAttributes run_attributes(const Model& model, const RunOptions& options, 
   const auto& denominators = schema.outcome_denominators;
   if (std::any_of(denominators.begin(), denominators.end(), [](const std::string& d) { return !d.empty(); }))
     attrs.extra.emplace_back("outcome_denominators", fmt::format("{}", fmt::join(denominators, ",")));
+  if (options.economics != nullptr) attrs.schema_minor = io::kSchemaMinorEconomics;
   return attrs;
 }
 
