@@ -35,7 +35,7 @@ TEST_CASE("a constant rate integrates to (exp(-rho a) - exp(-rho b)) / rho", "[e
     CHECK(discounted_integral(rho, a, b) == Approx(closed).epsilon(1e-12));
   }
   // A tiny interval, where that difference cancels: the midpoint value is exact to O(h^3).
-  const double h = 1e-9;
+  const double h = (3.0 + 1e-9) - 3.0;  // the interval's length as a double
   CHECK(discounted_integral(rho, 3.0, 3.0 + h) == Approx(h * std::exp(-rho * (3.0 + h / 2))).epsilon(1e-12));
   CHECK(discounted_integral(0.0, 1.0, 4.5) == 3.5);
   CHECK(discounted_integral(rho, 4.0, 3.0) == 0.0);  // an empty interval
