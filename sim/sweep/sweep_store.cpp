@@ -41,6 +41,15 @@ io::RunAttributes attributes(const SweepHeader& h, const std::string& filetype, 
   return a;
 }
 
+// Whether a sweep file carries the economics table (the attribute only economics sweeps write).
+bool has_economics(const io::RunFileReader& r) {
+  try {
+    return r.string_attribute("/", io::layout::kSweepEconomics) == "1";
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 SweepHeader read_header(const io::RunFileReader& r) {
   SweepHeader h;
   h.hash = r.string_attribute("/", "sweep_hash");
@@ -146,7 +155,8 @@ bool SweepStore::point_done(std::uint64_t point, const std::string& hash) const 
     if (r.string_attribute("/", "sweep_hash") != hash ||
         r.string_attribute("/", "point") != std::to_string(point))
       return false;
-    for (const char* table : kTables) (void)r.read_raw(table);
+    const int tables = has_economics(r) ? 4 : 3;
+    for (int i = 0; i < tables; ++i) (void)r.read_raw(kTables[i]);
     return true;
   } catch (const std::exception&) {
     return false;  // unreadable: computed again
