@@ -168,7 +168,7 @@ void read_costs(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId def
     x.match = read_match(r, t.lines);
     x.at = column(r, "at", t.lines, true, std::string()).value_or(default_at);
     x.cost = r.number("cost", amount()) * r.number("quantity", amount(), 1.0);
-    r.string("source");
+    x.source = r.string("source");
     r.finish();
     s.line_costs.push_back(std::move(x));
   }
@@ -194,7 +194,7 @@ void read_costs(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId def
       p.finish();
       x.phases.push_back(ph);
     }
-    r.string("source");
+    x.source = r.string("source");
     r.finish();
     s.treatment_costs.push_back(std::move(x));
   }
@@ -205,7 +205,7 @@ void read_costs(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId def
     x.name = r.string("name");
     x.match = read_match(r, t.events);
     x.cost = r.number("cost", amount()) * r.number("quantity", amount(), 1.0);
-    r.string("source");
+    x.source = r.string("source");
     r.finish();
     s.event_costs.push_back(std::move(x));
   }
@@ -216,7 +216,7 @@ void read_costs(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId def
     x.name = r.string("name");
     x.states = read_states(r, "states", s.state_labels, true);
     x.monthly_cost = r.number("cost", amount()) * r.number("quantity", amount(), 1.0);
-    r.string("source");
+    x.source = r.string("source");
     r.finish();
     s.state_costs.push_back(std::move(x));
   }
@@ -234,7 +234,7 @@ void read_effects(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId l
         s.state_utility[k] = sr.number(s.state_labels[k], NumberRule::between(-1.0, 1.0));
       sr.finish();
     }
-    r.string("source");
+    s.utility_source = r.string("source");
     const auto rules = r.table_array("line", false);
     for (std::size_t i = 0; i < rules.size(); ++i) {
       TableReader lr(*rules[i], item_path("economics.utilities.line", i), diag);
@@ -245,7 +245,7 @@ void read_effects(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId l
       x.from = column(lr, "from", t.lines, true, std::string()).value_or(line_start);
       x.to = column(lr, "to", t.lines, true, std::string()).value_or(line_end);
       x.utility = lr.number("utility", NumberRule::between(-1.0, 1.0));
-      lr.string("source");
+      x.source = lr.string("source");
       lr.finish();
       s.line_utilities.push_back(std::move(x));
     }
@@ -261,7 +261,7 @@ void read_effects(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId l
     const double decrement = r.number("decrement", NumberRule::between(0.0, 2.0));
     const double days = r.number("days", NumberRule::between(0.0, 36525.0));
     x.qaly_loss = decrement * days / kDaysPerYear;
-    r.string("source");
+    x.source = r.string("source");
     r.finish();
     s.disutilities.push_back(std::move(x));
   }
@@ -433,20 +433,24 @@ std::string describe(const EconomicsSpec& s) {
       "months, reference {}, willingness to pay {} per QALY [{}]\n",
       s.currency, s.price_year, s.perspective, s.discount_costs, s.discount_effects, s.horizon,
       s.strategies[s.reference], fmt::join(s.willingness_to_pay, ", "), s.source);
-  for (const auto& x : s.line_costs) out += fmt::format("  cost per line: {} = {}\n", x.name, x.cost);
+  for (const auto& x : s.line_costs)
+    out += fmt::format("  cost per line: {} = {} [{}]\n", x.name, x.cost, x.source);
   for (const auto& x : s.treatment_costs) {
     out += fmt::format("  cost per month on treatment: {}:", x.name);
     for (const auto& p : x.phases) out += fmt::format(" {} months at {}/month;", p.months, p.monthly_cost);
-    out += "\n";
+    out += fmt::format(" [{}]\n", x.source);
   }
-  for (const auto& x : s.event_costs) out += fmt::format("  cost per event: {} = {}\n", x.name, x.cost);
+  for (const auto& x : s.event_costs)
+    out += fmt::format("  cost per event: {} = {} [{}]\n", x.name, x.cost, x.source);
   for (const auto& x : s.state_costs)
-    out += fmt::format("  cost per month in state: {} = {}\n", x.name, x.monthly_cost);
+    out += fmt::format("  cost per month in state: {} = {} [{}]\n", x.name, x.monthly_cost, x.source);
   for (std::size_t k = 0; k < s.state_utility.size(); ++k)
-    out += fmt::format("  utility of {} = {}\n", s.state_labels[k], s.state_utility[k]);
+    out +=
+        fmt::format("  utility of {} = {} [{}]\n", s.state_labels[k], s.state_utility[k], s.utility_source);
   for (const auto& x : s.line_utilities)
-    out += fmt::format("  utility on line: {} = {}\n", x.name, x.utility);
-  for (const auto& x : s.disutilities) out += fmt::format("  QALY loss: {} = {}\n", x.name, x.qaly_loss);
+    out += fmt::format("  utility on line: {} = {} [{}]\n", x.name, x.utility, x.source);
+  for (const auto& x : s.disutilities)
+    out += fmt::format("  QALY loss: {} = {} [{}]\n", x.name, x.qaly_loss, x.source);
   if (s.age_adjustment) {
     const auto& a = *s.age_adjustment;
     out += fmt::format("  age adjustment: {} + {} male + {} age + {} age^2 [{}]\n", a.intercept, a.male,

@@ -25,6 +25,7 @@ using Match = std::vector<Condition>;  // all must hold; empty: every row
 
 struct LineCost {  // one-off per matching line at its `at` column's time
   std::string name;
+  std::string source;
   Match match;
   FieldId at;
   double cost = 0.0;  // already multiplied by quantity
@@ -37,24 +38,28 @@ struct Phase {
 
 struct TreatmentCost {  // per month on treatment of a matching line, by dosing phase
   std::string name;
+  std::string source;
   Match match;
   std::vector<Phase> phases;  // costs multiplied by quantity
 };
 
 struct EventCost {  // per matching events-table row, at its time
   std::string name;
+  std::string source;
   Match match;
   double cost = 0.0;
 };
 
 struct StateCost {  // per month in any of `states`
   std::string name;
+  std::string source;
   std::vector<bool> states;  // by state code
   double monthly_cost = 0.0;
 };
 
 struct LineUtility {  // overrides the state utility over a matching line's [from, to)
   std::string name;
+  std::string source;
   Match match;
   std::vector<bool> states;  // by state code; empty: every state
   FieldId from, to;
@@ -63,6 +68,7 @@ struct LineUtility {  // overrides the state utility over a matching line's [fro
 
 struct Disutility {  // a QALY loss per matching line at its `at` column's time
   std::string name;
+  std::string source;
   Match match;
   FieldId at;
   double qaly_loss = 0.0;  // decrement x days / 365.25
@@ -100,6 +106,7 @@ struct EconomicsSpec {
   std::vector<EventCost> event_costs;
   std::vector<StateCost> state_costs;
   std::vector<double> state_utility;  // by state code
+  std::string utility_source;
   std::vector<LineUtility> line_utilities;
   std::vector<Disutility> disutilities;
   std::optional<AgeAdjustment> age_adjustment;

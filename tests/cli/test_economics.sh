@@ -103,4 +103,26 @@ PY
 else
   echo "FAIL could not export the myeloma lines/patients tables"; fail=1
 fi
+# Economics draws no random numbers and does not depend on the output mode, threads or block size: the
+# myeloma survival report is the same with and without [economics], and the economics the same full and
+# --summary-only on 1 thread with blocks of 7.
+python3 - "$data/myeloma_economics.toml" "$root" > noecon.toml <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+s = s[:s.rindex("\n[economics]\ncurrency")]
+print(s.replace('"../../../models', '"' + sys.argv[2] + '/models'))
+PY
+"$mmsim" run noecon.toml --patients 200 --seed 4 -o n.h5 --format json --summary-only | sed '/^wrote /d' > n.json
+"$mmsim" run "$data/myeloma_economics.toml" --patients 200 --seed 4 -o e.h5 --format json --summary-only | sed '/^wrote /d' > e.json
+"$mmsim" run "$data/myeloma_economics.toml" --patients 200 --seed 4 -o f.h5 --format json --threads 1 --block-size 7 | sed '/^wrote /d' > f.json
+python3 - <<'PY' || fail=1
+import json
+n, e, f = (json.load(open(p)) for p in ("n.json", "e.json", "f.json"))
+ee, fe = e.pop("economics"), f.pop("economics")
+ok = True
+if "economics" in n: print("FAIL economics without [economics]"); ok = False
+if n != e: print("FAIL [economics] changed the survival report"); ok = False
+if e != f or ee != fe: print("FAIL output mode, threads or block size changed the results"); ok = False
+raise SystemExit(0 if ok else 1)
+PY
 exit $fail
