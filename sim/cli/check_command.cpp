@@ -6,6 +6,7 @@
 #include "sim/cli/options.hpp"
 #include "sim/cli/scenario_source.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/economics/economics_spec.hpp"
 
 namespace mmsim::cli {
 
@@ -28,6 +29,8 @@ int check_command(const std::vector<std::string>& args) {
              fmt::join(model.strategies(), ", "), src.scenario.settings.patients, src.scenario.settings.seed,
              model.horizon());
   if (vm.count("print")) fmt::print("{}", model.parameter_report());
+  if (vm.count("print") && src.scenario.economics)
+    fmt::print("{}", economics::describe(src.scenario.economics->spec()));
   return 0;
 }
 

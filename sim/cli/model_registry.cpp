@@ -66,6 +66,8 @@ LoadedScenario load_scenario(config::ConfigDocument document) {
   diag.throw_if_errors();
   // A trial's arms and columns are names of the built model's strategies and outputs.
   if (s.trial) calibration::resolve_trial_config(*s.trial, *s.model, diag);
+  if (auto spec = economics::read_economics(document.root, *s.model, shared.simulation.horizon, diag))
+    s.economics = std::make_shared<const economics::PatientEconomics>(std::move(*spec));
   diag.throw_if_errors();
   s.settings = shared.simulation;
   s.document = std::move(document);

@@ -10,6 +10,7 @@
 #include "sim/config/loader.hpp"
 #include "sim/config/simulation_settings.hpp"
 #include "sim/core/model.hpp"
+#include "sim/economics/patient_economics.hpp"
 
 namespace mmsim::cli {
 
@@ -19,6 +20,8 @@ struct LoadedScenario {
   std::optional<calibration::TrialConfig> trial;  // a trial emulation's [trial], validated in full
   std::string model_name;
   std::unique_ptr<Model> model;
+  // The scenario's [economics] (docs/economics.md), resolved against the model; null without one.
+  std::shared_ptr<const economics::PatientEconomics> economics;
 };
 
 // Loads, validates and builds. Throws InputError listing every problem found.

@@ -8,6 +8,8 @@
 #include "sim/cli/report_options.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/text.hpp"
+#include "sim/economics/economics_h5.hpp"
+#include "sim/economics/run_economics.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/io/run_layout.hpp"
 #include "sim/report/column_sources.hpp"
@@ -75,6 +77,21 @@ report::GroupingColumn read_grouping_column(const io::RunFileReader& file, const
   return by;
 }
 
+// The run's economics (docs/economics.md) from its stored moments and the [economics] of its stored config;
+// nullopt for a run without [economics].
+std::optional<economics::EconomicsReport> stored_economics(const io::RunFileReader& file,
+                                                           const std::string& path,
+                                                           const ReportRequest& request) {
+  const std::optional<economics::Moments> moments = economics::read_moments(file);
+  if (!moments) return std::nullopt;
+  const LoadedScenario scenario =
+      load_scenario(config::load_config_text(file.string_attribute("/", io::layout::kConfig), path));
+  if (!scenario.economics) return std::nullopt;
+  economics::EconomicsSettings settings = economics::report_settings(scenario.economics->spec());
+  if (request.reference_given) settings.reference = request.options.reference;
+  return economics::compute_economics(*moments, settings, request.options.conf_level);
+}
+
 }  // namespace
 
 int report_command(const std::vector<std::string>& args) {
@@ -131,7 +148,8 @@ int report_command(const std::vector<std::string>& args) {
     }
     if (request.reference_given && strategies.at(request.options.reference) != stored.reference)
       refuse("--reference", fmt::format("reference '{}'", stored.reference));
-    const report::Report shown = finish_report(stored, request);
+    report::Report shown = finish_report(stored, request);
+    shown.economics = stored_economics(file, path, request);
     fmt::print(stderr, "{}", report::extrapolation_warning(shown));
     fmt::print("{}", report::format_report(shown, request.format, request.rows));
     return kExitOk;
@@ -155,7 +173,8 @@ int report_command(const std::vector<std::string>& args) {
     options.on_step = [&progress] { progress.add(); };
     return report::compute_report(columns, strategies, wanted, outcomes, horizon, options);
   }();
-  const report::Report shown = finish_report(r, request);
+  report::Report shown = finish_report(r, request);
+  shown.economics = stored_economics(file, path, request);
   fmt::print(stderr, "{}", report::extrapolation_warning(shown));
   fmt::print("{}", report::format_report(shown, request.format, request.rows));
   return kExitOk;

@@ -12,6 +12,7 @@
 #include "sim/cli/scenario_source.hpp"
 #include "sim/config/simulation_settings.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/economics/economics_h5.hpp"
 #include "sim/io/atomic_output.hpp"
 #include "sim/io/spill_file.hpp"
 #include "sim/report/column_sources.hpp"
@@ -90,6 +91,12 @@ int run_command(const std::vector<std::string>& args) {
     throw InputError(fmt::format("--progress-every: {} is not a number of seconds in (0, 86400]", every));
   opt.progress_interval = std::chrono::milliseconds(static_cast<std::int64_t>(every * 1000));
 
+  std::optional<economics::RunEconomics> econ;
+  if (src.scenario.economics) {
+    econ.emplace(*src.scenario.economics, model.schema());
+    opt.economics = &*econ;
+  }
+
   const std::filesystem::path out = vm.count("output")
                                         ? std::filesystem::path(vm["output"].as<std::string>())
                                         : std::filesystem::path("results") / (src.stem + ".h5");
@@ -124,6 +131,7 @@ int run_command(const std::vector<std::string>& args) {
 
   io::RunFileWriter writer(out, attrs);
   const RunOutcome outcome = run_cohort(model, opt, &writer);
+  if (outcome.economics) economics::write_moments(writer, *outcome.economics, model.strategies());
   if (vm.count("no-summary")) {
     writer.commit();
     if (!quiet) {
@@ -137,7 +145,7 @@ int run_command(const std::vector<std::string>& args) {
   const report::MemoryColumns memory(outcome, schema.endpoints, collected);
   const report::SpilledColumns spilled(outcome, schema.endpoints, collected);
   report::ReportOptions options = request.options;
-  const report::Report summary = [&] {
+  report::Report summary = [&] {
     ProgressLine progress(
         "summaries (strategy x endpoint)",
         report::compute_steps(model.strategies().size(), schema.endpoints.size(), schema.outcomes.size()),
@@ -152,6 +160,11 @@ int run_command(const std::vector<std::string>& args) {
                                           model.horizon(), options);
   }();
   report::write_report(writer, summary, schema.endpoints, schema.outcomes);
+  if (outcome.economics) {
+    economics::EconomicsSettings settings = economics::report_settings(src.scenario.economics->spec());
+    if (request.reference_given) settings.reference = request.options.reference;
+    summary.economics = economics::compute_economics(*outcome.economics, settings, summary.conf_level);
+  }
   // The competing-risks curves read whole columns of the collection (in memory or spilled): bounded by the
   // model's competing_risks, which the reference model has none of.
   const report::ColumnSource& columns = spill ? static_cast<const report::ColumnSource&>(spilled)

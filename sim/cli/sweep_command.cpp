@@ -53,7 +53,7 @@ int sweep_command(const std::vector<std::string>& args) {
   sweep::run_sweep(request, [](config::ConfigDocument document) {
     LoadedScenario s = load_scenario(std::move(document));
     return sweep::BuiltScenario{std::move(s.document), s.settings, std::move(s.model_name),
-                                std::move(s.model)};
+                                std::move(s.model), std::move(s.economics)};
   });
   return kExitOk;
 }

@@ -36,8 +36,9 @@ struct ScenarioSettings {
   std::optional<TrialWindow> trial;  // present when the config has a `[trial]` table
 };
 
-// The top-level tables the registry reads for every model; a model's own reader lets them pass.
-inline constexpr std::array<std::string_view, 2> kSharedTables{"simulation", "trial"};
+// The top-level tables the registry reads for every model; a model's own reader lets them pass. (`economics`
+// is the engine's: sim/economics, docs/economics.md.)
+inline constexpr std::array<std::string_view, 3> kSharedTables{"simulation", "trial", "economics"};
 
 // Reads `[simulation]` (optional keys: patients, seed, horizon). Errors go to `diag`.
 SimulationSettings read_simulation_settings(const toml::table& root, config::Diagnostics& diag);

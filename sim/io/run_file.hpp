@@ -22,7 +22,9 @@
 namespace mmsim::io {
 
 inline constexpr std::int32_t kSchemaMajor = 1;
-inline constexpr std::int32_t kSchemaMinor = 0;
+// 1.1 added the economics columns and /economics of a run with [economics] (docs/economics.md), and came with
+// new model columns (the myeloma lines table's `rule`, ...); readers of 1.0 files read 1.1 files unchanged.
+inline constexpr std::int32_t kSchemaMinor = 1;
 
 struct RunAttributes {
   std::string filetype = "run";

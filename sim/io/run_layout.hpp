@@ -72,6 +72,10 @@ inline std::string comparison_survival(std::string_view = {}) {
 inline std::string rate_comparisons(std::string_view = {}) {
   return "/rate_comparisons";
 }
+// The economics of a run with [economics] (sim/economics/economics_h5.hpp, docs/economics.md): the running
+// means and co-moments of every strategy's per-patient costs, QALYs and life years.
+inline constexpr const char* kEconomicsMeans = "/economics/means";
+inline constexpr const char* kEconomicsComoments = "/economics/comoments";
 // Curves for figures (sim/report/step_tables.hpp): each strategy's thinned Kaplan-Meier steps, its risk
 // table and censoring marks (one dataset each, keyed by endpoint), and per competing-risks analysis the
 // cumulative incidence steps and risk table (keyed by cause).
@@ -110,5 +114,8 @@ inline constexpr const char* kSweepEndpointNames = "sweep_endpoints";
 inline constexpr const char* kSweepOutcomes = "sweep_outcomes";
 inline constexpr const char* kSweepLandmarks = "sweep_landmarks";
 inline constexpr const char* kSweepReplicates = "sweep_replicates";
+// "1" when the base scenario has [economics] (the sweep then has /sweep/economics and economics.csv); absent
+// otherwise.
+inline constexpr const char* kSweepEconomics = "sweep_economics";
 
 }  // namespace mmsim::io::layout

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/core/numeric.hpp"
+#include "sim/economics/economics_report.hpp"
 #include "sim/report/step_tables.hpp"
 #include "sim/runner/progress.hpp"
 
@@ -117,6 +118,8 @@ struct Report {
   double conf_level = 0.95;
   std::uint64_t patients = 0;  // simulated cohort size (every strategy simulates the same patients)
   double target_se = kNaN;     // set by apply_target_se
+  // With [economics]: costs, QALYs, ICERs, NMB and the frontier (docs/economics.md), printed after the rest.
+  std::optional<economics::EconomicsReport> economics;
 };
 
 // Where the per-patient columns come from (in-memory columns of a summary-only run, or a run file).

@@ -182,8 +182,19 @@ std::string format_json(const Report& r) {
     const auto members = json_keyed_values(kRateComparisonTable, keys, c);
     out += fmt::format("{}    {{{}}}", i ? ",\n" : "\n", members);
   }
-  out += "\n  ]\n}\n";
+  out += "\n  ]";
+  if (r.economics)
+    out +=
+        ",\n  \"economics\": " + economics::format_economics(*r.economics, economics::EconomicsFormat::json);
+  out += "\n}\n";
   return out;
+}
+
+// The economics after the survival report: more tables, or (CSV) a second block with its own header.
+std::string with_economics(std::string text, const Report& r, economics::EconomicsFormat format) {
+  if (!r.economics) return text;
+  return text + (format == economics::EconomicsFormat::csv ? "\n" : "") +
+         economics::format_economics(*r.economics, format);
 }
 
 }  // namespace
@@ -191,11 +202,11 @@ std::string format_json(const Report& r) {
 std::string format_report(const Report& report, Format format, Rows rows) {
   switch (format) {
     case Format::table:
-      return format_table(report, false, rows);
+      return with_economics(format_table(report, false, rows), report, economics::EconomicsFormat::table);
     case Format::markdown:
-      return format_table(report, true, rows);
+      return with_economics(format_table(report, true, rows), report, economics::EconomicsFormat::markdown);
     case Format::csv:
-      return format_csv(report);
+      return with_economics(format_csv(report), report, economics::EconomicsFormat::csv);
     case Format::json:
       return format_json(report);
   }

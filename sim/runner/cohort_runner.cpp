@@ -37,6 +37,10 @@ struct Block {
   std::vector<io::EncodedChunk> patient_chunks;        // per strategy
   std::vector<RawChunk> trajectory_chunks;             // cut by the serial stage, encoded in parallel
   std::vector<std::vector<std::byte>> spill_columns;   // the statistics' columns of this block, to spill
+  // With economics: the written (extended) patients and lines rows per strategy, and each patient's values
+  // ([patient][strategy][value]).
+  std::vector<TableBuffer> economics_patients, economics_lines;
+  std::vector<double> economics_values;
 
   void recycle() {
     for (auto& t : patients) t.clear();
@@ -46,6 +50,8 @@ struct Block {
     patient_chunks.clear();
     trajectory_chunks.clear();
     for (auto& c : spill_columns) c.clear();
+    for (auto& t : economics_patients) t.clear();
+    for (auto& t : economics_lines) t.clear();
   }
 };
 
@@ -106,20 +112,30 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   const std::size_t n_tables = schema.trajectories.size();
   const bool write_patients = opt.mode != OutputMode::summary_only && writer != nullptr;
   const bool keep_trajectories = opt.mode == OutputMode::trajectories && writer != nullptr;
+  const economics::RunEconomics* econ = opt.economics;
+  // Economics reads every patient's trajectory rows, kept or not.
+  const bool simulate_trajectories = keep_trajectories || econ != nullptr;
+  const std::optional<std::size_t> econ_lines = econ ? econ->lines_table() : std::nullopt;
+  const std::size_t econ_width = n_strategies * economics::kValues;
+  const TableLayout& written_patients = econ ? econ->patients_layout() : schema.patients;
+  auto written_trajectory = [&](std::size_t t) -> const TableLayout& {
+    return econ ? econ->trajectory_layout(t) : schema.trajectories[t];
+  };
   const io::ChunkSpec patient_spec{opt.block_size, opt.deflate_level};
   const io::ChunkSpec trajectory_spec{opt.trajectory_chunk_rows, opt.deflate_level};
 
   RunOutcome outcome;
+  if (econ) outcome.economics.emplace(econ_width);
   outcome.trajectory_rows.assign(n_tables, 0);
   std::vector<std::size_t> patient_tables(n_strategies), trajectory_tables(n_strategies * n_tables);
   for (std::size_t s = 0; s < n_strategies; ++s) {
     const std::string& name = model.strategies()[s];
     if (write_patients)
       patient_tables[s] =
-          writer->create_table(io::layout::patients_table(name), schema.patients, patient_spec);
+          writer->create_table(io::layout::patients_table(name), written_patients, patient_spec);
     for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t) {
       trajectory_tables[s * n_tables + t] = writer->create_table(
-          table_path(name, schema.trajectories[t].name()), schema.trajectories[t], trajectory_spec);
+          table_path(name, schema.trajectories[t].name()), written_trajectory(t), trajectory_spec);
     }
   }
 
@@ -209,7 +225,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   std::vector<Rechunker> rechunkers;
   for (std::size_t s = 0; s < n_strategies; ++s) {
     for (std::size_t t = 0; t < n_tables; ++t) {
-      rechunkers.emplace_back(s, t, schema.trajectories[t].row_size(), opt.trajectory_chunk_rows);
+      rechunkers.emplace_back(s, t, written_trajectory(t).row_size(), opt.trajectory_chunk_rows);
     }
   }
 
@@ -245,23 +261,43 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       for (std::size_t s = 0; s < n_strategies; ++s) {
         b->patients.emplace_back(schema.patients);
         b->patients.back().reserve(opt.block_size);
-        for (std::size_t t = 0; keep_trajectories && t < n_tables; ++t)
+        for (std::size_t t = 0; simulate_trajectories && t < n_tables; ++t)
           b->trajectories[s].emplace_back(schema.trajectories[t]);
+        if (econ) {
+          b->economics_patients.emplace_back(econ->patients_layout());
+          if (econ_lines) b->economics_lines.emplace_back(econ->trajectory_layout(*econ_lines));
+        }
       }
     }
+    if (econ) b->economics_values.resize(b->count * econ_width);
     for (std::uint64_t i = 0; i < b->count; ++i) {
       const StreamKey key{opt.seed, opt.domain, b->first + i, 0, 0};
       for (std::size_t s = 0; s < n_strategies; ++s) {
-        PatientSink sink{b->patients[s], keep_trajectories ? &b->trajectories[s] : nullptr};
+        std::vector<TableBuffer>& rows = b->trajectories[s];
+        PatientSink sink{b->patients[s], simulate_trajectories ? &rows : nullptr};
+        if (econ == nullptr) {
+          model.simulate(s, key, sink);
+          continue;
+        }
+        const std::size_t first_event = rows[econ->events_table()].rows();
+        const std::size_t first_line = econ_lines ? rows[*econ_lines].rows() : 0;
         model.simulate(s, key, sink);
+        econ->add_patient(b->patients[s], b->patients[s].rows() - 1, rows, first_event, first_line,
+                          b->economics_patients[s],
+                          econ_lines && keep_trajectories ? &b->economics_lines[s] : nullptr,
+                          &b->economics_values[i * econ_width + s * economics::kValues]);
+        if (!keep_trajectories) {  // read, not written: the block holds one patient's rows at a time
+          for (auto& t : rows) t.clear();
+        }
       }
     }
     if (collect == ColumnCollection::memory) extract_columns(*b);
     if (collect == ColumnCollection::spill) cut_spill_columns(*b);
     if (write_patients) {
       for (std::size_t s = 0; s < n_strategies; ++s) {
-        b->patient_chunks.push_back(io::encode_chunk(b->patients[s].data(), b->patients[s].rows(),
-                                                     schema.patients.row_size(), patient_spec));
+        const TableBuffer& rows = econ ? b->economics_patients[s] : b->patients[s];
+        b->patient_chunks.push_back(
+            io::encode_chunk(rows.data(), rows.rows(), written_patients.row_size(), patient_spec));
       }
     }
     return b;
@@ -272,7 +308,8 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       for (std::size_t t = 0; t < n_tables; ++t) {
         outcome.trajectory_rows[t] += b->trajectories[s][t].rows();
         rows_simulated[t].fetch_add(b->trajectories[s][t].rows(), std::memory_order_relaxed);
-        rechunkers[s * n_tables + t].add(b->trajectories[s][t], b->last, b->trajectory_chunks);
+        const TableBuffer& rows = econ_lines == t ? b->economics_lines[s] : b->trajectories[s][t];
+        rechunkers[s * n_tables + t].add(rows, b->last, b->trajectory_chunks);
       }
     }
     return b;
@@ -281,7 +318,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   auto encode = [&](std::shared_ptr<Block> b) {
     for (auto& c : b->trajectory_chunks) {
       c.encoded =
-          io::encode_chunk(c.bytes.data(), c.rows, schema.trajectories[c.table].row_size(), trajectory_spec);
+          io::encode_chunk(c.bytes.data(), c.rows, written_trajectory(c.table).row_size(), trajectory_spec);
       c.bytes = {};
     }
     return b;
@@ -296,6 +333,8 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       const auto& bytes = b->spill_columns[c];
       outcome.spilled->append(c, bytes.data(), b->count);
     }
+    for (std::uint64_t i = 0; econ && i < b->count; ++i)
+      outcome.economics->add(&b->economics_values[i * econ_width]);
     done += b->count;
     for (std::size_t t = 0; t < n_tables; ++t)
       rows_so_far[t] = rows_simulated[t].load(std::memory_order_relaxed);

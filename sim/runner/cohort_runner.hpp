@@ -7,10 +7,13 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "sim/core/model.hpp"
+#include "sim/economics/moments.hpp"
+#include "sim/economics/run_economics.hpp"
 #include "sim/io/column_spill.hpp"
 #include "sim/io/run_file.hpp"
 
@@ -38,6 +41,9 @@ struct RunOptions {
   // summary_only runs collect in memory unless told to spill (their statistics have no other source).
   ColumnCollection collect = ColumnCollection::none;
   io::SpillFolder* spill_folder = nullptr;  // required with ColumnCollection::spill
+  // With [economics]: every patient's costs, QALYs and life years, appended to the written patients and lines
+  // rows and accumulated into RunOutcome::economics (docs/economics.md). Draws no random numbers.
+  const economics::RunEconomics* economics = nullptr;
 };
 
 // An allocator whose resize leaves new elements uninitialized (default-initialized): a summary-only column is
@@ -80,6 +86,9 @@ struct RunOutcome {
   std::shared_ptr<io::ColumnSpill> spilled;
   std::size_t spill_stride = 0;
   std::vector<std::uint64_t> trajectory_rows;  // per trajectory table, summed over strategies
+  // With RunOptions::economics: the moments of every strategy's kValues values (strategy-major), in patient
+  // order.
+  std::optional<economics::Moments> economics;
   double seconds = 0.0;
 };
 

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "sim/core/errors.hpp"
+#include "sim/economics/economics_h5.hpp"
+#include "sim/economics/run_economics.hpp"
 #include "sim/io/run_file.hpp"
 #include "sim/report/column_sources.hpp"
 #include "sim/runner/cohort_runner.hpp"
@@ -51,6 +53,12 @@ PointRows PointRunner::simulate(const SweepPoint& pt, unsigned threads) const {
   const SweepTables& tables = tables_;
   PointRows rows(tables);
   add_point_row(tables, pt.index, pt.varied, pt.values, rows);
+  if (tables.shape.economics != (sc.economics != nullptr)) {
+    throw InputError(
+        fmt::format("{}: point {} adds or removes the scenario's [economics] table", spec_.file, pt.index));
+  }
+  std::optional<economics::RunEconomics> econ;
+  if (sc.economics) econ.emplace(*sc.economics, schema);
   for (std::uint32_t r = 0; r < spec_.replicates; ++r) {
     RunOptions opt;
     opt.patients = settings_.patients;
@@ -58,25 +66,34 @@ PointRows PointRunner::simulate(const SweepPoint& pt, unsigned threads) const {
     opt.domain = r;
     opt.threads = threads;
     opt.mode = settings_.trajectories ? OutputMode::trajectories : OutputMode::summary_only;
+    if (econ) opt.economics = &*econ;
     report::Report rep;
+    std::optional<economics::Moments> moments;
     if (settings_.trajectories) {
       const io::RunAttributes attrs =
           run_attributes(model, opt, sc.model_name, sc.document.resolved_text(),
                          fmt::format("{} point {} replicate {}", spec_.file, pt.index, r));
       io::RunFileWriter writer(store_.dir() / "points" / fmt::format("point-{}-rep-{}.h5", pt.index, r),
                                attrs);
-      run_cohort(model, opt, &writer);
+      moments = run_cohort(model, opt, &writer).economics;
+      if (moments) economics::write_moments(writer, *moments, model.strategies());
       const report::FileColumns<io::RunFileWriter> cols(writer, model.strategies());
       rep = report::compute_report(cols, model.strategies(), schema.endpoints, schema.outcomes,
                                    model.horizon(), ro);
       writer.commit();
     } else {
       const RunOutcome outcome = run_cohort(model, opt, nullptr);
+      moments = outcome.economics;
       const report::MemoryColumns cols(outcome, schema.endpoints, schema.outcomes);
       rep = report::compute_report(cols, model.strategies(), schema.endpoints, schema.outcomes,
                                    model.horizon(), ro);
     }
     add_report_rows(tables, pt.index, r, pt.values, rep, rows);
+    if (moments) {
+      add_economics_rows(
+          tables, pt.index, r, pt.values,
+          economics::compute_economics(*moments, economics::report_settings(sc.economics->spec())), rows);
+    }
   }
   return rows;
 }

@@ -11,6 +11,7 @@
 #include "sim/config/loader.hpp"
 #include "sim/config/simulation_settings.hpp"
 #include "sim/core/model.hpp"
+#include "sim/economics/patient_economics.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "sim/sweep/sweep_store.hpp"
 
@@ -22,6 +23,7 @@ struct BuiltScenario {
   SimulationSettings settings;
   std::string model_name;
   std::unique_ptr<Model> model;
+  std::shared_ptr<const economics::PatientEconomics> economics;  // the scenario's [economics], or null
 };
 
 // Builds a scenario from a config document; throws InputError listing every problem. The engine does not

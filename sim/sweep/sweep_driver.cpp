@@ -63,6 +63,7 @@ SweepHeader make_header(const SweepSpec& spec, const BuiltScenario& base, std::u
   h.shape.outcomes = model.schema().outcomes;
   h.shape.landmarks = spec.landmarks;
   h.shape.replicates = spec.replicates;
+  h.shape.economics = base.economics != nullptr;
   return h;
 }
 

@@ -12,12 +12,19 @@
 #include "sim/core/errors.hpp"
 #include "sim/io/atomic_output.hpp"
 #include "sim/io/run_file.hpp"
+#include "sim/io/run_layout.hpp"
 
 namespace mmsim::sweep {
 namespace fs = std::filesystem;
 namespace {
 
-const char* const kTables[] = {"/sweep/points", "/sweep/endpoints", "/sweep/rates"};
+// The economics table exists only in sweeps whose base scenario has [economics] (TableShape::economics).
+const char* const kTables[] = {"/sweep/points", "/sweep/endpoints", "/sweep/rates", "/sweep/economics"};
+constexpr int kMaxTables = 4;
+
+int table_count(const TableShape& shape) {
+  return shape.economics ? 4 : 3;
+}
 const std::vector<std::string> kHeaderExtras{"sweep", "design", "model", "patients"};
 
 io::RunAttributes attributes(const SweepHeader& h, const std::string& filetype, bool with_config) {
@@ -30,8 +37,17 @@ io::RunAttributes attributes(const SweepHeader& h, const std::string& filetype, 
   if (with_config) {
     for (const auto& e : h.extra) a.extra.push_back(e);
   }
-  for (const auto& e : shape_attributes(h.shape)) a.extra.push_back(e);
+  for (const auto& e : shape_attributes_with_economics(h.shape)) a.extra.push_back(e);
   return a;
+}
+
+// Whether a sweep file carries the economics table (the attribute only economics sweeps write).
+bool has_economics(const io::RunFileReader& r) {
+  try {
+    return r.string_attribute("/", io::layout::kSweepEconomics) == "1";
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 SweepHeader read_header(const io::RunFileReader& r) {
@@ -43,6 +59,10 @@ SweepHeader read_header(const io::RunFileReader& r) {
   for (const auto& name : kHeaderExtras) h.extra.emplace_back(name, r.string_attribute("/", name));
   std::vector<std::pair<std::string, std::string>> shape;
   for (const auto& name : shape_attribute_names()) shape.emplace_back(name, r.string_attribute("/", name));
+  try {
+    shape.emplace_back(io::layout::kSweepEconomics, r.string_attribute("/", io::layout::kSweepEconomics));
+  } catch (const std::exception&) {  // a sweep without economics
+  }
   h.shape = shape_from_attributes(shape);
   return h;
 }
@@ -54,13 +74,14 @@ std::string hash_of(const fs::path& file) {
 
 // Raw rows of the three tables, and their row counts, appended to `bytes`.
 struct Rows {
-  std::vector<std::byte> bytes[3];
-  std::size_t rows[3] = {0, 0, 0};
+  std::vector<std::byte> bytes[kMaxTables];
+  std::size_t rows[kMaxTables] = {0, 0, 0, 0};
 };
 
 void write_tables(io::RunFileWriter& w, const SweepTables& t, const Rows& rows) {
-  const TableLayout* layouts[] = {&t.points, &t.endpoints, &t.rates};
-  for (int i = 0; i < 3; ++i) w.write_table_rows(kTables[i], *layouts[i], rows.bytes[i].data(), rows.rows[i]);
+  const TableLayout* layouts[] = {&t.points, &t.endpoints, &t.rates, &t.economics};
+  for (int i = 0; i < table_count(t.shape); ++i)
+    w.write_table_rows(kTables[i], *layouts[i], rows.bytes[i].data(), rows.rows[i]);
 }
 
 }  // namespace
@@ -134,7 +155,8 @@ bool SweepStore::point_done(std::uint64_t point, const std::string& hash) const 
     if (r.string_attribute("/", "sweep_hash") != hash ||
         r.string_attribute("/", "point") != std::to_string(point))
       return false;
-    for (const char* table : kTables) (void)r.read_raw(table);
+    const int tables = has_economics(r) ? 4 : 3;
+    for (int i = 0; i < tables; ++i) (void)r.read_raw(kTables[i]);
     return true;
   } catch (const std::exception&) {
     return false;  // unreadable: computed again
@@ -162,8 +184,8 @@ void SweepStore::write_point(const SweepHeader& h, std::uint64_t point, const Po
   a.extra.emplace_back("point", std::to_string(point));
   io::RunFileWriter w(point_file(point), a);
   Rows r;
-  const TableBuffer* bufs[] = {&rows.points, &rows.endpoints, &rows.rates};
-  for (int i = 0; i < 3; ++i) {
+  const TableBuffer* bufs[] = {&rows.points, &rows.endpoints, &rows.rates, &rows.economics};
+  for (int i = 0; i < table_count(t.shape); ++i) {
     r.bytes[i].assign(bufs[i]->data(), bufs[i]->data() + bufs[i]->size_bytes());
     r.rows[i] = bufs[i]->rows();
   }
@@ -174,13 +196,14 @@ void SweepStore::write_point(const SweepHeader& h, std::uint64_t point, const Po
 void SweepStore::write_shard(const SweepHeader& h, ShardId shard,
                              const std::vector<std::uint64_t>& points) const {
   const SweepTables t(h.shape);
-  const std::size_t per_point[] = {1, t.endpoint_rows_per_point(), t.rate_rows_per_point()};
+  const std::size_t per_point[] = {1, t.endpoint_rows_per_point(), t.rate_rows_per_point(),
+                                   t.economics_rows_per_point()};
   Rows all;
   for (std::uint64_t p : points) {
     const io::RunFileReader r(point_file(p));
     if (r.string_attribute("/", "sweep_hash") != h.hash)
       throw std::runtime_error(fmt::format("{} belongs to another sweep", point_file(p).string()));
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < table_count(t.shape); ++i) {
       const auto bytes = r.read_raw(kTables[i]);
       const std::size_t n = r.rows(kTables[i]);
       if (n != per_point[i])
@@ -285,10 +308,12 @@ std::uint64_t SweepStore::merge(std::optional<std::uint64_t> n_given) const {
   }
 
   const SweepTables t(header.shape);
-  const std::size_t per_point[] = {1, t.endpoint_rows_per_point(), t.rate_rows_per_point()};
-  std::size_t row_size[] = {t.points.row_size(), t.endpoints.row_size(), t.rates.row_size()};
+  const std::size_t per_point[] = {1, t.endpoint_rows_per_point(), t.rate_rows_per_point(),
+                                   t.economics_rows_per_point()};
+  std::size_t row_size[] = {t.points.row_size(), t.endpoints.row_size(), t.rates.row_size(),
+                            t.economics.row_size()};
   Rows merged;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < table_count(t.shape); ++i) {
     std::vector<std::vector<std::byte>> parts;
     for (const auto& r : readers) {
       parts.push_back(r->read_raw(kTables[i]));
@@ -314,6 +339,10 @@ std::uint64_t SweepStore::merge(std::optional<std::uint64_t> n_given) const {
   io::write_text_atomically(dir_ / "sweep.csv", to_csv(t.endpoints, merged.bytes[1].data(), merged.rows[1]));
   io::write_text_atomically(dir_ / "rates.csv", to_csv(t.rates, merged.bytes[2].data(), merged.rows[2]));
   io::write_text_atomically(dir_ / "points.csv", to_csv(t.points, merged.bytes[0].data(), merged.rows[0]));
+  if (t.shape.economics) {
+    io::write_text_atomically(dir_ / "economics.csv",
+                              to_csv(t.economics, merged.bytes[3].data(), merged.rows[3]));
+  }
   w.commit();
   return header.points_total;
 }

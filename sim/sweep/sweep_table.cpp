@@ -123,6 +123,37 @@ SweepTables::SweepTables(const TableShape& s) : shape(s) {
   add_fields(rf, report::kRateTable, "");
   add_fields(rf, report::kRateComparisonTable, kVersusReference);
   rates = TableLayout("sweep_rates", rf);
+
+  auto xf = head(s, true);
+  xf.push_back(key_field(Key::strategy, s.strategies));
+  xf.push_back({"n", FieldType::u64, {}, "patients"});
+  for (const char* name : {"cost", "cost_se", "qaly", "qaly_se", "ly", "ly_se", "cost_undiscounted",
+                           "qaly_undiscounted", "ly_undiscounted"})
+    xf.push_back(
+        {name, FieldType::f64, {}, "per-patient mean (discounted unless named so), or its Monte Carlo SE"});
+  economics = TableLayout("sweep_economics", xf);
+}
+
+std::size_t SweepTables::economics_rows_per_point() const {
+  return shape.economics ? shape.replicates * shape.strategies.size() : 0;
+}
+
+void add_economics_rows(const SweepTables& t, std::uint64_t point, std::uint32_t replicate,
+                        const std::vector<double>& values, const economics::EconomicsReport& r,
+                        PointRows& out) {
+  for (std::size_t s = 0; s < r.strategies.size(); ++s) {
+    const auto& x = r.strategies[s];
+    RowRef row = out.economics.append();
+    std::uint32_t f = 0;
+    row.set_u64(FieldId{f++}, point);
+    row.set_u32(FieldId{f++}, replicate);
+    for (const double v : values) put(row, f, v);
+    row.set_enum(FieldId{f++}, code(t.shape.strategies, x.strategy));
+    row.set_u64(FieldId{f++}, x.n);
+    for (const double v : {x.cost.mean, x.cost.se, x.qaly.mean, x.qaly.se, x.ly.mean, x.ly.se,
+                           x.cost_undiscounted.mean, x.qaly_undiscounted.mean, x.ly_undiscounted.mean})
+      put(row, f, v);
+  }
 }
 
 std::size_t SweepTables::endpoint_rows_per_point() const {
@@ -246,6 +277,12 @@ std::vector<std::pair<std::string, std::string>> shape_attributes(const TableSha
           {names[4], join(lm)},           {names[5], std::to_string(s.replicates)}};
 }
 
+std::vector<std::pair<std::string, std::string>> shape_attributes_with_economics(const TableShape& s) {
+  auto a = shape_attributes(s);
+  if (s.economics) a.emplace_back(io::layout::kSweepEconomics, "1");
+  return a;
+}
+
 TableShape shape_from_attributes(const std::vector<std::pair<std::string, std::string>>& a) {
   TableShape s;
   const auto names = shape_attribute_names();
@@ -261,6 +298,9 @@ TableShape shape_from_attributes(const std::vector<std::pair<std::string, std::s
   s.outcomes = split_list(value(names[3]), '\n');
   for (const auto& t : split_list(value(names[4]), '\n')) s.landmarks.push_back(std::stod(t));
   s.replicates = static_cast<std::uint32_t>(std::stoul(value(names[5])));
+  for (const auto& [k, v] : a) {
+    if (k == io::layout::kSweepEconomics) s.economics = v == "1";
+  }
   return s;
 }
 

@@ -130,7 +130,7 @@ f = h5py.File(sys.argv[1], "r")
 for name in ("filetype", "config", "created", "mmsim_version", "git_revision", "time_unit"):
     assert isinstance(f.attrs[name], str), (name, type(f.attrs[name]))
 assert [str(s) for s in f.attrs["strategy_order"]] == ["cilta", "standard"], f.attrs["strategy_order"]
-assert list(f.attrs["schema_version"]) == [1, 0]
+assert list(f.attrs["schema_version"]) == [1, 1]
 assert int(f.attrs["seed"]) == 20240611
 d = f["strategies/cilta/patients"]
 assert d.dtype.names == ("time", "delta", "count", "patient", "line", "state"), d.dtype.names
