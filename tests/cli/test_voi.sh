@@ -82,4 +82,23 @@ ln "$work/self/economics.csv" "$work/self/psa_cost.csv" 2>/dev/null || cp "$work
 if [[ -e "$work/self/psa_cost.csv" ]]; then
   expect "input" "$work/self" --wtp 1000 -o "$work/self"
 fi
+
+# scripts/economics_report.sh: bad options exit 2; a binary without the economics layer is refused (exit 2,
+# naming the scenario); with it, a tiny run writes every section (the full run: results/economics.md).
+report="$root/scripts/economics_report.sh"
+bash "$report" --mmsim "$mmsim" --patients many >/dev/null 2>"$work/err"
+[[ $? -eq 2 ]] && grep -q "'many' is not a non-negative integer" "$work/err" || die "economics_report bad option: $(cat "$work/err")"
+if "$mmsim" check "$root/configs/economics/post_cart_salvage_economics.toml" >/dev/null 2>&1; then
+  bash "$report" --mmsim "$mmsim" --patients 300 --samples 12 --psa-patients 150 --threads 2 --out "$work/rep/economics.md" \
+    >/dev/null 2>"$work/err" || die "economics_report: $(tail -5 "$work/err")"
+  for section in "## Costs, QALYs" "## Face validity" "## Value of information" "| strategy | CAR-T infusions"; do
+    grep -qF "$section" "$work/rep/economics.md" || die "economics.md lacks '$section'"
+  done
+  [[ -s "$work/rep/economics/ce_ceac.png" ]] || die "economics_report drew no CEAC"
+else
+  bash "$report" --mmsim "$mmsim" --out "$work/rep/economics.md" >/dev/null 2>"$work/err"
+  [[ $? -eq 2 ]] && grep -q "cannot run .*post_cart_salvage_economics.toml" "$work/err" ||
+    die "economics_report without economics: $(cat "$work/err")"
+  [[ ! -e "$work/rep/economics.md" ]] || die "economics_report wrote a report it could not make"
+fi
 exit $fail
