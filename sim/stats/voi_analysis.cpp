@@ -92,12 +92,19 @@ VoiAnalysis analyse_sweep(const VoiRequest& request) {
   const std::vector<double>& wtps = request.evppi_wtp.empty() ? request.wtp : request.evppi_wtp;
   for (const GroupSpec& spec : a.groups) {
     ParameterGroup group{spec.name, {}};
+    if (spec.parameters.size() > kMaxGroupParameters)
+      throw InputError(
+          fmt::format("--group {}: {} parameters; the GAM regression takes at most {} (split the group)",
+                      spec.name, spec.parameters.size(), kMaxGroupParameters));
     for (const std::string& name : spec.parameters) {
       const auto it = std::find(a.sample.parameters.begin(), a.sample.parameters.end(), name);
       if (it == a.sample.parameters.end())
         throw InputError(fmt::format("--group {}: '{}' is not a parameter of {} (its parameters: {})",
                                      spec.name, name, csv.string(), fmt::join(a.sample.parameters, ", ")));
-      group.parameters.push_back(static_cast<std::size_t>(it - a.sample.parameters.begin()));
+      const auto index = static_cast<std::size_t>(it - a.sample.parameters.begin());
+      if (std::find(group.parameters.begin(), group.parameters.end(), index) != group.parameters.end())
+        throw InputError(fmt::format("--group {}: '{}' is named twice", spec.name, name));
+      group.parameters.push_back(index);
     }
     for (const double w : wtps) {
       try {

@@ -291,8 +291,9 @@ SmoothFit fit_penalized_gcv(const PenalizedBasis& basis, std::span<const double>
   const std::size_t n = basis.model.rows(), p = basis.model.cols();
   if (y.size() != n) throw std::invalid_argument("penalized regression: response length differs from basis");
   if (n <= p)
-    throw std::invalid_argument("penalized regression: " + std::to_string(n) + " observations for " +
-                                std::to_string(p) + " basis functions (need more observations)");
+    throw std::invalid_argument(
+        "penalized regression: " + std::to_string(n) + " observations for " + std::to_string(p) +
+        " basis functions (need more PSA simulations, or fewer knots: mmsim voi --knots)");
   const PenalizedProblem problem(basis, y);
   const std::size_t count = problem.penalty_count();
   std::vector<double> x(count, 0.0);

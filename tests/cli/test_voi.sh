@@ -65,6 +65,9 @@ expect "--wtp: 'abc' is not a non-negative number" "$sweep" --wtp abc
 expect "--wtp: '-5' is not a non-negative" "$sweep" --wtp=-5
 expect "at most 4" "$sweep" --wtp 1000 --group g=hr_new,prog_scale,noise_param,hr_new,prog_scale
 expect "give --wtp" "$sweep"
+expect "'hr_new' is named twice" "$sweep" --wtp 1000 --group g=hr_new,hr_new
+expect "150 observations for 343 basis functions" "$sweep" --wtp 1000 --knots 7 --group g=hr_new,prog_scale,noise_param
+
 mkdir "$work/bad"
 head -5 "$sweep/economics.csv" >"$work/bad/economics.csv"
 echo "3,0,0.7,12,0.5,standard,500,abc,1,1,1,1,1,1,1,1" >>"$work/bad/economics.csv"
