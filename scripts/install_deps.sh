@@ -17,7 +17,7 @@ packages=(
   clang libclang-rt-14-dev                       # libFuzzer targets of the config loader (tests/fuzz)
   python3-h5py python3-matplotlib python3-numpy  # scripts/plot_km.py, plot_cif.py (run with /usr/bin/python3)
   python3-pandas r-bioc-rhdf5                    # scripts/mmsim_read.py and mmsim_read.R (tidy data; tested)
-  r-base-core r-cran-survival                    # independent statistics oracle in the tests
+  r-base-core r-cran-survival r-cran-mgcv        # independent statistics oracles in the tests (mgcv: EVPPI GAM)
   libnlopt-cxx-dev                               # calibration optimizer
 )
 if [[ "${1:-}" == "--cluster" ]]; then
