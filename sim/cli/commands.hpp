@@ -13,5 +13,6 @@ int sweep_command(const std::vector<std::string>& args);
 int merge_command(const std::vector<std::string>& args);
 int calibrate_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
+int therapies_command(const std::vector<std::string>& args);
 
 }  // namespace mmsim::cli
