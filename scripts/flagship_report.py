@@ -78,14 +78,20 @@ def psa_section(work, reference):
     draws = sorted({(p, q) for (_, p, q) in rmst})
 
     def p_best(ep, same_index_line):
+        """Share of draws at which each arm is best; None for an arm never in the comparison."""
         counts = {s: 0 for s in strategies}
+        compared = set()
         for p, q in draws:
             values = rmst[(ep, p, q)]
             if same_index_line:
                 index = rmst[("pfs", p, q)]
                 values = {s: v for s, v in values.items() if index[s] == index[reference]}
+            compared |= set(values)
             counts[max(values, key=values.get)] += 1
-        return {s: counts[s] / len(draws) for s in strategies}
+        return {s: counts[s] / len(draws) if s in compared else None for s in strategies}
+
+    def share(p):
+        return "n/a (another index line)" if p is None else f"{p:.3f}"
 
     same_os, all_os, same_pfs = (p_best("os_after_relapse", True), p_best("os_after_relapse", False),
                                  p_best("pfs_after_relapse", True))
@@ -98,8 +104,9 @@ def psa_section(work, reference):
             xs = sorted(x for x in diffs[s] if math.isfinite(x))
             lo, hi = xs[int(0.025 * (len(xs) - 1))], xs[int(math.ceil(0.975 * (len(xs) - 1)))]
             d = f"{statistics.fmean(xs):+.2f} ({lo:+.2f} to {hi:+.2f})"
-        lines.append(f"| {s} | {same_os[s]:.3f} | {all_os[s]:.3f} | {same_pfs[s]:.3f} | {d} |")
-    se_p = max(math.sqrt(p * (1 - p) / len(draws)) for p in list(same_os.values()) + list(all_os.values()))
+        lines.append(f"| {s} | {share(same_os[s])} | {share(all_os[s])} | {share(same_pfs[s])} | {d} |")
+    se_p = max(math.sqrt(p * (1 - p) / len(draws)) for p in list(same_os.values()) + list(all_os.values())
+               if p is not None)
     finite = [x for x in paired_se if math.isfinite(x)]
     return lines, len(draws), se_p, statistics.median(finite) if finite else float("nan")
 
@@ -160,9 +167,10 @@ def main():
         "## 1. PFS and OS after relapse per arm (base case)",
         "",
         *base_lines,
-        "RMSTs run to the scenario horizon; past the last follow-up after relapse the curve is carried flat "
-        "(`rmst_extrapolated`), which a longer horizon would not change. `mechanism_guided_index_maintenance` "
-        "(if present) also changes the index line, so its relapses are not the same patients' relapses.",
+        "RMSTs run to the scenario horizon (120 months); follow-up after a relapse is shorter than that, and the "
+        "curve is carried flat past its last time (flagged `rmst_extrapolated`), as in every sweep row. An arm "
+        "that also changes the index line (`mechanism_guided_index_maintenance`) has other relapses: its "
+        "after-relapse differences compare different patients.",
         "",
         "## 2. Probability that each arm is best across the PSA draws",
         "",

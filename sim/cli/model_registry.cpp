@@ -73,11 +73,11 @@ TextTable therapy_table(const LoadedScenario& scenario) {
     throw InputError(fmt::format("{}: the {} model has no therapies (only the myeloma model lists them)",
                                  scenario.document.main_file, scenario.model_name));
   TextTable t;
-  t.columns = {"therapy", "label",       "class",      "category", "targets",
-               "binder",  "cell_source", "defined_at", "source"};
+  t.columns = {"therapy", "label",       "class",      "category",      "targets",
+               "binder",  "cell_source", "defined_at", "overridden_by", "source"};
   for (const auto& r : myeloma::list_therapies(model->params(), scenario.document.root))
-    t.rows.push_back(
-        {r.id, r.label, r.class_id, r.category, r.targets, r.binder, r.cell_source, r.defined_at, r.source});
+    t.rows.push_back({r.id, r.label, r.class_id, r.category, r.targets, r.binder, r.cell_source, r.defined_at,
+                      r.overridden_by, r.source});
   return t;
 }
 

@@ -69,8 +69,11 @@ expected=$(grep -cE '^\[therapy\.[a-z0-9_]+\]' "$root/models/myeloma/params/ther
 [[ $(($(wc -l <table.txt) - 1)) -eq $expected ]] || say "therapies lists $(($(wc -l <table.txt) - 1)) rows, expected $expected"
 grep -qE '^ide_cel +.* bcma_car_t +car_t +BCMA +murine +autologous +'"$root"'/models/myeloma/params/therapies.toml:[0-9]+ ' table.txt ||
   say "therapies table lacks ide_cel's row: $(grep ide_cel table.txt)"
+grep -qE '^ide_cel .*/models/myeloma/params/calibrated\.toml \([0-9]+ values\) ' table.txt ||
+  say "therapies does not say that calibrated.toml sets some of ide_cel's values"
+grep -E '^talquetamab ' table.txt | grep -q 'calibrated\.toml' && say "talquetamab is not calibrated, yet listed so"
 "$mmsim" therapies copied.toml --format csv >t.csv 2>err.txt || say "therapies CSV failed"
-head -1 t.csv | grep -qx "therapy,label,class,category,targets,binder,cell_source,defined_at,source" || say "CSV header: $(head -1 t.csv)"
+head -1 t.csv | grep -qx "therapy,label,class,category,targets,binder,cell_source,defined_at,overridden_by,source" || say "CSV header: $(head -1 t.csv)"
 /usr/bin/python3 - "$expected" <<'EOF' || fail=1
 import csv, json, subprocess, sys
 rows = list(csv.DictReader(open("t.csv")))
@@ -83,7 +86,7 @@ EOF
 "$mmsim" therapies copied.toml --format json >t.json || say "therapies JSON failed"
 /usr/bin/python3 -c "import json,sys; d=json.load(open('t.json')); sys.exit(0 if len(d)==$expected and d[0]['therapy'] else 1)" ||
   say "therapies JSON does not parse to $expected rows"
-"$mmsim" therapies --format markdown | head -2 | tail -1 | grep -qx '|---|---|---|---|---|---|---|---|---|' || say "markdown rule line"
+"$mmsim" therapies --format markdown | head -2 | tail -1 | grep -qx '|---|---|---|---|---|---|---|---|---|---|' || say "markdown rule line"
 "$mmsim" therapies --format xml >out.txt 2>err.txt
 [[ $? -eq 2 ]] || say "therapies --format xml is not exit 2"
 "$mmsim" therapies "$root/configs/reference/illness_death.toml" >out.txt 2>err.txt

@@ -13,7 +13,9 @@ namespace mmsim::myeloma {
 struct TherapyListing {
   std::string id, label, class_id, category, targets, binder, cell_source;
   std::string defined_at;  // file:line of its [therapy.<id>] table in the resolved config
-  std::string source;      // its `source` (the evidence it is built on)
+  std::string
+      overridden_by;   // the other files that set some of its values, e.g. "calibrated.toml (9 values)"
+  std::string source;  // its `source` (the evidence it is built on)
 };
 
 // The therapies in the model's order; `root` is the resolved config the model was built from.
