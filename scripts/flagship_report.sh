@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates results/flagship.md (and results/flagship_tornado.png): the flagship scenario's answer.
+# Regenerates results/flagship.md (and flagship_tornado.png beside it): the flagship scenario's answer.
 #   scripts/flagship_report.sh                  # about 2-4 minutes on 2 cores with the defaults below
 # Steps: (1) the base case, `mmsim run configs/post_cart_salvage.toml` (BASE_PATIENTS), summarised with
 # `mmsim report --reference REFERENCE`; (2) a PSA of configs/sweeps/psa.toml cut to PSA_SAMPLES draws of
@@ -48,7 +48,7 @@ echo "flagship_report: one-way sweep, $oneway_patients patients per point" >&2
 "$mmsim" sweep "$root/configs/sweeps/flagship_oneway.toml" -o "$work/oneway" --patients "$oneway_patients" \
   --threads "$threads" -q
 "$py" "$root/scripts/plot_tornado.py" "$work/oneway" --strategy "$reference" --top 15 \
-  --out "$root/results/flagship_tornado.png" --csv "$work/tornado.csv" > "$work/tornado.txt"
+  --out "$(dirname "$out")/flagship_tornado.png" --csv "$work/tornado.csv" > "$work/tornado.txt"
 
 "$py" "$root/scripts/flagship_report.py" --work "$work" --out "$out" --reference "$reference" \
   --base-patients "$base_patients" --psa-samples "$psa_samples" --psa-patients "$psa_patients" \

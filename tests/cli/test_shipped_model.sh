@@ -30,6 +30,7 @@ open(f"{sys.argv[2]}/uncalibrated.toml", "w").write(copied.replace('"mmsim:myelo
 EOF
 
 cd "$work" || exit 1
+line=$(grep -n '^include = \["mmsim:myeloma/default"\]' copied.toml | cut -d: -f1)  # the include's line
 "$mmsim" check copied.toml >out.txt 2>err.txt || say "check of the copied scenario failed: $(cat err.txt)"
 [[ -s err.txt ]] && say "check of the copied scenario warned: $(cat err.txt)"
 # The same resolved parameters as the flagship (check --print shows every parameter with its source).
@@ -43,13 +44,13 @@ cmp -s copied_print.txt flagship_print.txt || say "the copied scenario resolves 
 "$mmsim" check bad.toml >out.txt 2>err.txt
 code=$?
 [[ $code -eq 2 ]] || say "bad include: exit $code, expected 2"
-grep -qF "bad.toml:8:12: error: include[0]: no shipped file mmsim:myeloma/nope" err.txt ||
+grep -qF "bad.toml:$line:12: error: include[0]: no shipped file mmsim:myeloma/nope" err.txt ||
   say "bad include message: $(cat err.txt)"
 grep -qF "shipped: myeloma/default" err.txt || say "bad include does not list the shipped names"
 
 # No models folder: the compiled-in copy, with a warning naming the scenario's include.
 MMSIM_MODELS_DIR="$work/none" "$mmsim" check copied.toml >out.txt 2>err.txt || say "embedded fallback failed"
-grep -qF "copied.toml:8:12: warning: mmsim:myeloma/default: the shipped model files are not at $work/none/myeloma/default.toml" err.txt ||
+grep -qF "copied.toml:$line:12: warning: mmsim:myeloma/default: the shipped model files are not at $work/none/myeloma/default.toml" err.txt ||
   say "embedded fallback warning: $(cat err.txt)"
 
 # Without calibrated.toml: check and run warn, naming the file.
