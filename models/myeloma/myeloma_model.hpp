@@ -6,6 +6,7 @@
 #include "models/myeloma/src/output_tables.hpp"
 #include "models/myeloma/src/params.hpp"
 #include "models/myeloma/src/simulate.hpp"
+#include "models/myeloma/src/therapy_listing.hpp"
 #include "sim/config/diagnostics.hpp"
 #include "sim/config/simulation_settings.hpp"
 #include "sim/core/model.hpp"
@@ -33,6 +34,10 @@ class MyelomaModel final : public Model {
   OutputSchema schema_;
   std::vector<std::string> strategy_names_;
 };
+
+// The file of fitted parameters `mmsim calibrate` writes; every scenario should include it last (a scenario
+// without it runs on the uncalibrated values of the parameter files, and the CLI warns).
+inline constexpr const char* kCalibratedParametersFile = "calibrated.toml";
 
 // Reads and validates the config (errors into diag) and builds the model; null when diag has errors.
 // `settings`: the [simulation] and [trial] tables every model shares, read by the registry.

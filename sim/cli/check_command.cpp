@@ -23,6 +23,7 @@ int check_command(const std::vector<std::string>& args) {
   std::optional<std::string> path;
   if (vm.count("config")) path = vm["config"].as<std::string>();
   const ScenarioSource src = load_scenario_source(path);
+  print_warnings(src);
   const Model& model = *src.scenario.model;
   fmt::print("{}: ok: model {}, {} strategies ({}), {} patients, seed {}, horizon {} months\n",
              src.display_name, src.scenario.model_name, model.strategies().size(),

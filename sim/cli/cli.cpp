@@ -32,6 +32,8 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
         "one table of a run file (patients, lines, events) as a long CSV with a strategy column"}},
       {"merge", {merge_command, "join a sweep's shard files into OUTDIR/sweep.h5 and sweep.csv"}},
       {"voi", {voi_command, "CEAC, CEAF, EVPI and EVPPI of a PSA sweep's economics.csv; exports for R"}},
+      {"therapies",
+       {therapies_command, "list a scenario's therapies: id, class, targets, binder, source of parameters"}},
   };
   return table;
 }

@@ -14,5 +14,6 @@ int merge_command(const std::vector<std::string>& args);
 int calibrate_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int voi_command(const std::vector<std::string>& args);
+int therapies_command(const std::vector<std::string>& args);
 
 }  // namespace mmsim::cli

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "models/myeloma/myeloma_model.hpp"
 #include "sim/cli/embedded_files.hpp"
 #include "sim/config/table_reader.hpp"
@@ -11,10 +13,16 @@
 namespace mmsim::cli {
 namespace {
 
-constexpr const char* kEmbeddedRoot = "<embedded>";
+using config::kEmbeddedRoot;
 constexpr const char* kDefaultScenario = "configs/post_cart_salvage.toml";
 
+bool under_embedded_root(const std::filesystem::path& path) {
+  const auto first = path.begin();
+  return first != path.end() && *first == kEmbeddedRoot;
+}
+
 std::optional<std::string> read_embedded(const std::filesystem::path& path) {
+  if (!under_embedded_root(path)) return std::nullopt;
   const std::filesystem::path rel = path.lexically_relative(kEmbeddedRoot);
   for (const auto& f : embedded_files()) {
     if (std::filesystem::path(f.path) == rel) return std::string(f.text);
@@ -39,7 +47,39 @@ std::unique_ptr<Model> build(const std::string& name, const toml::table& root, c
   return myeloma::build_myeloma_model(root, shared, diag);
 }
 
+// A myeloma scenario runs on the fitted parameters only if it includes the file `mmsim calibrate` writes.
+std::optional<std::string> uncalibrated_warning(const config::ConfigDocument& document) {
+  for (const auto& f : document.files) {
+    if (std::filesystem::path(f).filename() == myeloma::kCalibratedParametersFile) return std::nullopt;
+  }
+  return fmt::format(
+      "{}: warning: the scenario does not include {} (the parameters `mmsim calibrate` fitted): it runs on "
+      "the uncalibrated values of the parameter files. Include \"mmsim:myeloma/default\" (the shipped model, "
+      "calibrated.toml last) or the file itself",
+      document.main_file, myeloma::kCalibratedParametersFile);
+}
+
 }  // namespace
+
+config::FileReader scenario_file_reader() {
+  return [](const std::filesystem::path& path) {
+    return under_embedded_root(path) ? read_embedded(path) : config::read_file_text(path);
+  };
+}
+
+TextTable therapy_table(const LoadedScenario& scenario) {
+  const auto* model = dynamic_cast<const myeloma::MyelomaModel*>(scenario.model.get());
+  if (model == nullptr)
+    throw InputError(fmt::format("{}: the {} model has no therapies (only the myeloma model lists them)",
+                                 scenario.document.main_file, scenario.model_name));
+  TextTable t;
+  t.columns = {"therapy", "label",       "class",      "category",      "targets",
+               "binder",  "cell_source", "defined_at", "overridden_by", "source"};
+  for (const auto& r : myeloma::list_therapies(model->params(), scenario.document.root))
+    t.rows.push_back({r.id, r.label, r.class_id, r.category, r.targets, r.binder, r.cell_source, r.defined_at,
+                      r.overridden_by, r.source});
+  return t;
+}
 
 std::string embedded_default_name() {
   return kDefaultScenario;
@@ -50,6 +90,17 @@ config::ConfigDocument embedded_default_scenario() {
   const auto text = read_embedded(path);
   if (!text) throw std::logic_error("the default scenario was not embedded at build time");
   return config::load_config_text(*text, path, read_embedded);
+}
+
+config::ConfigDocument shipped_model_scenario() {
+  const std::filesystem::path path = std::filesystem::path(kEmbeddedRoot) / kDefaultScenario;
+  const auto text = read_embedded(path);
+  if (!text) throw std::logic_error("the default scenario was not embedded at build time");
+  toml::table scenario = toml::parse(*text, path.string());
+  scenario.insert_or_assign("include", toml::array{std::string(config::kShippedPrefix) + "myeloma/default"});
+  std::ostringstream rewritten;
+  rewritten << scenario;
+  return config::load_config_text(rewritten.str(), path, scenario_file_reader());
 }
 
 LoadedScenario load_scenario(config::ConfigDocument document) {
@@ -70,6 +121,10 @@ LoadedScenario load_scenario(config::ConfigDocument document) {
     s.economics = std::make_shared<const economics::PatientEconomics>(std::move(*spec));
   diag.throw_if_errors();
   s.settings = shared.simulation;
+  s.warnings = document.warnings;
+  if (s.model_name == "myeloma") {
+    if (auto w = uncalibrated_warning(document)) s.warnings.push_back(std::move(*w));
+  }
   s.document = std::move(document);
   return s;
 }

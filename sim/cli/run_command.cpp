@@ -73,6 +73,7 @@ int run_command(const std::vector<std::string>& args) {
   std::optional<std::string> path;
   if (vm.count("config")) path = vm["config"].as<std::string>();
   ScenarioSource src = load_scenario_source(path);
+  print_warnings(src);
   const Model& model = *src.scenario.model;
 
   RunOptions opt;

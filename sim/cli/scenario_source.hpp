@@ -14,5 +14,10 @@ struct ScenarioSource {
 };
 
 ScenarioSource load_scenario_source(const std::optional<std::string>& config_path);
+// Without a path: the default scenario on the current shipped model files (model_registry.hpp).
+ScenarioSource load_shipped_model_source(const std::optional<std::string>& config_path);
+
+// The scenario's warnings (sim/cli/model_registry.hpp), one a line on stderr.
+void print_warnings(const ScenarioSource& source);
 
 }  // namespace mmsim::cli

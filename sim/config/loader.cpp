@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <sstream>
 #include <vector>
 
@@ -54,6 +56,39 @@ std::string why_unreadable(const fs::path& path) {
   return "cannot be read";
 }
 
+// The models/ folder of the source tree this binary was built from (CMake defines it for this file only).
+#ifndef MMSIM_SHIPPED_MODELS_DIR
+#define MMSIM_SHIPPED_MODELS_DIR ""
+#endif
+
+// A shipped name: folders and a file stem of letters, digits, `_` and `-`, separated by single slashes.
+bool valid_shipped_name(std::string_view name) {
+  if (name.empty() || name.front() == '/' || name.back() == '/') return false;
+  char previous = '/';
+  for (const char c : name) {
+    const bool word =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!word && !(c == '/' && previous != '/')) return false;
+    previous = c;
+  }
+  return true;
+}
+
+// The names a folder of shipped models offers: <model>/<stem> for every <model>/<stem>.toml.
+std::vector<std::string> shipped_names(const fs::path& folder) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& model : fs::directory_iterator(folder, ec)) {
+    if (!model.is_directory(ec)) continue;
+    for (const auto& f : fs::directory_iterator(model.path(), ec)) {
+      if (f.is_regular_file(ec) && f.path().extension() == ".toml")
+        names.push_back(model.path().filename().string() + "/" + f.path().stem().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 struct OpenFile {
   std::string display;   // as written (lexically normal), for messages
   std::string identity;  // canonical, for cycle detection
@@ -62,6 +97,10 @@ struct OpenFile {
 class IncludeResolver {
  public:
   IncludeResolver(const FileReader& reader, Diagnostics& diag) : reader_(reader), diag_(diag) {}
+
+  // Every file read so far (the top file first), and the warnings about them.
+  std::vector<std::string> take_files() { return std::move(files_); }
+  std::vector<std::string> take_warnings() { return std::move(warnings_); }
 
   // Parses `text` (the content of `path`) and returns it with its includes merged underneath.
   std::optional<toml::table> resolve(const std::string& text, const fs::path& path) {
@@ -74,6 +113,7 @@ class IncludeResolver {
       return std::nullopt;
     }
     check_schema_version(parsed);
+    files_.push_back(key);
     chain_.push_back(OpenFile{key, identity(path)});
     toml::table merged;
     if (const toml::node* inc = parsed.get("include")) {
@@ -133,7 +173,14 @@ class IncludeResolver {
       diag_.error(node.source(), key_path, "empty file path");
       return;
     }
-    const fs::path target = (from.parent_path() / fs::path(written)).lexically_normal();
+    fs::path target;
+    if (written.rfind(kShippedPrefix, 0) == 0) {
+      const std::optional<fs::path> shipped = shipped_file(node, key_path, written);
+      if (!shipped) return;
+      target = *shipped;
+    } else {
+      target = (from.parent_path() / fs::path(written)).lexically_normal();
+    }
     const std::string shown = printable(target.string());
     const std::string id = identity(target);
     for (const auto& open : chain_) {
@@ -171,6 +218,41 @@ class IncludeResolver {
     if (auto sub = resolve(*text, target)) merge_into(merged, std::move(*sub));
   }
 
+  // Where `mmsim:<name>` is: on disk (MMSIM_MODELS_DIR, else the source tree), else compiled in.
+  std::optional<fs::path> shipped_file(const toml::node& node, const std::string& key_path,
+                                       const std::string& written) {
+    const std::string name = written.substr(std::string_view(kShippedPrefix).size());
+    if (!valid_shipped_name(name)) {
+      diag_.error(node.source(), key_path,
+                  fmt::format("\"{}\" is not a shipped file name: expected {}<model>/<name>, e.g. "
+                              "\"mmsim:myeloma/default\"",
+                              printable(written), kShippedPrefix));
+      return std::nullopt;
+    }
+    const ShippedModels models = shipped_models_folder();
+    const fs::path disk = models.folder / (name + ".toml");
+    std::error_code ec;
+    if (!models.folder.empty() && fs::is_regular_file(disk, ec)) return disk;
+    const fs::path embedded = fs::path(kEmbeddedRoot) / "models" / (name + ".toml");
+    if (reader_(embedded)) {
+      warnings_.push_back(fmt::format(
+          "{}:{}:{}: warning: {}: the shipped model files are not at {}{}: using the copy compiled into "
+          "this binary, which holds the parameters as they were when it was built (set MMSIM_MODELS_DIR to "
+          "a models/ folder to use current ones)",
+          source_file(node.source()), node.source().begin.line, node.source().begin.column, written,
+          printable(disk.string()), models.from_environment ? " (MMSIM_MODELS_DIR)" : ""));
+      return embedded;
+    }
+    const std::vector<std::string> offered = shipped_names(models.folder);
+    diag_.error(
+        node.source(), key_path,
+        fmt::format(
+            "no shipped file {}: {} does not exist{} and none is compiled in{}", printable(written),
+            printable(disk.string()), models.from_environment ? " (MMSIM_MODELS_DIR)" : "",
+            offered.empty() ? std::string() : fmt::format("; shipped: {}", fmt::join(offered, ", "))));
+    return std::nullopt;
+  }
+
   static void merge_into(toml::table& base, toml::table&& top) {
     for (auto&& [k, v] : top) {
       toml::node* existing = base.get(k.str());
@@ -186,6 +268,8 @@ class IncludeResolver {
   Diagnostics& diag_;
   std::vector<OpenFile> chain_;
   std::size_t included_ = 0;
+  std::vector<std::string> files_;
+  std::vector<std::string> warnings_;
 };
 
 // Closes a file descriptor on every path out.
@@ -243,7 +327,14 @@ ConfigDocument load_config_text(const std::string& text, const fs::path& path, c
     diag.error(path.string(), "", "the config file is empty (it sets nothing)");
     diag.throw_if_errors();
   }
-  return ConfigDocument{std::move(*root), path.string()};
+  return ConfigDocument{std::move(*root), path.string(), resolver.take_files(), resolver.take_warnings()};
+}
+
+ShippedModels shipped_models_folder() {
+  // Read at each load, not cached: a test (or a user) may point it elsewhere between runs.
+  if (const char* env = std::getenv("MMSIM_MODELS_DIR"); env != nullptr && *env != '\0')
+    return ShippedModels{fs::path(env), true};
+  return ShippedModels{fs::path(MMSIM_SHIPPED_MODELS_DIR), false};
 }
 
 ConfigDocument load_config(const fs::path& path, const FileReader& reader) {

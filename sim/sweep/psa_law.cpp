@@ -20,14 +20,44 @@ struct Parameters {
                             // normal: mean, sd; uniform: low, high; fixed: value, unused
 };
 
-Parameters read_parameters(TableReader& r, const std::string& dist) {
+// The mean of a mean/sd form: a number, or the base value when left out or written "base".
+struct MeanReader {
+  TableReader& r;
+  double base;
+  std::optional<double>& explicit_mean;
+
+  double operator()(NumberRule rule, const char* law) {
+    const toml::node* n = r.node("mean");
+    if (n != nullptr && !n->is_string()) {
+      const double m = r.number("mean", rule);
+      explicit_mean = m;
+      return m;
+    }
+    if (n != nullptr && n->value<std::string>() != "base") {
+      r.error("mean", "expected a number, or \"base\" (the base scenario's value; the default)");
+      return base;
+    }
+    if (!rule.admits(base)) {
+      r.error(n != nullptr ? "mean" : "sd",
+              fmt::format("the base value {} cannot be the mean of a {} law (its mean must be {}): write "
+                          "the mean",
+                          base, law, rule.describe()));
+    }
+    return base;
+  }
+};
+
+Parameters read_parameters(TableReader& r, const std::string& dist, double base,
+                           std::optional<double>& explicit_mean) {
   Parameters law;
   const auto pos = NumberRule::positive();
   const auto any = NumberRule::any();
-  const auto both = [&](const char* a, const char* b) { return r.has(a) && r.has(b); };
+  MeanReader mean{r, base, explicit_mean};
+  // The mean/sd form is chosen by `sd`; its mean defaults to the base value.
+  const bool moments = r.has("sd");
   if (dist == "beta") {
-    if (both("mean", "sd")) {
-      const double m = r.number("mean", {0.0, 1.0, true, true});
+    if (moments) {
+      const double m = mean({0.0, 1.0, true, true}, "beta");
       const double sd = r.number("sd", pos);
       const double k = m * (1.0 - m) / (sd * sd) - 1.0;
       if (k <= 0.0 && sd > 0.0) {
@@ -43,8 +73,8 @@ Parameters read_parameters(TableReader& r, const std::string& dist) {
       law.b = r.number("beta", pos);
     }
   } else if (dist == "gamma") {
-    if (both("mean", "sd")) {
-      const double m = r.number("mean", pos);
+    if (moments) {
+      const double m = mean(pos, "gamma");
       const double sd = r.number("sd", pos);
       law.a = (m * m) / (sd * sd);
       law.b = (sd * sd) / m;
@@ -57,8 +87,8 @@ Parameters read_parameters(TableReader& r, const std::string& dist) {
       }
     }
   } else if (dist == "lognormal") {
-    if (both("mean", "sd")) {
-      const double m = r.number("mean", pos);
+    if (moments) {
+      const double m = mean(pos, "lognormal");
       const double sd = r.number("sd", pos);
       const double s2 = std::log1p((sd * sd) / (m * m));
       law.a = std::log(m) - 0.5 * s2;
@@ -68,7 +98,7 @@ Parameters read_parameters(TableReader& r, const std::string& dist) {
       law.b = r.number("sdlog", pos);
     }
   } else if (dist == "normal") {
-    law.a = r.number("mean", any);
+    law.a = mean(any, "normal");
     law.b = r.number("sd", pos);
   } else if (dist == "uniform") {
     law.a = r.number("low", any);
@@ -96,21 +126,22 @@ const std::vector<std::string>& psa_law_names() {
   return names;
 }
 
-ValueDistributionPtr read_psa_law(TableReader& r, bool integer_parameter) {
+PsaLaw read_psa_law(TableReader& r, bool integer_parameter, double base) {
   const std::size_t issues_before = r.diagnostics().issues().size();
   const std::string dist = r.choice("dist", psa_law_names());
-  const Parameters p = read_parameters(r, dist);
+  PsaLaw out;
+  const Parameters p = read_parameters(r, dist, base, out.explicit_mean);
   // A missing `dist` (already reported) reads as fixed.
   if (integer_parameter && !dist.empty() && dist != "fixed")
     r.error("path", "an integer can only be fixed in a PSA (dist = \"fixed\")");
-  if (r.diagnostics().issues().size() != issues_before) return nullptr;
+  if (r.diagnostics().issues().size() != issues_before) return out;
   try {
-    return build(dist, p);
+    out.law = build(dist, p);
   } catch (const std::invalid_argument& e) {
     // Numbers each valid alone whose mean/sd conversion overflows or underflows (sd / mean below 1e-154).
     r.error("dist", fmt::format("these parameters make no {} law: {}", dist, e.what()));
-    return nullptr;
   }
+  return out;
 }
 
 std::string describe_psa_law(const ValueDistribution& law) {

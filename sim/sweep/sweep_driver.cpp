@@ -180,6 +180,9 @@ void run_sweep(const SweepRequest& request, const ScenarioBuilder& build, const 
     const SweepSpec spec =
         read_sweep(request.sweep_file, [&](config::ConfigDocument d) { (void)build(std::move(d)); });
     assignment = assign_shard(request.shard, mpi.shard(), env);
+    if (mpi.rank() == 0) {
+      for (const auto& w : spec.warnings) fmt::print(stderr, "{}\n", w);
+    }
     if (request.list) {
       if (mpi.rank() == 0) {
         const bool sharded = assignment.source != ShardSource::whole_sweep;

@@ -22,6 +22,9 @@ void write_sweep_listing(const SweepSpec& spec, std::optional<ShardId> shard, st
       how = fmt::format("[{}, {}]{}", p.low, p.high, p.log_scale ? " log scale" : "");
     if (spec.design == DesignKind::grid || spec.design == DesignKind::oneway)
       how = fmt::format("{}", fmt::join(p.values, ", "));
+    if (spec.design == DesignKind::oneway && p.law)
+      how += fmt::format(" (quantiles {} and {} of {})", spec.quantiles[0], spec.quantiles[1],
+                         describe_psa_law(*p.law));
     fmt::format_to(put, "# p{} {} = {} (base {}){}: {}\n", j, p.name, p.path.text, p.base,
                    p.group >= 0 ? ", renormalized" : "", how);
   }

@@ -11,6 +11,7 @@
 
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/sweep/oneway_design.hpp"
 #include "sim/sweep/psa_law.hpp"
 
 namespace mmsim::sweep {
@@ -21,6 +22,8 @@ using config::NumberRule;
 using config::TableReader;
 
 constexpr double kSumTolerance = 1e-6;
+// A written mean this close to the base value (relative) is the base value printed in full.
+constexpr double kMeanTolerance = 1e-9;
 constexpr std::uint64_t kLhsPermutationStream = std::numeric_limits<std::uint64_t>::max();
 
 const std::vector<std::string>& design_names() {
@@ -42,6 +45,11 @@ std::vector<double> linspace(double lo, double hi, std::int64_t steps) {
                                : lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(steps - 1));
   }
   return v;
+}
+
+// "file:line:column", as the diagnostics write positions.
+std::string region_text(const toml::source_region& where) {
+  return fmt::format("{}:{}:{}", config::source_file(where), where.begin.line, where.begin.column);
 }
 
 struct Reader {
@@ -79,6 +87,7 @@ struct Reader {
                                         config::toml_type_name(*target)));
           } else {
             path_ok = true;
+            p.base_where = target->source();
             p.integer = target->is_integer();
             p.base = target->is_integer() ? static_cast<double>(*target->value<std::int64_t>())
                                           : *target->value<double>();
@@ -101,11 +110,32 @@ struct Reader {
     }
   }
 
+  // A PSA law (or a one-way parameter's law), with a warning when its mean is written and is not the base
+  // value: the PSA is meant to be centred on the (calibrated) base.
+  void law(TableReader& r, Parameter& p) {
+    const PsaLaw read = read_psa_law(r, p.integer, p.base);
+    p.law = read.law;
+    if (!read.explicit_mean || !p.law) return;
+    const double m = *read.explicit_mean;
+    if (std::fabs(m - p.base) <= kMeanTolerance * std::max(1.0, std::fabs(p.base))) return;
+    spec.warnings.push_back(fmt::format(
+        "{}: warning: parameter \"{}\": mean {} is not the base value {} of {} (set at {}); write mean = "
+        "\"base\" (or leave the mean out) to centre the law on the base scenario",
+        region_text(p.where), p.name, m, p.base, p.path.text, region_text(p.base_where)));
+  }
+
   void design_keys(TableReader& r, Parameter& p) {
     switch (spec.design) {
       case DesignKind::grid:
       case DesignKind::oneway:
-        if (r.has("values")) {
+        if (spec.design == DesignKind::oneway && r.has("dist")) {
+          for (const char* key : {"values", "low", "high"}) {
+            if (r.has(key))
+              r.error(key, "give either a law (dist: the design uses its quantiles) or values/low/high");
+          }
+          law(r, p);
+          if (p.law) p.values = oneway_law_values(*p.law, spec.quantiles);
+        } else if (r.has("values")) {
           p.values = r.numbers("values", NumberRule::any());
           if (p.values.empty()) r.error("values", "list at least one value");
         } else {
@@ -138,7 +168,7 @@ struct Reader {
         break;
       }
       case DesignKind::psa:
-        p.law = read_psa_law(r, p.integer);
+        law(r, p);
         break;
     }
   }
@@ -211,22 +241,9 @@ void generate(SweepSpec& spec) {
       }
       break;
     }
-    case DesignKind::oneway: {
-      SweepPoint base;
-      base.values = base_values(spec);
-      pts.push_back(base);
-      for (std::size_t j = 0; j < np; ++j) {
-        for (double v : spec.parameters[j].values) {
-          SweepPoint pt;
-          pt.index = pts.size();
-          pt.varied = static_cast<int>(j);
-          pt.values = base_values(spec);
-          pt.values[j] = v;
-          pts.push_back(std::move(pt));
-        }
-      }
+    case DesignKind::oneway:
+      pts = oneway_points(spec.parameters);
       break;
-    }
     case DesignKind::lhs: {
       const std::uint64_t n = spec.samples;
       pts.resize(n);
@@ -408,9 +425,19 @@ SweepSpec read_sweep_text(const std::string& text, const std::filesystem::path& 
   spec.patients = static_cast<std::uint64_t>(top.integer("patients", 1, 1'000'000'000'000, 0));
   if (top.has("landmarks")) spec.landmarks = top.numbers("landmarks", NumberRule::non_negative());
   spec.reference = top.string("reference", "");
+  if (top.has("quantiles")) {
+    const std::vector<double> q = top.numbers("quantiles", {0.0, 1.0, true, true});
+    if (spec.design != DesignKind::oneway) {
+      top.error("quantiles", "only a oneway design has quantiles (of its parameters' laws)");
+    } else if (q.size() != 2 || !(q[0] < q[1])) {
+      top.error("quantiles", "expected two probabilities, low < high, e.g. [0.025, 0.975]");
+    } else {
+      spec.quantiles = {q[0], q[1]};
+    }
+  }
   Reader reader{spec, diag};
   reader.parameters(top);
-  top.finish();
+  top.finish({"schema_version"});  // written by an included file of parameters, checked by the loader
   diag.throw_if_errors();
 
   generate(spec);

@@ -7,6 +7,7 @@
 // distributions, every path (it must name a number of the base scenario), sum-to-one groups, and each
 // parameter's extreme values (loaded into the base scenario, so the model's own rules judge them). Every
 // problem is reported at once with the sweep file's line; an empty design is an error.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -26,12 +27,14 @@ struct Parameter {
   config::ConfigPath path;
   std::string name;  // column name (default: the path)
   toml::source_region where;
-  double base = 0.0;  // the base scenario's value
+  double base = 0.0;               // the base scenario's value
+  toml::source_region base_where;  // where the base scenario sets it (a parameter file, maybe)
   bool integer = false;
   std::vector<double> values;  // grid / one-way
   double low = 0.0, high = 0.0;
   bool log_scale = false;    // lhs
-  ValueDistributionPtr law;  // psa (sim/sweep/psa_law.hpp); a draw is law->sample(stream of the point)
+  ValueDistributionPtr law;  // psa (sim/sweep/psa_law.hpp); a draw is law->sample(stream of the point);
+                             // one-way: the law whose quantiles are the values (or null)
   int group = -1;            // index into SweepSpec::groups when renormalized
 };
 
@@ -61,10 +64,14 @@ struct SweepSpec {
   std::uint64_t seed = 0;        // parameter draws (default: the base scenario's seed)
   std::uint64_t patients = 0;    // per point (0: the base scenario's)
   std::vector<double> landmarks{6.0, 12.0, 24.0, 60.0};
-  std::string reference;  // reference strategy ("" = the first)
+  std::string reference;                          // reference strategy ("" = the first)
+  std::array<double, 2> quantiles{0.025, 0.975};  // one-way: the quantiles of a parameter's law
   std::vector<Parameter> parameters;
   std::vector<SumGroup> groups;
   std::vector<SweepPoint> points;  // the whole design, in point order
+  // "file:line:column: warning: ..." lines for the user (a law's mean that is not the base value); the
+  // commands print them, the design does not depend on them.
+  std::vector<std::string> warnings;
 
   // The sweep and its base, resolved, as one text (no file names): what the OUTDIR's hash is computed from.
   std::string resolved_text() const;

@@ -4,6 +4,7 @@
 // through the loader's FileReader hook (and once from disk). Expected positions are read off the texts.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -163,4 +164,82 @@ TEST_CASE("loader: files on disk, relative to the including file", "[config]") {
   CHECK(mmsim::config::read_file_text(dir.path / "sub") == std::nullopt);  // a directory is not a file
   CHECK(mmsim::config::read_file_text(dir.path / "none.toml") == std::nullopt);
   CHECK(input_error([&] { load_config(dir.path / "sub"); }).find("is a directory") != std::string::npos);
+}
+
+namespace {
+
+// Sets MMSIM_MODELS_DIR for one test and restores what it was.
+class ModelsDirectory {
+ public:
+  explicit ModelsDirectory(const std::string& value) {
+    if (const char* old = std::getenv("MMSIM_MODELS_DIR")) old_ = old;
+    ::setenv("MMSIM_MODELS_DIR", value.c_str(), 1);
+  }
+  ~ModelsDirectory() {
+    if (old_) {
+      ::setenv("MMSIM_MODELS_DIR", old_->c_str(), 1);
+    } else {
+      ::unsetenv("MMSIM_MODELS_DIR");
+    }
+  }
+  ModelsDirectory(const ModelsDirectory&) = delete;
+  ModelsDirectory& operator=(const ModelsDirectory&) = delete;
+
+ private:
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("loader: mmsim:<name> includes <models>/<name>.toml from MMSIM_MODELS_DIR, from any directory",
+          "[config]") {
+  const mmsim::test::TempDir models("mmsim_models_");
+  const mmsim::test::TempDir elsewhere("mmsim_scenario_");
+  std::filesystem::create_directories(models.path / "toy" / "params");
+  std::ofstream(models.path / "toy" / "default.toml")
+      << "schema_version = 1\ninclude = [\"params/a.toml\"]\n[t]\nx = 1\n";
+  std::ofstream(models.path / "toy" / "params" / "a.toml") << "schema_version = 1\n[t]\ny = 2\n";
+  std::ofstream(elsewhere.path / "main.toml") << "include = [\"mmsim:toy/default\"]\n[t]\nz = 3\n";
+  const ModelsDirectory env(models.path.string());
+  const ConfigDocument doc = load_config(elsewhere.path / "main.toml");
+  CHECK(doc.root["t"]["x"].value<std::int64_t>() == 1);
+  CHECK(doc.root["t"]["y"].value<std::int64_t>() == 2);  // its own includes, relative to it
+  CHECK(doc.root["t"]["z"].value<std::int64_t>() == 3);
+  CHECK(doc.warnings.empty());
+  REQUIRE(doc.files.size() == 3);
+  CHECK(doc.files[2] == (models.path / "toy" / "params" / "a.toml").string());
+  CHECK(mmsim::config::shipped_models_folder().from_environment);
+}
+
+TEST_CASE("loader: an unknown or malformed mmsim: name is an error at its include, listing what is shipped",
+          "[config]") {
+  const mmsim::test::TempDir models("mmsim_models_");
+  std::filesystem::create_directories(models.path / "toy");
+  std::ofstream(models.path / "toy" / "default.toml") << "schema_version = 1\n";
+  const ModelsDirectory env(models.path.string());
+  const Files files = {{"s/main.toml", "model = \"x\"\ninclude = [\"mmsim:toy/nope\"]\n"},
+                       {"s/bad.toml", "model = \"x\"\ninclude = [\n  \"mmsim:../toy/default\"]\n"}};
+  const std::string missing = input_error([&] { load_config("s/main.toml", memory(files)); });
+  CHECK(missing.find("s/main.toml:2:12: error: include[0]: no shipped file mmsim:toy/nope") !=
+        std::string::npos);
+  CHECK(missing.find("shipped: toy/default") != std::string::npos);
+  const std::string bad = input_error([&] { load_config("s/bad.toml", memory(files)); });
+  CHECK(bad.find("s/bad.toml:3:3: error: include[0]: \"mmsim:../toy/default\" is not a shipped file name") !=
+        std::string::npos);
+}
+
+TEST_CASE("loader: without the files on disk, mmsim: reads the compiled-in copy through the reader, warning",
+          "[config]") {
+  const mmsim::test::TempDir empty("mmsim_models_");
+  const ModelsDirectory env(empty.path.string());
+  const std::string embedded = std::string(mmsim::config::kEmbeddedRoot) + "/models/toy/default.toml";
+  const Files files = {{"s/main.toml", "include = [\"mmsim:toy/default\"]\n[t]\nz = 3\n"},
+                       {embedded, "schema_version = 1\n[t]\nx = 1\n"}};
+  const ConfigDocument doc = load_config("s/main.toml", memory(files));
+  CHECK(doc.root["t"]["x"].value<std::int64_t>() == 1);
+  REQUIRE(doc.warnings.size() == 1);
+  CHECK(doc.warnings[0].find(
+            "s/main.toml:1:12: warning: mmsim:toy/default: the shipped model files are not at") !=
+        std::string::npos);
+  CHECK(doc.warnings[0].find("as they were when it was built") != std::string::npos);
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,6 +30,15 @@ void check_scenario(config::ConfigDocument d) {
 
 SweepSpec sweep_text(const std::string& text) {
   return read_sweep_text(text, kSweeps / "inline_test.toml", check_scenario);
+}
+
+std::string input_error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no InputError)";
 }
 
 }  // namespace
@@ -248,4 +258,154 @@ values = [0.0, 5.0]
     CHECK(m.find("rejected by the base scenario's model") != std::string::npos);
     CHECK(m.find("must be > 0") != std::string::npos);
   }
+}
+
+TEST_CASE("PSA laws: a left-out or \"base\" mean is the base scenario's resolved value", "[sweep]") {
+  // two_arm.toml: the new drug's hazard multiplier 0.7, the first transition's Weibull scale 12, the high
+  // risk group's probability 0.2 (line numbers of the file are checked in the warning below).
+  const SweepSpec s = sweep_text(R"(
+base = "two_arm.toml"
+design = "psa"
+samples = 3
+[[parameter]]
+path = "strategies[1].hazard_multipliers.\"on_therapy->progressed\""
+dist = "lognormal"
+sd = 0.1
+[[parameter]]
+path = "multistate.transitions[0].distribution.scale"
+dist = "gamma"
+mean = "base"
+sd = 2.0
+[[parameter]]
+path = "multistate.attributes[0].distribution.probs[2]"
+dist = "beta"
+sd = 0.05
+renormalize = true
+[[parameter]]
+path = "multistate.transitions[2].distribution.shape"
+dist = "normal"
+sd = 0.05
+)");
+  REQUIRE(s.parameters.size() == 4);
+  CHECK(s.parameters[0].law->mean() == Approx(0.7).epsilon(1e-12));
+  CHECK(s.parameters[1].law->mean() == Approx(12.0).epsilon(1e-12));
+  CHECK(s.parameters[2].law->mean() == Approx(0.2).epsilon(1e-12));
+  CHECK(s.parameters[3].law->mean() == Approx(1.1).epsilon(1e-12));
+  CHECK(s.warnings.empty());
+}
+
+TEST_CASE("PSA laws: a written mean that is not the base value is warned about, naming both places",
+          "[sweep]") {
+  const SweepSpec s = sweep_text(R"(
+base = "two_arm.toml"
+design = "psa"
+samples = 3
+[[parameter]]
+path = "strategies[1].hazard_multipliers.\"on_therapy->progressed\""
+name = "hr_new_drug"
+dist = "lognormal"
+mean = 0.65
+sd = 0.1
+[[parameter]]
+path = "multistate.transitions[0].distribution.scale"
+dist = "gamma"
+mean = 12.0
+sd = 2.0
+)");
+  REQUIRE(s.warnings.size() == 1);  // 12.0 is the base value: no warning
+  const std::string& w = s.warnings[0];
+  CHECK(
+      w.find(
+          "inline_test.toml:6:8: warning: parameter \"hr_new_drug\": mean 0.65 is not the base value 0.7") !=
+      std::string::npos);
+  CHECK(w.find("two_arm.toml:51:") != std::string::npos);  // where the base scenario sets it
+}
+
+TEST_CASE("PSA laws: a base value outside the law's support, or a mean that is not a number, is an error",
+          "[sweep]") {
+  const std::string e = input_error_of([] {
+    sweep_text(R"(
+base = "two_arm.toml"
+design = "psa"
+samples = 3
+[[parameter]]
+path = "multistate.transitions[0].distribution.scale"
+dist = "beta"
+sd = 0.1
+[[parameter]]
+path = "multistate.transitions[2].distribution.shape"
+dist = "normal"
+mean = "calibrated"
+sd = 0.05
+)");
+  });
+  CHECK(e.find("inline_test.toml:8:6: error: parameter[0].sd: the base value 12 cannot be the mean of a beta "
+               "law") != std::string::npos);
+  CHECK(e.find("parameter[1].mean: expected a number, or \"base\"") != std::string::npos);
+}
+
+TEST_CASE("one-way: a parameter with a law moves to its quantiles, 2.5% and 97.5% unless the sweep says",
+          "[sweep]") {
+  const std::string text = R"(
+base = "two_arm.toml"
+design = "oneway"
+[[parameter]]
+path = "strategies[1].hazard_multipliers.\"on_therapy->progressed\""
+dist = "lognormal"
+sd = 0.1
+[[parameter]]
+path = "multistate.transitions[0].hazard_ratios.risk"
+values = [1.2, 2.0]
+)";
+  const SweepSpec s = sweep_text(text);
+  REQUIRE(s.parameters.size() == 2);
+  const auto& law = *s.parameters[0].law;
+  CHECK(law.mean() == Approx(0.7).epsilon(1e-12));
+  REQUIRE(s.parameters[0].values.size() == 2);
+  CHECK(s.parameters[0].values[0] == law.quantile(0.025));
+  CHECK(s.parameters[0].values[1] == law.quantile(0.975));
+  // Independent check of the quantiles: log-normal, meanlog and sdlog from the moments, z = 1.959964.
+  const double s2 = std::log1p(0.01 / 0.49);
+  const double meanlog = std::log(0.7) - 0.5 * s2;
+  CHECK(s.parameters[0].values[0] == Approx(std::exp(meanlog - 1.959963985 * std::sqrt(s2))).epsilon(1e-8));
+  CHECK(s.parameters[0].values[1] == Approx(std::exp(meanlog + 1.959963985 * std::sqrt(s2))).epsilon(1e-8));
+  REQUIRE(s.points.size() == 5);  // base, two per parameter
+  CHECK(s.points[0].varied == -1);
+  CHECK(s.points[1].varied == 0);
+  CHECK(s.points[1].values[1] == 1.5);  // the other parameter at its base value
+  CHECK(s.points[3].values[1] == 1.2);
+
+  const SweepSpec q = sweep_text("quantiles = [0.1, 0.9]\n" + text);
+  CHECK(q.parameters[0].values[0] == law.quantile(0.1));
+  CHECK(q.parameters[0].values[1] == law.quantile(0.9));
+}
+
+TEST_CASE("one-way: quantiles only in a one-way design, a law or values but not both", "[sweep]") {
+  const std::string e = input_error_of([] {
+    sweep_text(R"(
+base = "two_arm.toml"
+design = "oneway"
+quantiles = [0.9, 0.1]
+[[parameter]]
+path = "strategies[1].hazard_multipliers.\"on_therapy->progressed\""
+dist = "lognormal"
+sd = 0.1
+values = [0.5, 0.9]
+)");
+  });
+  CHECK(e.find("quantiles: expected two probabilities, low < high") != std::string::npos);
+  CHECK(e.find("parameter[0].values: give either a law") != std::string::npos);
+  const std::string psa = input_error_of([] {
+    sweep_text(R"(
+base = "two_arm.toml"
+design = "psa"
+samples = 2
+quantiles = [0.1, 0.9]
+[[parameter]]
+path = "strategies[1].hazard_multipliers.\"on_therapy->progressed\""
+dist = "lognormal"
+sd = 0.1
+)");
+  });
+  CHECK(psa.find("quantiles: only a oneway design has quantiles") != std::string::npos);
 }
