@@ -87,12 +87,13 @@ if [[ -e "$work/self/psa_cost.csv" ]]; then
 fi
 
 # scripts/economics_report.sh: bad options exit 2; a binary without the economics layer is refused (exit 2,
-# naming the scenario); with it, a tiny run writes every section (the full run: results/economics.md).
+# naming the scenario); with it, a tiny run writes every section (the full run: results/economics.md); 80 PSA
+# draws because the 3-parameter EVPPI group has 4^3 = 64 basis functions and needs more draws than that.
 report="$root/scripts/economics_report.sh"
 bash "$report" --mmsim "$mmsim" --patients many >/dev/null 2>"$work/err"
 [[ $? -eq 2 ]] && grep -q "'many' is not a non-negative integer" "$work/err" || die "economics_report bad option: $(cat "$work/err")"
 if "$mmsim" check "$root/configs/economics/post_cart_salvage_economics.toml" >/dev/null 2>&1; then
-  bash "$report" --mmsim "$mmsim" --patients 300 --samples 12 --psa-patients 150 --threads 2 --out "$work/rep/economics.md" \
+  bash "$report" --mmsim "$mmsim" --patients 300 --samples 80 --psa-patients 100 --threads 2 --out "$work/rep/economics.md" \
     >/dev/null 2>"$work/err" || die "economics_report: $(tail -5 "$work/err")"
   for section in "## Costs, QALYs" "## Face validity" "## Value of information" "| strategy | CAR-T infusions"; do
     grep -qF "$section" "$work/rep/economics.md" || die "economics.md lacks '$section'"
