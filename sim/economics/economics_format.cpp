@@ -115,7 +115,7 @@ std::string format_text(const EconomicsReport& r, bool markdown) {
   out += heading("Efficiency frontier (by increasing mean cost)");
   Aligned fr({"strategy", "status", fmt::format("ICER ({}/QALY)", cur), "vs"}, markdown);
   for (const auto& x : r.frontier) {
-    fr.add({x.strategy, status_name(x.status), x.status == FrontierStatus::frontier ? money(x.icer) : "",
+    fr.add({x.strategy, status_name(x.status), x.status == FrontierStatus::frontier ? money(x.icer) : "-",
             x.compared_with});
   }
   out += fr.text();

@@ -114,7 +114,10 @@ void SweepStore::claim(const std::string& hash, const std::string& resolved_text
       }
     }
   }
-  fs::create_directories(dir_ / "shards" / "points");
+  // Only the folder itself before the claim: the names checked above appear after sweep_hash does, so another
+  // rank or array task of the same sweep checking at the same moment never mistakes this one's shards folder
+  // for a user's files.
+  fs::create_directories(dir_);
   if (!fs::exists(file)) {
     // The claim is one atomic step: the hash file is written whole under a private name, then linked to its
     // final name, which fails if another task claimed the directory first (then its hash is compared below).
@@ -135,6 +138,7 @@ void SweepStore::claim(const std::string& hash, const std::string& resolved_text
         "over (see {} for what it ran).",
         dir_.string(), recorded, hash, dir_.string(), (dir_ / "sweep_resolved.toml").string()));
   }
+  fs::create_directories(dir_ / "shards" / "points");
 }
 
 fs::path SweepStore::point_file(std::uint64_t point) const {

@@ -13,11 +13,12 @@ trap 'rm -rf "$work"' EXIT
 fail=0
 say() { echo "FAIL: $*"; fail=1; }
 
-# A copy of the flagship whose nine relative includes become the one shipped include.
+# A copy of the flagship whose ten relative includes become the shipped model and economics.
 /usr/bin/python3 - "$root/configs/post_cart_salvage.toml" "$work" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
-copied = re.sub(r'include = \[.*?\]\n', 'include = ["mmsim:myeloma/default"]\n', text, count=1, flags=re.S)
+copied = re.sub(r'include = \[.*?\]\n', 'include = ["mmsim:myeloma/default", "mmsim:myeloma/economics"]\n', text, count=1,
+                flags=re.S)
 assert copied != text
 open(f"{sys.argv[2]}/copied.toml", "w").write(copied)
 open(f"{sys.argv[2]}/bad.toml", "w").write(copied.replace("mmsim:myeloma/default", "mmsim:myeloma/nope"))
@@ -30,7 +31,7 @@ open(f"{sys.argv[2]}/uncalibrated.toml", "w").write(copied.replace('"mmsim:myelo
 EOF
 
 cd "$work" || exit 1
-line=$(grep -n '^include = \["mmsim:myeloma/default"\]' copied.toml | cut -d: -f1)  # the include's line
+line=$(grep -n '^include = \["mmsim:myeloma/default", "mmsim:myeloma/economics"\]' copied.toml | cut -d: -f1)  # the include's line
 "$mmsim" check copied.toml >out.txt 2>err.txt || say "check of the copied scenario failed: $(cat err.txt)"
 [[ -s err.txt ]] && say "check of the copied scenario warned: $(cat err.txt)"
 # The same resolved parameters as the flagship (check --print shows every parameter with its source).

@@ -50,13 +50,19 @@ def check_alignment(path):
             continue  # a footnote
         tables += 1
         head = [(m.start(), m.end()) for m in cell.finditer(b[1])]
+        # Survival tables: strategy and endpoint left-aligned, numbers right-aligned. Other tables (economics:
+        # strategy, then numbers) name their first column only: each cell starts or ends where its header does.
+        survival = len(head) > 1 and b[1][head[1][0]:head[1][1]] == "endpoint"
         for row in b[2:]:
             cells = [(m.start(), m.end()) for m in cell.finditer(row)]
             if len(cells) > len(head):
                 bad.append(f"{path}: more cells than headers: {row!r}")
                 continue
             for i, (s, e) in enumerate(cells):
-                ok = s == head[i][0] if i < 2 else e == head[i][1]
+                if survival:
+                    ok = s == head[i][0] if i < 2 else e == head[i][1]
+                else:
+                    ok = s == head[i][0] if i == 0 else (s == head[i][0] or e == head[i][1])
                 if not ok:
                     bad.append(f"{path}: column {i} of {row!r} is not under its header {b[1]!r}")
                     break
