@@ -19,6 +19,15 @@ std::string ci(double lo, double hi, std::string (*f)(double)) {
   return fmt::format("({}, {})", f(lo), f(hi));
 }
 
+// An ICER is read as a price per QALY only in the north-east quadrant (more cost, more QALYs) and the
+// south-west one (savings per QALY given up); a negative ratio is not a price, so those quadrants are named,
+// as in the CE literature: "dominant" (cheaper and better), "dominated" (dearer and worse).
+std::string icer_text(double d_cost, double d_qaly, double icer) {
+  if (d_cost <= 0.0 && d_qaly > 0.0) return "dominant";
+  if (d_cost >= 0.0 && d_qaly < 0.0) return "dominated";
+  return std::isfinite(icer) ? fmt::format("{:.0f}", icer) : "NA";
+}
+
 // Names left-aligned, values right-aligned, every column as wide as its widest cell.
 class Aligned {
  public:
@@ -97,7 +106,7 @@ std::string format_text(const EconomicsReport& r, bool markdown) {
     for (const auto& x : r.increments) {
       inc.add({x.strategy, money(x.cost.diff), ci(x.cost.ci_low, x.cost.ci_high, money), effect(x.qaly.diff),
                ci(x.qaly.ci_low, x.qaly.ci_high, effect), effect(x.ly.diff),
-               ci(x.ly.ci_low, x.ly.ci_high, effect), money(x.icer)});
+               ci(x.ly.ci_low, x.ly.ci_high, effect), icer_text(x.cost.diff, x.qaly.diff, x.icer)});
     }
     out += inc.text();
   }
