@@ -136,7 +136,8 @@ def main():
     ax.set_ylabel("Incremental cost per patient")
     money_axis(ax)
     ax.set_title(f"Cost-effectiveness plane: {n} PSA draws against {ref} (X: means)")
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    # Beside the axes: the draws and the WTP line may fill any corner of the plane.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
     save_figure(fig, None, f"{prefix}_plane.{args.format}", args.dpi, SCRIPT)
     plt.close(fig)
 
