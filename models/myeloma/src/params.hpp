@@ -133,6 +133,7 @@ struct PatternSpec {
 
 struct DiseaseSpec {
   double hazard_responding = 0, hazard_stable = 0, hazard_progressive = 0, per_line_multiplier = 1;
+  double per_line_reference = 0;  // prior lines at which the state hazards were measured
   double hr_penta = 1, hr_emd = 1, hr_hrc = 1, hr_pcl = 1;
   TimeDistributionPtr gap;
   double no_further_therapy_hazard = 0;

@@ -221,6 +221,7 @@ void read_disease(TableReader& top, Params& p) {
     d.hazard_stable = r.number("hazard_stable", NumberRule::hazard());
     d.hazard_progressive = r.number("hazard_progressive", NumberRule::hazard());
     d.per_line_multiplier = r.number("per_line_multiplier", NumberRule::ratio());
+    d.per_line_reference = r.number("per_line_reference", NumberRule::between(0.0, 30.0));
     d.hr_penta = r.number("hr_penta_refractory", NumberRule::ratio());
     d.hr_emd = r.number("hr_emd", NumberRule::ratio());
     d.hr_hrc = r.number("hr_high_risk_cytogenetics", NumberRule::ratio());

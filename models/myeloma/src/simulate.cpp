@@ -20,17 +20,6 @@ double exp_draw(RandomStream& rng) {
   return -std::log(rng.uniform());
 }
 
-// Disease-death multiplier: per line received and uncentred covariates (P7).
-double disease_multiplier(const Params& p, const PatientState& s) {
-  const DiseaseSpec& d = p.disease;
-  double m = std::pow(d.per_line_multiplier, std::max(0, s.lines_given - 1));
-  if (s.x[idx(Attr::penta_refractory)] > 0.5) m *= d.hr_penta;
-  if (s.x[idx(Attr::emd)] > 0.5) m *= d.hr_emd;
-  if (s.x[idx(Attr::high_risk_cytogenetics)] > 0.5) m *= d.hr_hrc;
-  if (s.x[idx(Attr::pcl)] > 0.5) m *= d.hr_pcl;
-  return m;
-}
-
 class Recorder {
  public:
   explicit Recorder(History& h) : h_(h) {}
@@ -54,6 +43,20 @@ struct LineOutcome {
 };
 
 }  // namespace
+
+// Disease-death multiplier: per line received before the current one, counting the lines before the
+// simulation (a patient entering at line 7 is not a first relapse), centred on the line count at which the
+// state hazards were measured; uncentred covariates (P7).
+double disease_death_multiplier(const Params& p, const PatientState& s) {
+  const DiseaseSpec& d = p.disease;
+  const double lines = s.x[idx(Attr::prior_lines)] + s.lines_before_current();
+  double m = std::pow(d.per_line_multiplier, lines - d.per_line_reference);
+  if (s.x[idx(Attr::penta_refractory)] > 0.5) m *= d.hr_penta;
+  if (s.x[idx(Attr::emd)] > 0.5) m *= d.hr_emd;
+  if (s.x[idx(Attr::high_risk_cytogenetics)] > 0.5) m *= d.hr_hrc;
+  if (s.x[idx(Attr::pcl)] > 0.5) m *= d.hr_pcl;
+  return m;
+}
 
 double History::line_failure(std::size_t i) const {
   if (i >= n_lines) return NAN;
@@ -109,7 +112,7 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   lr.rule = ch.rule_code;
   lr.start = start;
   s.lines_given += 1;
-  const double dmult = disease_multiplier(p, s);
+  const double dmult = disease_death_multiplier(p, s);
   const double h_prog = p.disease.hazard_progressive * dmult;
 
   auto finish = [&](LineEnd end, double t, EndReason reason, DeathCause cause) {
@@ -376,7 +379,7 @@ void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& ke
     RandomStream gr = stream(key, kGap, n);
     const double gap = p.disease.gap->sample(gr);
     RandomStream gd = stream(key, kGapDeath, n);
-    const double hg = p.disease.hazard_progressive * disease_multiplier(p, s);
+    const double hg = p.disease.hazard_progressive * disease_death_multiplier(p, s);
     const double td = hg > 0 ? out.time + exp_draw(gd) / hg : kInf;
     const double death = std::min(td, t_bg);
     t = out.time + gap;
