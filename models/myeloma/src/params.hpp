@@ -134,6 +134,10 @@ struct PatternSpec {
 struct DiseaseSpec {
   double hazard_responding = 0, hazard_stable = 0, hazard_progressive = 0, per_line_multiplier = 1;
   double hr_penta = 1, hr_emd = 1, hr_hrc = 1, hr_pcl = 1;
+  // Disease death hazard while a bridged patient waits for a manufactured product (docs/model.md P7):
+  // bridging therapy holds the disease, so the wait is not untreated progression. Negative = not given: the
+  // progressive hazard, as for an unbridged wait (the model before issue 11 item 6).
+  double hazard_waiting_bridged = -1;
   TimeDistributionPtr gap;
   double no_further_therapy_hazard = 0;
   // Variance of the patient's gamma frailty (mean 1) on every line's progression hazard (docs/model.md P7,
