@@ -48,7 +48,12 @@ struct Therapy {
   // covariates (P3 toxicity odds ratios; all ln 1 = 0 unless a table gives them)
   double crs_any = 0, crs_g3 = 0, icans_any = 0, icans_g3 = 0;
   std::uint32_t tox_reference_population = 0;
-  double tox_log_or_per_prior_line = 0, tox_log_or_burden = 0, tox_log_or_emd = 0, tox_log_or_age_decade = 0;
+  // Log odds ratios of one outcome's any-grade rate per centred covariate; CRS and ICANS have their own (a
+  // trial contrast sizes each from its own rows: P3 toxicity odds ratios).
+  struct ToxicityOdds {
+    double per_prior_line = 0, burden = 0, emd = 0, age_decade = 0;
+  };
+  ToxicityOdds tox_crs, tox_icans;
   // mortality
   double early_trm_prob = 0, early_window = 0, late_nrm_hazard = 0, late_nrm_months = 0;
   // Half-life of the late NRM (infection) hazard from the end of the early window: immune reconstitution
