@@ -39,21 +39,24 @@ ToxicityRates toxicity_rates(const Params& p, const Therapy& th, const PatientSt
   ToxicityRates r{th.crs_any, th.crs_g3, th.icans_any, th.icans_g3};
   const Population& ref = p.populations[th.tox_reference_population];
   const auto centred = [&](Attr a) { return s.x[idx(a)] - ref.mean[idx(a)]; };
-  double eta = 0;
-  if (th.tox_log_or_per_prior_line != 0)
-    eta += th.tox_log_or_per_prior_line *
-           (s.x[idx(Attr::prior_lines)] + s.lines_before_current() - ref.mean[idx(Attr::prior_lines)]);
-  if (th.tox_log_or_burden != 0) eta += th.tox_log_or_burden * centred(Attr::high_tumor_burden);
-  if (th.tox_log_or_emd != 0) eta += th.tox_log_or_emd * centred(Attr::emd);
-  if (th.tox_log_or_age_decade != 0) eta += th.tox_log_or_age_decade * centred(Attr::age) / 10.0;
-  if (eta == 0) return r;
-  const auto shifted = [eta](double any, double g3, double& out_any, double& out_g3) {
-    if (!(any > 0 && any < 1)) return;  // 0 and 1 stay
+  // The patient's log-odds shift of one outcome (CRS and ICANS each have their own odds ratios).
+  const auto shift = [&](const Therapy::ToxicityOdds& o) {
+    double eta = 0;
+    if (o.per_prior_line != 0)
+      eta += o.per_prior_line *
+             (s.x[idx(Attr::prior_lines)] + s.lines_before_current() - ref.mean[idx(Attr::prior_lines)]);
+    if (o.burden != 0) eta += o.burden * centred(Attr::high_tumor_burden);
+    if (o.emd != 0) eta += o.emd * centred(Attr::emd);
+    if (o.age_decade != 0) eta += o.age_decade * centred(Attr::age) / 10.0;
+    return eta;
+  };
+  const auto shifted = [](double eta, double any, double g3, double& out_any, double& out_g3) {
+    if (eta == 0 || !(any > 0 && any < 1)) return;  // no shift, and 0 and 1 stay, exactly
     out_any = 1.0 / (1.0 + std::exp(-(std::log(any / (1.0 - any)) + eta)));
     out_g3 = g3 * (out_any / any);  // the grade >= 3 share among any grade is the table's
   };
-  shifted(th.crs_any, th.crs_g3, r.crs_any, r.crs_g3);
-  shifted(th.icans_any, th.icans_g3, r.icans_any, r.icans_g3);
+  shifted(shift(th.tox_crs), th.crs_any, th.crs_g3, r.crs_any, r.crs_g3);
+  shifted(shift(th.tox_icans), th.icans_any, th.icans_g3, r.icans_any, r.icans_g3);
   return r;
 }
 

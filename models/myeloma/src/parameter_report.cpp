@@ -60,6 +60,9 @@ std::string MyelomaModel::parameter_report() const {
                   "hr_hrc={} hr_pcl={} [{}]",
                   d.hazard_responding, d.hazard_stable, d.hazard_progressive, d.per_line_multiplier,
                   d.per_line_reference, d.hr_penta, d.hr_emd, d.hr_hrc, d.hr_pcl, d.src_mortality));
+  if (d.hazard_waiting_bridged >= 0)
+    line(fmt::format("disease_mortality.hazard_waiting_bridged = {} [{}]", d.hazard_waiting_bridged,
+                     d.src_mortality));
   line(fmt::format("between_lines.gap ~ {} [{}]", d.gap->describe(), d.src_gap));
   line(fmt::format("no_further_therapy.hazard = {} [{}]", d.no_further_therapy_hazard, d.src_nft));
 

@@ -48,7 +48,12 @@ struct Therapy {
   // covariates (P3 toxicity odds ratios; all ln 1 = 0 unless a table gives them)
   double crs_any = 0, crs_g3 = 0, icans_any = 0, icans_g3 = 0;
   std::uint32_t tox_reference_population = 0;
-  double tox_log_or_per_prior_line = 0, tox_log_or_burden = 0, tox_log_or_emd = 0, tox_log_or_age_decade = 0;
+  // Log odds ratios of one outcome's any-grade rate per centred covariate; CRS and ICANS have their own (a
+  // trial contrast sizes each from its own rows: P3 toxicity odds ratios).
+  struct ToxicityOdds {
+    double per_prior_line = 0, burden = 0, emd = 0, age_decade = 0;
+  };
+  ToxicityOdds tox_crs, tox_icans;
   // mortality
   double early_trm_prob = 0, early_window = 0, late_nrm_hazard = 0, late_nrm_months = 0;
   // Half-life of the late NRM (infection) hazard from the end of the early window: immune reconstitution
@@ -135,6 +140,10 @@ struct DiseaseSpec {
   double hazard_responding = 0, hazard_stable = 0, hazard_progressive = 0, per_line_multiplier = 1;
   double per_line_reference = 0;  // prior lines at which the state hazards were measured
   double hr_penta = 1, hr_emd = 1, hr_hrc = 1, hr_pcl = 1;
+  // Disease death hazard while a bridged patient waits for a manufactured product (docs/model.md P7):
+  // bridging therapy holds the disease, so the wait is not untreated progression. Negative = not given: the
+  // progressive hazard, as for an unbridged wait (the model before issue 11 item 6).
+  double hazard_waiting_bridged = -1;
   TimeDistributionPtr gap;
   double no_further_therapy_hazard = 0;
   // Variance of the patient's gamma frailty (mean 1) on every line's progression hazard (docs/model.md P7,

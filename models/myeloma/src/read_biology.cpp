@@ -220,6 +220,8 @@ void read_disease(TableReader& top, Params& p) {
     d.hazard_responding = r.number("hazard_responding", NumberRule::hazard());
     d.hazard_stable = r.number("hazard_stable", NumberRule::hazard());
     d.hazard_progressive = r.number("hazard_progressive", NumberRule::hazard());
+    if (r.has("hazard_waiting_bridged"))
+      d.hazard_waiting_bridged = r.number("hazard_waiting_bridged", NumberRule::hazard());
     d.per_line_multiplier = r.number("per_line_multiplier", NumberRule::ratio());
     d.per_line_reference = r.number("per_line_reference", NumberRule::between(0.0, 30.0));
     d.hr_penta = r.number("hr_penta_refractory", NumberRule::ratio());

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "models/myeloma/src/read_params.hpp"
 #include "sim/dist/parse_distribution.hpp"
@@ -96,13 +98,20 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     t.icans_g3 = q.number("icans_grade3plus", NumberRule::probability());
     // Patient covariates of the CRS/ICANS odds (issue 11 item 6): optional, 1 (no effect) when absent,
     // centred on the population whose rates the table gives (default: the therapy's reference population).
-    const auto log_or = [&](std::string_view key) {
+    // `or_<covariate>` acts on both outcomes; `crs_or_<covariate>` / `icans_or_<covariate>` replace it for
+    // one.
+    const auto log_or = [&](const std::string& covariate, std::string_view outcome) {
+      const std::string specific = std::string(outcome) + "_or_" + covariate, both = "or_" + covariate;
+      const std::string& key = q.has(specific) ? specific : both;
       return q.has(key) ? std::log(q.number(key, NumberRule::ratio())) : 0.0;
     };
-    t.tox_log_or_per_prior_line = log_or("or_per_prior_line");
-    t.tox_log_or_burden = log_or("or_high_tumor_burden");
-    t.tox_log_or_emd = log_or("or_emd");
-    t.tox_log_or_age_decade = log_or("or_age_per_decade");
+    for (const auto& [outcome, odds] :
+         {std::pair<std::string_view, Therapy::ToxicityOdds*>{"crs", &t.tox_crs}, {"icans", &t.tox_icans}}) {
+      odds->per_prior_line = log_or("per_prior_line", outcome);
+      odds->burden = log_or("high_tumor_burden", outcome);
+      odds->emd = log_or("emd", outcome);
+      odds->age_decade = log_or("age_per_decade", outcome);
+    }
     t.tox_reference_population = t.reference_population;
     if (q.has("reference_population")) {
       const std::string tref = q.string("reference_population");

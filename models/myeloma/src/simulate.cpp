@@ -135,7 +135,12 @@ LineOutcome run_line(const Params& p, const Choice& ch, int n, double start, dou
   const double ti = start + wait;
   if (wait > 0) {
     rec.to(start, State::waiting, n);
-    const double h_wait = h_prog + th.waitlist_death_hazard;
+    // A bridged patient's disease is treated while the product is made: it carries the bridged-wait hazard
+    // (disease.toml, sized by B079's 7% deaths without the product), not that of untreated progression.
+    const double h_disease = lr.bridged && p.disease.hazard_waiting_bridged >= 0
+                                 ? p.disease.hazard_waiting_bridged * dmult
+                                 : h_prog;
+    const double h_wait = h_disease + th.waitlist_death_hazard;
     RandomStream wr = stream(key, kWaitDeath, n);
     const double e = exp_draw(wr), u = wr.uniform();
     const double td = h_wait > 0 ? start + e / h_wait : kInf;

@@ -106,14 +106,14 @@ TEST_CASE("Cilta-cel's neurotoxicity rises with prior lines from CARTITUDE-4's r
   const auto m = build_file("configs/post_cart_salvage.toml");
   const Params& p = m->params();
   const Therapy& th = therapy(p, "cilta_cel");
-  REQUIRE(th.tox_log_or_per_prior_line > 0);
+  REQUIRE(th.tox_icans.per_prior_line > 0);
   const double ref_lines = p.populations[th.tox_reference_population].mean[idx(Attr::prior_lines)];
   auto x = average_patient();
   for (int lines : {6, 7}) {
     x[idx(Attr::prior_lines)] = lines;
     const ToxicityRates r = toxicity_rates(p, th, state_of(p, x));
     CHECK(logit(r.icans_any) ==
-          Approx(logit(th.icans_any) + th.tox_log_or_per_prior_line * (lines - ref_lines)).epsilon(1e-12));
+          Approx(logit(th.icans_any) + th.tox_icans.per_prior_line * (lines - ref_lines)).epsilon(1e-12));
     CHECK(r.icans_any > 0.141);
     CHECK(r.icans_any < 0.301);
   }
