@@ -1,24 +1,50 @@
 #include "sim/economics/discounting.hpp"
 
 #include <array>
+#include <cmath>
 
 namespace mmsim::economics {
 namespace {
+
+// Whether `added`, just added to the positive `sum`, and every later term of the series leave the sum as it
+// is. For 0 <= x <= 1 the terms' magnitudes never grow (|term| * x / (n + 1) over a larger divisor, and
+// rounding is monotone), and a term below a quarter of the sum's ulp rounds away: sum * 2^-55 is below
+// ulp(sum) / 4 for any normal sum. So stopping here gives the bits of the full 30-term sum.
+bool negligible(double added, double sum) {
+  return std::fabs(added) < sum * 0x1p-55;
+}
+
+// libm's pow(h, e). The exponent is read through a volatile: given a constant 2 the compiler emits h * h,
+// which can differ from pow in the last bit, and the figures mmsim publishes are pow's.
+double libm_pow(double h, double e) {
+  volatile double exponent = e;
+  return std::pow(h, exponent);
+}
 
 // J_0, J_1, J_2 of discounted_integral for x = rho h.
 std::array<double, 3> shifted_moments(double rho, double h) {
   const double x = rho * h;
   std::array<double, 3> j{};
   if (x <= 1.0) {
-    // J_k = h^{k+1} sum_n (-x)^n / (n! (n + k + 1)); 30 terms leave < 1e-32 of the sum at x = 1.
-    for (int k = 0; k < 3; ++k) {
-      double term = 1.0, sum = 0.0;
-      for (int n = 0; n < 30; ++n) {
-        sum += term / static_cast<double>(n + k + 1);
-        term *= -x / static_cast<double>(n + 1);
+    // J_k = h^{k+1} sum_n (-x)^n / (n! (n + k + 1)); 30 terms leave < 1e-32 of the sum at x = 1. The three
+    // sums share their terms (-x)^n / n! and stop where the remaining terms cannot change them: the bits of
+    // all 30 terms for fewer divisions.
+    std::array<double, 3> sum{};
+    double term = 1.0;
+    for (int n = 0; n < 30; ++n) {
+      bool unchanged = true;
+      for (std::size_t k = 0; k < 3; ++k) {
+        const double added = term / static_cast<double>(n + static_cast<int>(k) + 1);
+        sum[k] += added;
+        unchanged = unchanged && negligible(added, sum[k]);
       }
-      j[static_cast<std::size_t>(k)] = sum * std::pow(h, k + 1);
+      if (x >= 0.0 && unchanged) break;
+      term *= -x / static_cast<double>(n + 1);
     }
+    // h^1 is h: libm's pow is within ~2^-68 before its final rounding, so pow(h, 1) == h exactly.
+    j[0] = sum[0] * h;
+    j[1] = sum[1] * libm_pow(h, 2.0);
+    j[2] = sum[2] * libm_pow(h, 3.0);
     return j;
   }
   const double e = std::exp(-x);
