@@ -102,3 +102,17 @@ TEST_CASE("the power series stops early with the bits of all 30 terms", "[econom
   }
   CHECK(series > 100000);
 }
+
+// Both branches for the discounted value (rho h above and below 1), the closed form of a constant rate, an
+// empty interval.
+TEST_CASE("the discounted and undiscounted pair has the bits of the two integrals", "[economics]") {
+  const double rho = continuous_rate(0.035);
+  for (const Quadratic& q : {Quadratic{0.8, 0.0, 0.0}, Quadratic{0.7, -0.003, -0.00004}}) {
+    for (const auto& [a, b] : {std::pair{0.0, 1e-7}, {0.3, 0.9}, {2.0, 9.5}, {1.0, 40.0}, {5.0, 4.0}}) {
+      INFO("[" << a << ", " << b << ") c1 " << q.c1);
+      const DiscountedPair p = discounted_integrals(rho, a, b, q);
+      CHECK(p.discounted == discounted_integral(rho, a, b, q));
+      CHECK(p.undiscounted == discounted_integral(0.0, a, b, q));
+    }
+  }
+}
