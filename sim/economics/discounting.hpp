@@ -29,4 +29,12 @@ struct Quadratic {
 // elsewhere; rho = 0 gives the undiscounted integral.
 double discounted_integral(double rho, double a, double b, const Quadratic& q = {});
 
+// {discounted_integral(rho, a, b, q), discounted_integral(0, a, b, q)}, the same bits, for the price of
+// about one: the two share the powers of b - a (a QALY is accrued discounted and undiscounted over each
+// interval).
+struct DiscountedPair {
+  double discounted = 0.0, undiscounted = 0.0;
+};
+DiscountedPair discounted_integrals(double rho, double a, double b, const Quadratic& q);
+
 }  // namespace mmsim::economics

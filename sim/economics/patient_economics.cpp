@@ -162,8 +162,9 @@ PatientValues PatientEconomics::evaluate(const TableBuffer& patients, std::size_
       cost += x.monthly_cost * kMonthsPerYear * discounted_integral(rho_costs_, g.from, g.to);
     }
     const Quadratic u{g.utility * age_factor.c0, g.utility * age_factor.c1, g.utility * age_factor.c2};
-    qaly += discounted_integral(rho_effects_, g.from, g.to, u);
-    qaly_u += discounted_integral(0.0, g.from, g.to, u);
+    const DiscountedPair q = discounted_integrals(rho_effects_, g.from, g.to, u);
+    qaly += q.discounted;
+    qaly_u += q.undiscounted;
   }
   // Each line's QALYs: the utility accrued over [line_start, line_end).
   for (std::size_t i = 0; line_values && i < n_lines; ++i) {
@@ -175,8 +176,9 @@ PatientValues PatientEconomics::evaluate(const TableBuffer& patients, std::size_
       const double lo = std::max(g.from, a), hi = std::min(g.to, b);
       if (!(hi > lo)) continue;
       const Quadratic u{g.utility * age_factor.c0, g.utility * age_factor.c1, g.utility * age_factor.c2};
-      (*line_values)[i][1] += discounted_integral(rho_effects_, lo, hi, u);
-      (*line_values)[i][3] += discounted_integral(0.0, lo, hi, u);
+      const DiscountedPair q = discounted_integrals(rho_effects_, lo, hi, u);
+      (*line_values)[i][1] += q.discounted;
+      (*line_values)[i][3] += q.undiscounted;
     }
   }
   const double ly = discounted_integral(rho_effects_, 0.0, end);

@@ -143,11 +143,11 @@ void write_incidence(io::RunFileWriter& w, const std::vector<std::string>& strat
 void write_run_incidence(io::RunFileWriter& w, const ColumnSource& columns,
                          const std::vector<std::string>& strategies, const OutputSchema& schema,
                          bool patients_in_file) {
+  // The cause columns come with the run's collected columns (collected_outcome_columns), not read back out
+  // of the file being written (that decompressed every patients chunk again: ~5% of a flagship run).
   CategoryColumnReader categories;
   if (patients_in_file) {
-    categories = [&](std::size_t s, const std::string& column) {
-      return w.read_u8_column(layout::patients_table(strategies.at(s)), column);
-    };
+    categories = [&](std::size_t s, const std::string& column) { return columns.outcome(s, column); };
   }
   write_incidence(w, strategies,
                   compute_incidence(columns, strategies.size(), schema.competing_risks, categories));

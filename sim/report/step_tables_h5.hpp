@@ -25,7 +25,8 @@ void write_incidence(io::RunFileWriter& writer, const std::vector<std::string>& 
                      const std::vector<StrategyIncidence>& incidence);
 
 // compute_incidence over the schema's competing_risks and write_incidence: what `mmsim run` calls after
-// write_report. Analyses by cause column need the patients tables in `writer` (patients_in_file).
+// write_report. Analyses by cause column are written when the run writes its patients tables
+// (patients_in_file); their cause columns are read from `columns` (collected_outcome_columns holds them).
 void write_run_incidence(io::RunFileWriter& writer, const ColumnSource& columns,
                          const std::vector<std::string>& strategies, const OutputSchema& schema,
                          bool patients_in_file);

@@ -98,6 +98,10 @@ std::vector<std::string> collected_outcome_columns(const OutputSchema& schema) {
   for (const auto& d : schema.outcome_denominators) {
     if (!d.empty() && std::find(names.begin(), names.end(), d) == names.end()) names.push_back(d);
   }
+  for (const auto& c : schema.competing_risks) {
+    const std::string& d = c.cause_column;
+    if (!d.empty() && std::find(names.begin(), names.end(), d) == names.end()) names.push_back(d);
+  }
   return names;
 }
 

@@ -93,7 +93,8 @@ struct RunOutcome {
 };
 
 // The u8 patients-table columns the statistics read besides the endpoints: the outcomes, then each outcome
-// denominator column (OutputSchema::outcome_denominators) not already among them.
+// denominator column (OutputSchema::outcome_denominators) and each competing-risks cause column
+// (OutputSchema::competing_risks) not already among them.
 std::vector<std::string> collected_outcome_columns(const OutputSchema& schema);
 
 // Dataset path of a strategy's table: "/strategies/<strategy>/<table>".

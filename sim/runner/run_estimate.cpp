@@ -52,10 +52,11 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
   const bool trajectories = opt.mode == OutputMode::trajectories;
   const bool rows = opt.mode != OutputMode::summary_only;
 
-  // Pilot: the first patients of the run, every strategy, compressed as the run compresses them.
+  // Pilot: the first patients of the run, every strategy, compressed as the run compresses them. A run that
+  // writes no rows needs no pilot (its file and rows in flight are nothing per patient).
   const std::size_t pilot = static_cast<std::size_t>(std::min<std::uint64_t>(opt.patients, 1024));
   double file_bytes = 0.0, raw_bytes = 0.0;
-  for (std::size_t s = 0; s < n_s; ++s) {
+  for (std::size_t s = 0; rows && s < n_s; ++s) {
     TableBuffer pt(schema.patients);
     std::vector<TableBuffer> tt;
     for (const auto& t : schema.trajectories) tt.emplace_back(t);
@@ -63,7 +64,6 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
       PatientSink sink{pt, trajectories ? &tt : nullptr};
       model.simulate(s, StreamKey{opt.seed, opt.domain, i, 0, 0}, sink);
     }
-    if (!rows) continue;
     const io::ChunkSpec spec{std::max<std::size_t>(pilot, 1), opt.deflate_level};
     file_bytes += static_cast<double>(
         io::encode_chunk(pt.data(), pt.rows(), schema.patients.row_size(), spec).bytes.size());
