@@ -16,14 +16,16 @@ double parse_double(const std::string& s) {
   return parse_number(s).value_or(kNaN);
 }
 
-// One CSV record (RFC 4180 quoting); false at end of input.
-bool read_record(std::istream& in, std::vector<std::string>& fields) {
+// One CSV record (RFC 4180 quoting); false at end of input. `line` counts the newlines read (a quoted field
+// may hold some), so the caller can name where a record starts.
+bool read_record(std::istream& in, std::vector<std::string>& fields, int& line) {
   fields.clear();
   std::string field;
   bool quoted = false, any = false;
   char c;
   while (in.get(c)) {
     any = true;
+    if (c == '\n') ++line;
     if (quoted) {
       if (c == '"') {
         if (in.peek() == '"') {
@@ -57,13 +59,21 @@ std::map<std::string, EvidenceRow> read_evidence_csv(const std::filesystem::path
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot read the evidence table", path.string()));
   std::vector<std::string> header, fields;
-  if (!read_record(in, header)) throw InputError(fmt::format("{}: empty evidence table", path.string()));
+  int line = 0;
+  if (!read_record(in, header, line))
+    throw InputError(fmt::format("{}: empty evidence table", path.string()));
   std::map<std::string, EvidenceRow> rows;
-  while (read_record(in, fields)) {
+  std::map<std::string, int> first_line;
+  for (int start = line + 1; read_record(in, fields, line); start = line + 1) {
     if (fields.size() == 1 && fields[0].empty()) continue;
     EvidenceRow row;
     for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i) row[header[i]] = fields[i];
     const std::string id = row["id"];
+    // A repeated id (or a second header: a table appended to itself) would silently keep the first row.
+    if (const auto [it, added] = first_line.emplace(id, start); !added)
+      throw InputError(
+          fmt::format("{}:{}: id '{}' is already on line {}: every evidence row needs its own id",
+                      path.string(), start, id, it->second));
     rows.emplace(id, std::move(row));
   }
   return rows;

@@ -46,3 +46,22 @@ TEST_CASE("evidence CSV: a missing or empty file is an input error naming it") {
   std::ofstream(dir.path / "empty.csv") << "";
   CHECK_THROWS_AS(read_evidence_csv(dir.path / "empty.csv"), InputError);
 }
+
+TEST_CASE("evidence CSV: a repeated id or a second header is an input error naming both lines") {
+  const test::TempDir dir("mmsim_evidence_");
+  std::ofstream(dir.path / "twice.csv") << "id,value,source\n"
+                                           "X1,0.5,\"a\nb\"\n"
+                                           "X2,0.6,c\n"
+                                           "X1,0.7,d\n";
+  CHECK_THROWS_WITH(read_evidence_csv(dir.path / "twice.csv"),
+                    Catch::Contains("twice.csv:5: id 'X1' is already on line 2"));
+  std::ofstream(dir.path / "appended.csv") << "id,value\nX1,0.5\nid,value\nX1,0.5\n";
+  CHECK_THROWS_WITH(read_evidence_csv(dir.path / "appended.csv"), Catch::Contains("appended.csv:4: id 'X1'"));
+}
+
+TEST_CASE("evidence CSV: the shipped myeloma table has one header and unique ids") {
+  const auto rows =
+      read_evidence_csv(std::filesystem::path(MMSIM_SOURCE_DIR) / "models/myeloma/evidence/evidence.csv");
+  CHECK(rows.size() > 400);
+  CHECK(rows.count("id") == 0);
+}
