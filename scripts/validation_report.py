@@ -25,7 +25,7 @@ SALVAGE_ROWS = {"X304", "X305", "X306"}  # shown beside each strategy; their rea
 # Why a failing row fails, as far as the model's structure explains it (issue 11 problems; h11 is changing them).
 WHY = {
     "S042": "same-product re-treatment: the prior-exposure odds ratio cannot pull a ~90% base rate below 30% (issue 11 problem 1)",
-    "S056": "teclistamab after BCMA CAR-T responds too rarely (problem 2: exposure penalties sized by hand)",
+    "S056": "teclistamab after BCMA CAR-T: with the double-counted exposure odds ratio gone (h19), what remains of the drop from the naive 0.62 is antigen loss/down-regulation and drift after CAR-T (0.08), the exhaustion/microenvironment/clonal odds of the mechanisms (0.05), per-line odds and selection of relapsers (0.03): docs/model.md P3 decomposition",
     "S059": "talquetamab after CAR-T responds too rarely (problem 2)",
     "X248": "cilta-cel's neurotoxicity odds rise per prior line (CARTITUDE-1 vs -4 contrast, item 6); the contrast also holds CARTITUDE-1's pre-mitigation management, so at real-world line counts it can overshoot",
     "X262": "ide-cel's ICANS has no patient covariate yet (no fitted contrast: KarMMa is its only trial figure); the registry's older, heavier-treated patients have more",
@@ -52,11 +52,11 @@ WHY = {
     "S072": "belantamab after BCMA CAR-T responds too rarely here, while S071 (0/7) asks for fewer: the two rows disagree",
     "S073": "belantamab lines after CAR-T end too soon (PD lines end at the first assessment: problem 3)",
     "X311": "another BCMA CAR-T product after BCMA CAR-T: half of the arm is re-treated with the same product",
-    "X312": "BCMA bispecific after BCMA CAR-T responds too rarely (problem 2)",
+    "X312": "BCMA bispecific after BCMA CAR-T: see S056 (antigen escape and mechanism odds after CAR-T; docs/model.md P3 decomposition)",
     "X314": "BCMA bispecific lines after CAR-T: too few responders, and PD lines end at once (problems 2, 3)",
-    "X316": "responses after CAR-T failure last as long as in naive patients (problem 2: exposure does not shorten DOR)",
+    "X316": "BsAb responses after CAR-T: the durability ratio is sized from baseline-exposed real-world patients (X285/X286), DOR 7.0 vs naive 22; no fitted row gives it after a CAR-T",
     "X317": "responses after CAR-T failure last as long as in naive patients (problem 2)",
-    "S067": "elranatamab after teclistamab (BCMA after BCMA): the same-target penalty puts it just below the range's lower end",
+    "S067": "elranatamab after teclistamab (BCMA after BCMA): exposure acts through the antigen and T-cell state (fitness shift -0.5 per BsAb line, exhaustion)",
     "X315": "belantamab lines after CAR-T end too soon (problem 3)",
 }
 

@@ -85,11 +85,17 @@ TEST_CASE("Prior BCMA exposure lowers BCMA-directed response, not GPRC5D-directe
   exposed[idx(Attr::prior_bcma_exposure)] = 1;
   const PatientState sn = state_of(p, naive), se = state_of(p, exposed);
   auto orr = [](const DepthProbs& d) { return d[2] + d[3] + d[4]; };
-  for (const char* id : {"ide_cel", "cilta_cel", "teclistamab", "belantamab"}) {
+  for (const char* id : {"ide_cel", "cilta_cel", "belantamab"}) {
     const Therapy& th = p.therapies[static_cast<std::size_t>(p.therapy_index(id))];
     INFO(id);
     CHECK(orr(line_efficacy(p, th, -1, se, 0).probs) < orr(line_efficacy(p, th, -1, sn, 0).probs) - 0.01);
   }
+  // A bispecific keeps its activity (seed 2.3.2, 2.4.3): its response after exposure moves only through the
+  // antigen and T-cell state, unchanged here (test_myeloma_exposure.cpp); the exposure shortens its
+  // durability.
+  const Therapy& tec = p.therapies[static_cast<std::size_t>(p.therapy_index("teclistamab"))];
+  CHECK(orr(line_efficacy(p, tec, -1, se, 0).probs) == Approx(orr(line_efficacy(p, tec, -1, sn, 0).probs)));
+  CHECK(line_efficacy(p, tec, -1, se, 0).log_hr > line_efficacy(p, tec, -1, sn, 0).log_hr);
   const Therapy& gp = p.therapies[static_cast<std::size_t>(p.therapy_index("oricar_017"))];
   CHECK(orr(line_efficacy(p, gp, -1, se, 0).probs) == orr(line_efficacy(p, gp, -1, sn, 0).probs));
 
