@@ -3,12 +3,7 @@
 # out-of-range value or a non-number exits 2 with a message naming the option, and an existing result stays
 # byte for byte as it was (before this check, "--patients -5" wrapped to 2^64 - 5, simulated nobody and
 # replaced a good result with an empty one).
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
+source "$2/tests/cli/lib.sh"
 cfg="$root/configs/reference/illness_death.toml"
 "$mmsim" run "$cfg" -o "$work/good.h5" --patients 50 -q || { echo "FAIL: the good run failed"; exit 1; }
 cp "$work/good.h5" "$work/before.h5"
