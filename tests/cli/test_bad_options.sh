@@ -33,6 +33,7 @@ expect "--shards must be 1..1048576 (got 0)" merge "$work/sweep" --shards 0
 expect "--patients must be 0..1099511627776 (got -1)" \
   calibrate "$root/configs/calibration/default.toml" --patients -1
 expect "--threads must be 0..4096 (got -1)" calibrate "$root/configs/calibration/default.toml" --threads -1
+expect "--starts must be 0..100 (got 101)" calibrate "$root/configs/calibration/default.toml" --starts 101
 cmp -s "$work/good.h5" "$work/before.h5" || { echo "FAIL: a refused run changed the existing result"; fail=1; }
 [[ -e "$work/sweep" ]] && { echo "FAIL: a refused sweep created its output directory"; fail=1; }
 [[ $fail -eq 0 ]] && echo "bad options: all refused with exit 2"
