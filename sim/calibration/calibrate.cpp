@@ -71,6 +71,7 @@ void calibrate(const fs::path& calibration_file, const CalibrateOptions& options
                const ScenarioLoader& loader) {
   Settings settings = read_settings(calibration_file);
   if (options.patients > 0) settings.patients = options.patients;
+  if (options.starts > 0) settings.starts = options.starts;
   if (options.max_evaluations > 0) settings.max_evaluations = options.max_evaluations;
   const Problem pr = load_problem(std::move(settings), loader, options.threads);
   std::vector<double> u;

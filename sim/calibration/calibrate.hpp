@@ -11,6 +11,7 @@ namespace mmsim::calibration {
 
 struct CalibrateOptions {
   std::uint64_t patients = 0;  // per arm per evaluation; 0: the file's value
+  int starts = 0;              // NLopt starts; 0: the file's value
   int max_evaluations = 0;     // per start; 0: the file's value
   unsigned threads = 0;        // 0: all cores
   bool resume = false;         // start from the state file's best point

@@ -32,6 +32,7 @@ int calibrate_command(const std::vector<std::string>& args) {
       "replicates", integer_value()->default_value(0),
       "replicates for --predict (default [trial].replicates)")(
       "patients", integer_value()->default_value(0), "patients per arm (default: the file's value)")(
+      "starts", integer_value()->default_value(0), "starts of the fit (default: the file's value)")(
       "max-evaluations", integer_value()->default_value(0),
       "evaluations per start (default: the file's value)")("threads", integer_value()->default_value(0),
                                                            "worker threads (0: all cores)");
@@ -45,6 +46,7 @@ int calibrate_command(const std::vector<std::string>& args) {
       static_cast<std::uint64_t>(*integer_option(vm, "calibrate", "replicates", 0, 1000000));
   const auto patients =
       static_cast<std::uint64_t>(*integer_option(vm, "calibrate", "patients", 0, kMaxPatients));
+  const auto starts = static_cast<int>(*integer_option(vm, "calibrate", "starts", 0, 100));
   const auto evaluations = static_cast<int>(*integer_option(vm, "calibrate", "max-evaluations", 0, 1000000));
   if (vm.count("predict")) {
     fmt::print("{}", calibration::predict_trial(file, trial_scenario_loader(),
@@ -53,6 +55,7 @@ int calibrate_command(const std::vector<std::string>& args) {
   }
   calibration::CalibrateOptions options;
   options.patients = patients;
+  options.starts = starts;
   options.max_evaluations = evaluations;
   options.threads = threads;
   options.resume = vm.count("resume") > 0;

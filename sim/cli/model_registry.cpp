@@ -67,17 +67,20 @@ config::FileReader scenario_file_reader() {
   };
 }
 
-TextTable therapy_table(const LoadedScenario& scenario) {
+format::TextTable therapy_table(const LoadedScenario& scenario) {
   const auto* model = dynamic_cast<const myeloma::MyelomaModel*>(scenario.model.get());
   if (model == nullptr)
     throw InputError(fmt::format("{}: the {} model has no therapies (only the myeloma model lists them)",
                                  scenario.document.main_file, scenario.model_name));
-  TextTable t;
-  t.columns = {"therapy", "label",       "class",      "category",      "targets",
-               "binder",  "cell_source", "defined_at", "overridden_by", "source"};
+  std::vector<format::Column> columns;
+  for (const char* c : {"therapy", "label", "class", "category", "targets", "binder", "cell_source",
+                        "defined_at", "overridden_by", "source"})
+    columns.push_back(format::left(c));
+  // Names and sources, not numbers: left-aligned, line ends kept, a plain Markdown rule.
+  format::TextTable t(std::move(columns), {false, format::MarkdownRule::plain});
   for (const auto& r : myeloma::list_therapies(model->params(), scenario.document.root))
-    t.rows.push_back({r.id, r.label, r.class_id, r.category, r.targets, r.binder, r.cell_source, r.defined_at,
-                      r.overridden_by, r.source});
+    t.add_row({r.id, r.label, r.class_id, r.category, r.targets, r.binder, r.cell_source, r.defined_at,
+               r.overridden_by, r.source});
   return t;
 }
 

@@ -7,11 +7,11 @@
 
 #include "sim/calibration/trial_config.hpp"
 #include "sim/calibration/trial_emulation.hpp"
-#include "sim/cli/text_table.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/config/simulation_settings.hpp"
 #include "sim/core/model.hpp"
 #include "sim/economics/patient_economics.hpp"
+#include "sim/format/text_table.hpp"
 
 namespace mmsim::cli {
 
@@ -40,7 +40,7 @@ config::FileReader scenario_file_reader();
 
 // `mmsim therapies`: one row per therapy of the scenario's model (id, class, targets, binder, the source of
 // its parameters); InputError for a model that has no therapies.
-TextTable therapy_table(const LoadedScenario& scenario);
+format::TextTable therapy_table(const LoadedScenario& scenario);
 
 // The embedded default scenario (the flagship), usable with no files on disk.
 config::ConfigDocument embedded_default_scenario();

@@ -4,8 +4,8 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/cli/scenario_source.hpp"
-#include "sim/cli/text_table.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/format/text_table.hpp"
 
 namespace mmsim::cli {
 
@@ -20,12 +20,13 @@ int therapies_command(const std::vector<std::string>& args) {
   const auto parsed = parse_command("therapies", args, visible, {"config", "scenario config"});
   if (!parsed) return kExitOk;
   const po::variables_map& vm = *parsed;
-  const TextFormat format = parse_text_format(vm["format"].as<std::string>(), "mmsim therapies --format");
+  const format::TableFormat table_format =
+      format::parse_table_format(vm["format"].as<std::string>(), "mmsim therapies --format");
   std::optional<std::string> path;
   if (vm.count("config")) path = vm["config"].as<std::string>();
   const ScenarioSource src = load_shipped_model_source(path);
   print_warnings(src);
-  fmt::print("{}", format_text_table(therapy_table(src.scenario), format));
+  fmt::print("{}", therapy_table(src.scenario).render(table_format));
   return kExitOk;
 }
 

@@ -5,18 +5,16 @@
 #include <cmath>
 
 #include "sim/economics/economics_report.hpp"
+#include "sim/format/text_table.hpp"
 
 namespace mmsim::economics {
 namespace {
 
-std::string money(double v) {
-  return std::isfinite(v) ? fmt::format("{:.0f}", v) : "NA";
-}
-std::string effect(double v) {
-  return std::isfinite(v) ? fmt::format("{:.4f}", v) : "NA";
-}
-std::string ci(double lo, double hi, std::string (*f)(double)) {
-  return fmt::format("({}, {})", f(lo), f(hi));
+const format::NumberFormat kMoney = format::NumberFormat::fixed(0);
+const format::NumberFormat kEffect = format::NumberFormat::fixed(4);
+
+std::string ci(double lo, double hi, const format::NumberFormat& f) {
+  return fmt::format("({}, {})", format::format_number(lo, f), format::format_number(hi, f));
 }
 
 // An ICER is read as a price per QALY only in the north-east quadrant (more cost, more QALYs) and the
@@ -25,48 +23,19 @@ std::string ci(double lo, double hi, std::string (*f)(double)) {
 std::string icer_text(double d_cost, double d_qaly, double icer) {
   if (d_cost <= 0.0 && d_qaly > 0.0) return "dominant";
   if (d_cost >= 0.0 && d_qaly < 0.0) return "dominated";
-  return std::isfinite(icer) ? fmt::format("{:.0f}", icer) : "NA";
+  return format::format_number(icer, kMoney);
 }
 
-// Names left-aligned, values right-aligned, every column as wide as its widest cell.
-class Aligned {
- public:
-  Aligned(std::vector<std::string> header, bool markdown) : markdown_(markdown) {
-    rows_.push_back(std::move(header));
-  }
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  std::string text() const {
-    std::vector<std::size_t> w(rows_.front().size(), 0);
-    for (const auto& r : rows_) {
-      for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
-    }
-    std::string out;
-    for (std::size_t k = 0; k < rows_.size(); ++k) {
-      std::string line = markdown_ ? "|" : "";
-      for (std::size_t i = 0; i < rows_[k].size(); ++i) {
-        const std::string& c = rows_[k][i];
-        if (markdown_) {
-          line += fmt::format(" {} |", c);
-        } else {
-          line +=
-              (i ? "  " : "") + (i == 0 ? fmt::format("{:<{}}", c, w[i]) : fmt::format("{:>{}}", c, w[i]));
-        }
-      }
-      if (!markdown_) line.erase(line.find_last_not_of(' ') + 1);
-      out += line + "\n";
-      if (markdown_ && k == 0) {
-        std::string rule = "|";
-        for (std::size_t i = 0; i < rows_[k].size(); ++i) rule += i == 0 ? " --- |" : " ---: |";
-        out += rule + "\n";
-      }
-    }
-    return out;
-  }
-
- private:
-  bool markdown_;
-  std::vector<std::vector<std::string>> rows_;
-};
+// Columns of money and of effects (right-aligned); of names, format::left.
+format::Column money_column(std::string header, std::string unit = {}) {
+  return format::right(std::move(header), kMoney, std::move(unit));
+}
+format::Column effect_column(std::string header) {
+  return format::right(std::move(header), kEffect);
+}
+format::Column text_column(std::string header, std::string unit = {}) {
+  return format::right(std::move(header), {}, std::move(unit));
+}
 
 std::string percent(double r) {
   return fmt::format("{:g}%", 100.0 * r);
@@ -87,47 +56,50 @@ std::string format_text(const EconomicsReport& r, bool markdown) {
       cur, s.price_year, s.perspective, percent(s.discount_costs), percent(s.discount_effects), s.horizon,
       r.strategies.empty() ? 0 : r.strategies.front().n);
   if (markdown) out += "\n";
-  Aligned means({"strategy", fmt::format("cost ({})", cur), "SE", "QALYs", "SE", "LYs", "SE", "cost undisc.",
-                 "QALYs undisc.", "LYs undisc."},
-                markdown);
+  const auto render = [&](const format::TextTable& t) { return markdown ? t.markdown() : t.aligned(); };
+  format::TextTable means({format::left("strategy"), money_column("cost", cur), money_column("SE"),
+                           effect_column("QALYs"), effect_column("SE"), effect_column("LYs"),
+                           effect_column("SE"), money_column("cost undisc."), effect_column("QALYs undisc."),
+                           effect_column("LYs undisc.")});
   for (const auto& x : r.strategies) {
-    means.add({x.strategy, money(x.cost.mean), money(x.cost.se), effect(x.qaly.mean), effect(x.qaly.se),
-               effect(x.ly.mean), effect(x.ly.se), money(x.cost_undiscounted.mean),
-               effect(x.qaly_undiscounted.mean), effect(x.ly_undiscounted.mean)});
+    means.add_row({x.strategy, x.cost.mean, x.cost.se, x.qaly.mean, x.qaly.se, x.ly.mean, x.ly.se,
+                   x.cost_undiscounted.mean, x.qaly_undiscounted.mean, x.ly_undiscounted.mean});
   }
-  out += means.text();
+  out += render(means);
+  const std::string ci_header = fmt::format("{}% CI", pct);
   if (!r.increments.empty()) {
     out += heading(fmt::format("Increments vs {} (paired by patient: common random numbers; {}% CI)",
                                r.increments.front().reference, pct));
-    Aligned inc(
-        {"strategy", fmt::format("d cost ({})", cur), fmt::format("{}% CI", pct), "d QALYs",
-         fmt::format("{}% CI", pct), "d LYs", fmt::format("{}% CI", pct), fmt::format("ICER ({}/QALY)", cur)},
-        markdown);
+    format::TextTable inc({format::left("strategy"), money_column("d cost", cur), text_column(ci_header),
+                           effect_column("d QALYs"), text_column(ci_header), effect_column("d LYs"),
+                           text_column(ci_header), text_column("ICER", cur + "/QALY")});
     for (const auto& x : r.increments) {
-      inc.add({x.strategy, money(x.cost.diff), ci(x.cost.ci_low, x.cost.ci_high, money), effect(x.qaly.diff),
-               ci(x.qaly.ci_low, x.qaly.ci_high, effect), effect(x.ly.diff),
-               ci(x.ly.ci_low, x.ly.ci_high, effect), icer_text(x.cost.diff, x.qaly.diff, x.icer)});
+      inc.add_row({x.strategy, x.cost.diff, ci(x.cost.ci_low, x.cost.ci_high, kMoney), x.qaly.diff,
+                   ci(x.qaly.ci_low, x.qaly.ci_high, kEffect), x.ly.diff,
+                   ci(x.ly.ci_low, x.ly.ci_high, kEffect), icer_text(x.cost.diff, x.qaly.diff, x.icer)});
     }
-    out += inc.text();
+    out += render(inc);
   }
   out += heading(fmt::format("Net monetary benefit (willingness to pay x QALYs - cost, {})", cur));
-  Aligned nmb(
-      {"strategy", fmt::format("WTP ({}/QALY)", cur), "NMB", "SE", "d NMB", fmt::format("{}% CI", pct)},
-      markdown);
+  format::Column increment = money_column("d NMB");
+  increment.number.missing = "";  // the reference has no increment
+  format::TextTable nmb({format::left("strategy"), money_column("WTP", cur + "/QALY"), money_column("NMB"),
+                         money_column("SE"), increment, text_column(ci_header)});
   for (const auto& x : r.net_benefit) {
-    nmb.add(
-        {x.strategy, money(x.wtp), money(x.nmb.mean), money(x.nmb.se),
-         std::isfinite(x.incremental.diff) ? money(x.incremental.diff) : "",
-         std::isfinite(x.incremental.diff) ? ci(x.incremental.ci_low, x.incremental.ci_high, money) : ""});
+    const bool has = std::isfinite(x.incremental.diff);
+    nmb.add_row({x.strategy, x.wtp, x.nmb.mean, x.nmb.se, x.incremental.diff,
+                 has ? ci(x.incremental.ci_low, x.incremental.ci_high, kMoney) : std::string()});
   }
-  out += nmb.text();
+  out += render(nmb);
   out += heading("Efficiency frontier (by increasing mean cost)");
-  Aligned fr({"strategy", "status", fmt::format("ICER ({}/QALY)", cur), "vs"}, markdown);
+  format::TextTable fr({format::left("strategy"), text_column("status"), text_column("ICER", cur + "/QALY"),
+                        text_column("vs")});
   for (const auto& x : r.frontier) {
-    fr.add({x.strategy, status_name(x.status), x.status == FrontierStatus::frontier ? money(x.icer) : "-",
-            x.compared_with});
+    fr.add_row({x.strategy, std::string(status_name(x.status)),
+                x.status == FrontierStatus::frontier ? format::format_number(x.icer, kMoney) : "-",
+                x.compared_with});
   }
-  out += fr.text();
+  out += render(fr);
   return out;
 }
 
@@ -135,12 +107,7 @@ std::string jnum(double v) {
   return std::isfinite(v) ? fmt::format("{}", v) : "null";
 }
 std::string jstr(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + "\"";
+  return format::json_string(s);
 }
 std::string jest(const char* key, const Estimate& e) {
   return fmt::format("\"{0}\": {1}, \"{0}_se\": {2}", key, jnum(e.mean), jnum(e.se));
@@ -191,25 +158,18 @@ std::string format_json(const EconomicsReport& r) {
   return out + "\n    ]\n  }";
 }
 
-std::string cnum(double v) {
-  return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string();
-}
-std::string cstr(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string q = "\"";
-  for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return q + "\"";
-}
-
 std::string format_csv(const EconomicsReport& r) {
-  std::string out =
-      "economics,strategy,reference,wtp,quantity,value,se,se_unpaired,ci_low,ci_high,status,compared_with\n";
+  const auto number = format::NumberFormat::digits(10, "");
+  std::vector<format::Column> columns;
+  for (const char* c : {"economics", "strategy", "reference", "wtp", "quantity", "value", "se", "se_unpaired",
+                        "ci_low", "ci_high", "status", "compared_with"})
+    columns.push_back(format::right(c, number));
+  format::TextTable table(std::move(columns));
   auto row = [&](const char* section, const std::string& strategy, const std::string& reference, double wtp,
                  const char* quantity, double value, double se, double se_unpaired, double lo, double hi,
                  const std::string& status = "", const std::string& with = "") {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", section, cstr(strategy), cstr(reference),
-                       cnum(wtp), quantity, cnum(value), cnum(se), cnum(se_unpaired), cnum(lo), cnum(hi),
-                       status, cstr(with));
+    table.add_row(
+        {section, strategy, reference, wtp, quantity, value, se, se_unpaired, lo, hi, status, with});
   };
   const std::string ref = r.settings.strategies.at(r.settings.reference);
   for (const auto& x : r.strategies) {
@@ -240,7 +200,7 @@ std::string format_csv(const EconomicsReport& r) {
   for (const auto& x : r.frontier)
     row("frontier", x.strategy, "", kNaN, "icer", x.icer, kNaN, kNaN, kNaN, kNaN, status_name(x.status),
         x.compared_with);
-  return out;
+  return table.csv();
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 
+#include "sim/format/text_table.hpp"
 #include "sim/report/report.hpp"
 #include "sim/report/report_schema.hpp"
 #include "sim/report/report_table.hpp"
@@ -23,30 +24,7 @@ std::string json_count(const std::optional<std::uint64_t>& n) {
 }
 
 std::string json_str(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(ch));
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out + "\"";
+  return format::json_string(s);
 }
 
 // A value in JSON: null where undefined.
@@ -112,12 +90,8 @@ class CsvTable {
   static std::string cell(const std::optional<std::uint64_t>& n) {
     return n ? std::to_string(*n) : std::string();
   }
-  static std::string quote(std::string_view v) {
-    if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
-    std::string q = "\"";
-    for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-  }
+  static std::string quote(std::string_view v) { return format::csv_field(v); }
+
   void set(std::vector<std::string>& line, std::string_view column, std::string_view value) const {
     const auto it = std::find(columns_.begin(), columns_.end(), column);
     line.at(static_cast<std::size_t>(it - columns_.begin())) = quote(value);

@@ -8,11 +8,13 @@
 #include <set>
 #include <vector>
 
+#include "sim/format/text_table.hpp"
+
 namespace mmsim::report {
 namespace {
 
 std::string num(double v, int digits = 2) {
-  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "NA";
+  return format::format_number(v, format::NumberFormat::fixed(digits));
 }
 
 std::string ci(double lo, double hi, int digits = 2) {
@@ -28,49 +30,13 @@ std::string count(const std::optional<std::uint64_t>& n) {
   return n ? std::to_string(*n) : std::string("NA");
 }
 
-// One table: the first `keys` columns (names) left-aligned, the values right-aligned, each column as wide
-// as its widest cell (header included), so no name can shift a row.
-class TextTable {
- public:
-  TextTable(std::vector<std::string> header, std::size_t keys) : keys_(keys) {
-    rows_.push_back(std::move(header));
-  }
-  void add(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
-  std::size_t rows() const { return rows_.size() - 1; }
-
-  std::string text(bool markdown) const {
-    std::vector<std::size_t> width(rows_.front().size(), 0);
-    for (const auto& r : rows_) {
-      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    }
-    std::string out;
-    for (std::size_t k = 0; k < rows_.size(); ++k) {
-      const auto& r = rows_[k];
-      std::string line = markdown ? "|" : "";
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        const bool left = i < keys_;
-        if (markdown) {
-          line += fmt::format(" {} |", r[i]);
-        } else {
-          line += (i == 0 ? "" : "  ") +
-                  (left ? fmt::format("{:<{}}", r[i], width[i]) : fmt::format("{:>{}}", r[i], width[i]));
-        }
-      }
-      if (!markdown) line.erase(line.find_last_not_of(' ') + 1);
-      out += line + "\n";
-      if (markdown && k == 0) {
-        std::string rule = "|";
-        for (std::size_t i = 0; i < r.size(); ++i) rule += i < keys_ ? " --- |" : " ---: |";
-        out += rule + "\n";
-      }
-    }
-    return out;
-  }
-
- private:
-  std::size_t keys_;
-  std::vector<std::vector<std::string>> rows_;
-};
+// A table whose first `keys` columns (names) are left-aligned and the values right-aligned.
+format::TextTable table_of(const std::vector<std::string>& headers, std::size_t keys) {
+  std::vector<format::Column> columns;
+  for (std::size_t i = 0; i < headers.size(); ++i)
+    columns.push_back(i < keys ? format::left(headers[i]) : format::right(headers[i]));
+  return format::TextTable(std::move(columns));
+}
 
 bool same(double a, double b) {
   return a == b || (std::isnan(a) && std::isnan(b));
@@ -160,7 +126,7 @@ class TableWriter {
     out_ += markdown_ ? fmt::format("{}### {}\n\n", out_.empty() ? "" : "\n", text)
                       : fmt::format("{}{}\n", out_.empty() ? "" : "\n", text);
   }
-  void table(const TextTable& t) { out_ += t.text(markdown_); }
+  void table(const format::TextTable& t) { out_ += markdown_ ? t.markdown() : t.aligned(); }
 
   void survival() {
     const auto& first = r_.strategies.front().endpoints;
@@ -171,18 +137,18 @@ class TableWriter {
     for (const auto& l : marks) head.push_back(fmt::format("S({:g} months)", l.time));
     head.push_back(first.empty() ? "RMST, months (SE)"
                                  : fmt::format("RMST to {:g} months (SE)", first.front().rmst_horizon));
-    TextTable t(head, 2);
+    auto t = table_of(head, 2);
     for (const auto& s : r_.strategies) {
       for (const auto& e : s.endpoints) {
         if (!shown(e.endpoint)) continue;
-        std::vector<std::string> cells{
+        std::vector<format::Cell> cells{
             s.name, e.endpoint, std::to_string(e.n), std::to_string(e.events),
             fmt::format("{} {}", num(e.median), ci(e.median_ci_low, e.median_ci_high))};
         for (const auto& l : e.survival) cells.push_back(num(l.surv, 3));
         cells.push_back(
             fmt::format("{} ({}){}", num(e.rmst), num(e.rmst_se, 3), e.rmst_extrapolated ? " *" : ""));
         extrapolated_ = extrapolated_ || e.rmst_extrapolated != 0;
-        t.add(std::move(cells));
+        t.add_row(std::move(cells));
       }
     }
     title("Survival by strategy (Kaplan-Meier; times in months)");
@@ -191,16 +157,16 @@ class TableWriter {
 
   void comparisons() {
     if (r_.comparisons.empty()) return;
-    TextTable t(
+    auto t = table_of(
         {"strategy", "endpoint", "HR", fmt::format("{}% CI (paired)", pct_), "log-rank chi2", "p",
          "RMST diff, months", fmt::format("{}% CI (paired), months", pct_), "SE paired", "SE unpaired"},
         2);
     for (const auto& c : r_.comparisons) {
       if (!shown(c)) continue;
-      t.add({c.strategy, c.endpoint, num(c.hr), ci(c.hr_ci_low_paired, c.hr_ci_high_paired),
-             num(c.logrank_chisq, 1), pvalue(c.logrank_p), num(c.rmst_diff),
-             ci(c.rmst_diff_ci_low, c.rmst_diff_ci_high), num(c.rmst_diff_se, 3),
-             num(c.rmst_diff_se_unpaired, 3)});
+      t.add_row({c.strategy, c.endpoint, num(c.hr), ci(c.hr_ci_low_paired, c.hr_ci_high_paired),
+                 num(c.logrank_chisq, 1), pvalue(c.logrank_p), num(c.rmst_diff),
+                 ci(c.rmst_diff_ci_low, c.rmst_diff_ci_high), num(c.rmst_diff_se, 3),
+                 num(c.rmst_diff_se_unpaired, 3)});
     }
     if (t.rows() == 0) return;
     title(
@@ -218,13 +184,13 @@ class TableWriter {
     std::vector<std::string> head{"strategy", "endpoint"};
     for (const auto& l : r_.comparisons.front().survival_diff)
       head.push_back(fmt::format("dS({:g} months)", l.time));
-    TextTable t(head, 2);
+    auto t = table_of(head, 2);
     for (const auto& c : r_.comparisons) {
       if (!shown(c)) continue;
-      std::vector<std::string> cells{c.strategy, c.endpoint};
+      std::vector<format::Cell> cells{c.strategy, c.endpoint};
       for (const auto& l : c.survival_diff)
         cells.push_back(fmt::format("{} ({})", num(l.diff, 4), num(l.se, 4)));
-      t.add(std::move(cells));
+      t.add_row(std::move(cells));
     }
     if (t.rows() == 0) return;
     title(fmt::format("Survival difference vs '{}' at landmarks: difference (paired SE)", r_.reference));
@@ -233,10 +199,11 @@ class TableWriter {
 
   void planning() {
     if (!std::isfinite(r_.target_se)) return;
-    TextTable t({"strategy", "endpoint", "RMST SE, months", "patients needed"}, 2);
+    auto t = table_of({"strategy", "endpoint", "RMST SE, months", "patients needed"}, 2);
     for (const auto& s : r_.strategies) {
       for (const auto& e : s.endpoints) {
-        if (shown(e.endpoint)) t.add({s.name, e.endpoint, num(e.rmst_se, 4), count(e.rmst_patients_needed)});
+        if (shown(e.endpoint))
+          t.add_row({s.name, e.endpoint, num(e.rmst_se, 4), count(e.rmst_patients_needed)});
       }
     }
     title(fmt::format(
@@ -245,13 +212,13 @@ class TableWriter {
         r_.target_se, r_.patients));
     table(t);
     if (r_.comparisons.empty()) return;
-    TextTable d({"strategy", "endpoint", "SE paired, months", "needed (paired)", "SE unpaired, months",
-                 "needed (unpaired)"},
-                2);
+    auto d = table_of({"strategy", "endpoint", "SE paired, months", "needed (paired)", "SE unpaired, months",
+                       "needed (unpaired)"},
+                      2);
     for (const auto& c : r_.comparisons) {
       if (!shown(c)) continue;
-      d.add({c.strategy, c.endpoint, num(c.rmst_diff_se, 4), count(c.rmst_diff_patients_needed),
-             num(c.rmst_diff_se_unpaired, 4), count(c.rmst_diff_patients_needed_unpaired)});
+      d.add_row({c.strategy, c.endpoint, num(c.rmst_diff_se, 4), count(c.rmst_diff_patients_needed),
+                 num(c.rmst_diff_se_unpaired, 4), count(c.rmst_diff_patients_needed_unpaired)});
     }
     title(fmt::format("RMST difference vs '{}'", r_.reference));
     table(d);
@@ -268,7 +235,7 @@ class TableWriter {
                                   fmt::format("diff vs {} (paired SE)", r_.reference)};
     if (any_denominator)
       head.insert(head.end(), {"among started: n", "rate (SE)", "diff among started (SE)"});
-    TextTable t(std::move(head), 2);
+    auto t = table_of(std::move(head), 2);
     for (const auto& s : r_.strategies) {
       for (const auto& p : s.proportions) {
         if (hidden_.outcomes.contains(p.name)) continue;
@@ -278,8 +245,8 @@ class TableWriter {
           diff = fmt::format("{} ({})", num(c.diff, 3), num(c.diff_se, 3));
           diff_in = fmt::format("{} ({})", num(c.denominator_diff, 3), num(c.denominator_diff_se, 3));
         }
-        std::vector<std::string> cells{s.name, p.name, std::to_string(p.n),
-                                       fmt::format("{} ({})", num(p.rate, 3), num(p.se, 3)), diff};
+        std::vector<format::Cell> cells{s.name, p.name, std::to_string(p.n),
+                                        fmt::format("{} ({})", num(p.rate, 3), num(p.se, 3)), diff};
         if (any_denominator) {
           const bool has = p.denominator_n > 0;
           cells.push_back(has ? std::to_string(p.denominator_n) : std::string("NA"));
@@ -287,7 +254,7 @@ class TableWriter {
                               : std::string());
           cells.push_back(has ? diff_in : std::string());
         }
-        t.add(std::move(cells));
+        t.add_row(std::move(cells));
       }
     }
     if (t.rows() == 0) return;

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "sim/format/text_table.hpp"
 #include "sim/stats/voi_analysis.hpp"
 
 namespace mmsim::stats::voi {
@@ -13,28 +14,14 @@ std::string num(double v) {
   return fmt::format("{}", v);
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<int>(c));
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
+using format::json_string;
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  out += '"';
-  return out;
+// The CSV exports: numbers in their shortest exact text, NaN and infinities as fmt spells them.
+format::TextTable csv_table(const std::vector<std::string>& headers) {
+  std::vector<format::Column> columns;
+  for (const auto& h : headers)
+    columns.push_back(format::right(h, format::NumberFormat::shortest(std::nullopt)));
+  return format::TextTable(std::move(columns));
 }
 
 std::string group_parameters(const VoiAnalysis& a, const std::string& group) {
@@ -44,77 +31,60 @@ std::string group_parameters(const VoiAnalysis& a, const std::string& group) {
 }
 
 std::string ceac_csv(const VoiAnalysis& a) {
-  std::string out = fmt::format(
-      "wtp,strategy,expected_cost,expected_{0},expected_nmb,probability_cost_effective,"
-      "optimal\n",
-      a.effect_name);
+  auto t = csv_table({"wtp", "strategy", "expected_cost", "expected_" + a.effect_name, "expected_nmb",
+                      "probability_cost_effective", "optimal"});
   for (const auto& d : a.decisions)
     for (std::size_t s = 0; s < a.sample.strategies.size(); ++s)
-      out += fmt::format("{},{},{},{},{},{},{}\n", num(d.wtp), a.sample.strategies[s],
-                         num(d.expected_cost[s]), num(d.expected_effect[s]), num(d.expected_nmb[s]),
-                         num(d.probability_cost_effective[s]), d.optimal == s ? 1 : 0);
-  return out;
+      t.add_row({d.wtp, a.sample.strategies[s], d.expected_cost[s], d.expected_effect[s], d.expected_nmb[s],
+                 d.probability_cost_effective[s], std::string(d.optimal == s ? "1" : "0")});
+  return t.csv();
 }
 
 std::string ceaf_csv(const VoiAnalysis& a) {
-  std::string out = "wtp,optimal_strategy,expected_nmb,probability_cost_effective\n";
+  auto t = csv_table({"wtp", "optimal_strategy", "expected_nmb", "probability_cost_effective"});
   for (const auto& d : a.decisions)
-    out += fmt::format("{},{},{},{}\n", num(d.wtp), a.sample.strategies[d.optimal],
-                       num(d.expected_nmb[d.optimal]), num(d.frontier_probability));
-  return out;
+    t.add_row({d.wtp, a.sample.strategies[d.optimal], d.expected_nmb[d.optimal], d.frontier_probability});
+  return t.csv();
 }
 
 std::string evpi_csv(const VoiAnalysis& a) {
-  std::string out = "wtp,evpi,evpi_se\n";
-  for (const auto& d : a.decisions) out += fmt::format("{},{},{}\n", num(d.wtp), num(d.evpi), num(d.evpi_se));
-  return out;
+  auto t = csv_table({"wtp", "evpi", "evpi_se"});
+  for (const auto& d : a.decisions) t.add_row({d.wtp, d.evpi, d.evpi_se});
+  return t.csv();
 }
 
 std::string evppi_csv(const VoiAnalysis& a) {
-  std::string out = "group,parameters,wtp,evppi,evppi_se,knots,edf\n";
+  auto t = csv_table({"group", "parameters", "wtp", "evppi", "evppi_se", "knots", "edf"});
   for (const auto& e : a.evppi) {
     std::string edf;
     for (std::size_t i = 0; i < e.edf.size(); ++i) edf += fmt::format("{}{:.3f}", i ? ";" : "", e.edf[i]);
-    out += fmt::format("{},{},{},{},{},{},{}\n", csv_field(e.group), csv_field(group_parameters(a, e.group)),
-                       num(e.wtp), num(e.evppi), num(e.se), e.knots, edf);
+    t.add_row({e.group, group_parameters(a, e.group), e.wtp, e.evppi, e.se, fmt::format("{}", e.knots), edf});
   }
-  return out;
+  return t.csv();
 }
 
-// simulations x strategies, strategy names as the header (dampack's cost/effectiveness data frames, BCEA's
-// c/e matrices).
+// simulations x `names` columns, row i of `value(i, j)` (dampack's cost/effectiveness/parameter data frames,
+// BCEA's c/e matrices).
+template <class Value>
+std::string matrix_csv(const std::vector<std::string>& names, std::size_t simulations, Value value) {
+  auto t = csv_table(names);
+  for (std::size_t i = 0; i < simulations; ++i) {
+    std::vector<format::Cell> row;
+    row.reserve(names.size());
+    for (std::size_t j = 0; j < names.size(); ++j) row.emplace_back(value(i, j));
+    t.add_row(std::move(row));
+  }
+  return t.csv();
+}
+
 std::string matrix_csv(const PsaSample& s, const std::vector<double>& m) {
-  std::string out;
-  for (std::size_t j = 0; j < s.strategies.size(); ++j) {
-    if (j) out += ",";
-    out += s.strategies[j];
-  }
-  out += '\n';
-  for (std::size_t i = 0; i < s.simulations; ++i) {
-    for (std::size_t j = 0; j < s.strategies.size(); ++j) {
-      if (j) out += ",";
-      out += num(m[i * s.strategies.size() + j]);
-    }
-    out += '\n';
-  }
-  return out;
+  return matrix_csv(s.strategies, s.simulations,
+                    [&](std::size_t i, std::size_t j) { return m[i * s.strategies.size() + j]; });
 }
 
 std::string parameters_csv(const PsaSample& s) {
-  std::string out;
-  for (std::size_t j = 0; j < s.parameters.size(); ++j) {
-    if (j) out += ",";
-    out += csv_field(s.parameters[j]);
-  }
-  out += '\n';
-  for (std::size_t i = 0; i < s.simulations; ++i) {
-    for (std::size_t j = 0; j < s.parameters.size(); ++j) {
-      if (j) out += ",";
-      out += num(s.parameter(i, j));
-    }
-    out += '\n';
-  }
-  return out;
+  return matrix_csv(s.parameters, s.simulations,
+                    [&](std::size_t i, std::size_t j) { return s.parameter(i, j); });
 }
 
 std::string load_script(const VoiAnalysis& a) {
@@ -178,55 +148,46 @@ std::string json(const VoiAnalysis& a) {
   return out;
 }
 
-// Aligned text (table) or a Markdown table; rows of cells.
-std::string render(const std::vector<std::vector<std::string>>& rows, bool markdown) {
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  std::string out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    for (std::size_t c = 0; c < rows[i].size(); ++c)
-      out += markdown ? fmt::format("| {:<{}} ", rows[i][c], width[c])
-                      : fmt::format("{}{:>{}}", c ? "  " : "", rows[i][c], width[c]);
-    out += markdown ? "|\n" : "\n";
-    if (markdown && i == 0) {
-      for (std::size_t c = 0; c < rows[i].size(); ++c)
-        out += fmt::format("|{}", std::string(width[c] + 2, '-'));
-      out += "|\n";
-    }
-  }
-  return out;
-}
-
+// The printed summary: every column right-aligned; Markdown cells padded to the column width.
 std::string text(const VoiAnalysis& a, bool markdown) {
   const auto& s = a.sample;
+  const format::Layout layout{false, format::MarkdownRule::padded};
+  const auto table = [&](const std::vector<std::pair<std::string, int>>& columns) {
+    std::vector<format::Column> c;
+    for (const auto& [header, decimals] : columns)
+      c.push_back(format::right(header, format::NumberFormat::fixed(decimals, std::nullopt)));
+    return format::TextTable(std::move(c), layout);
+  };
+  const auto render = [&](const format::TextTable& t) { return markdown ? t.markdown() : t.aligned(); };
   std::string out =
       fmt::format("{}Value of information: {} PSA simulations, {} strategies, effect {}, {}\n\n",
                   markdown ? "## " : "", s.simulations, s.strategies.size(), a.effect_name, a.currency);
-  std::vector<std::vector<std::string>> rows{
-      {"wtp", "strategy", "E[cost]", "E[" + a.effect_name + "]", "E[NMB]", "P(cost-effective)", "optimal"}};
+  auto decisions = table({{"wtp", 0},
+                          {"strategy", -1},
+                          {"E[cost]", 0},
+                          {"E[" + a.effect_name + "]", 4},
+                          {"E[NMB]", 0},
+                          {"P(cost-effective)", 3},
+                          {"optimal", -1}});
   for (const auto& d : a.decisions)
     for (std::size_t j = 0; j < s.strategies.size(); ++j)
-      rows.push_back({fmt::format("{:.0f}", d.wtp), s.strategies[j],
-                      fmt::format("{:.0f}", d.expected_cost[j]), fmt::format("{:.4f}", d.expected_effect[j]),
-                      fmt::format("{:.0f}", d.expected_nmb[j]),
-                      fmt::format("{:.3f}", d.probability_cost_effective[j]), d.optimal == j ? "*" : ""});
-  out += render(rows, markdown);
+      decisions.add_row({d.wtp, s.strategies[j], d.expected_cost[j], d.expected_effect[j], d.expected_nmb[j],
+                         d.probability_cost_effective[j], std::string(d.optimal == j ? "*" : "")});
+  out += render(decisions);
   out += "\n";
-  rows = {{"wtp", "optimal (CEAF)", "P(optimal best)", "EVPI per patient", "EVPI SE"}};
+  auto frontier = table(
+      {{"wtp", 0}, {"optimal (CEAF)", -1}, {"P(optimal best)", 3}, {"EVPI per patient", 2}, {"EVPI SE", 2}});
   for (const auto& d : a.decisions)
-    rows.push_back({fmt::format("{:.0f}", d.wtp), s.strategies[d.optimal],
-                    fmt::format("{:.3f}", d.frontier_probability), fmt::format("{:.2f}", d.evpi),
-                    fmt::format("{:.2f}", d.evpi_se)});
-  out += render(rows, markdown);
+    frontier.add_row({d.wtp, s.strategies[d.optimal], d.frontier_probability, d.evpi, d.evpi_se});
+  out += render(frontier);
   if (!a.evppi.empty()) {
-    rows = {{"group", "parameters", "wtp", "EVPPI per patient", "SE", "knots"}};
+    auto evppi = table(
+        {{"group", -1}, {"parameters", -1}, {"wtp", 0}, {"EVPPI per patient", 2}, {"SE", 2}, {"knots", -1}});
     for (const auto& e : a.evppi)
-      rows.push_back({e.group, group_parameters(a, e.group), fmt::format("{:.0f}", e.wtp),
-                      fmt::format("{:.2f}", e.evppi), fmt::format("{:.2f}", e.se),
-                      fmt::format("{}", e.knots)});
+      evppi.add_row(
+          {e.group, group_parameters(a, e.group), e.wtp, e.evppi, e.se, fmt::format("{}", e.knots)});
     out += "\n";
-    out += render(rows, markdown);
+    out += render(evppi);
   }
   return out;
 }

@@ -1,4 +1,5 @@
-# Shared helpers of the sweep tests (sourced, not a test itself: its name does not start with test_).
+# Shared helpers of the sweep tests (sourced, not a test itself: its name does not start with test_), after
+# lib.sh where a test uses that (test_sweep_slurm.sh sets up its own mmsim and work folder).
 PY=/usr/bin/python3  # Debian's interpreter: it has h5py (docs: CLUSTER.md)
 fail=0
 note_fail() { echo "FAIL: $*"; fail=1; }

@@ -2,13 +2,8 @@
 # Every malformed config under tests/data/bad_configs/ must: exit with code 2; print each "# expect:" fragment
 # of the file, plus the file's name with a line number; write no output file (not even a temporary one); and
 # leave an output file that already existed byte for byte as it was.
-set -u
-mmsim=$1
-root=$2
+source "$2/tests/cli/lib.sh"
 dir="$root/tests/data/bad_configs"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
 cases=0
 for cfg in "$dir"/*.toml; do
   name=$(basename "$cfg" .toml)

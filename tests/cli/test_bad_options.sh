@@ -3,12 +3,7 @@
 # out-of-range value or a non-number exits 2 with a message naming the option, and an existing result stays
 # byte for byte as it was (before this check, "--patients -5" wrapped to 2^64 - 5, simulated nobody and
 # replaced a good result with an empty one).
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
+source "$2/tests/cli/lib.sh"
 cfg="$root/configs/reference/illness_death.toml"
 "$mmsim" run "$cfg" -o "$work/good.h5" --patients 50 -q || { echo "FAIL: the good run failed"; exit 1; }
 cp "$work/good.h5" "$work/before.h5"
@@ -38,6 +33,7 @@ expect "--shards must be 1..1048576 (got 0)" merge "$work/sweep" --shards 0
 expect "--patients must be 0..1099511627776 (got -1)" \
   calibrate "$root/configs/calibration/default.toml" --patients -1
 expect "--threads must be 0..4096 (got -1)" calibrate "$root/configs/calibration/default.toml" --threads -1
+expect "--starts must be 0..100 (got 101)" calibrate "$root/configs/calibration/default.toml" --starts 101
 cmp -s "$work/good.h5" "$work/before.h5" || { echo "FAIL: a refused run changed the existing result"; fail=1; }
 [[ -e "$work/sweep" ]] && { echo "FAIL: a refused sweep created its output directory"; fail=1; }
 [[ $fail -eq 0 ]] && echo "bad options: all refused with exit 2"

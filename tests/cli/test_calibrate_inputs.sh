@@ -6,17 +6,12 @@
 # or started the fit from NaN). Each case: exit 2, the message names file, line and key, and neither the
 # parameter file nor the fit table changes. Runs on a copy of configs/ and models/ so that a regression can
 # never overwrite the shipped fit.
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$2/tests/cli/lib.sh"
 cp -r "$root/configs" "$root/models" "$work/"
 mkdir -p "$work/results"
 cal="$work/configs/calibration/default.toml"
 params="$work/models/myeloma/params/calibrated.toml"
 sum_before=$(sha256sum "$params" | cut -d' ' -f1)
-fail=0
 
 expect() {  # expect FRAGMENT FILE [ARGS...]: calibrate FILE exits 2 naming FRAGMENT and writes nothing
   local frag=$1 file=$2

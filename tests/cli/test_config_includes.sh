@@ -3,12 +3,7 @@
 # not files: each ends at once in exit 2 with a message saying what is wrong, never in a hang. Before, a link
 # back to its own folder (`loop -> .`, a file including `loop/q.toml` twice) made `check` run with memory
 # growing, because cycles were found by comparing path strings; a FIFO was "not found".
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
+source "$2/tests/cli/lib.sh"
 
 expect() {  # expect FRAGMENT CONFIG: `mmsim check CONFIG` exits 2 within 20 s with FRAGMENT on stderr
   local frag=$1 cfg=$2

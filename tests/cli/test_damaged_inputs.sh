@@ -3,13 +3,7 @@
 # file and what is wrong, and write nothing: a directory, a device, a truncated copy, a file that is not
 # HDF5, and one flipped bit in a chunk of a run file or of a sweep shard (caught by the chunk's Fletcher32
 # checksum; before it, the flipped bit merged silently into a wrong sweep.csv).
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-note_fail() { echo "FAIL: $*"; fail=1; }
+source "$2/tests/cli/lib.sh"
 expect2() {  # expect2 FRAGMENT ARGS...
   local frag=$1
   shift

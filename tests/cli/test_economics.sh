@@ -4,12 +4,7 @@
 # from the stored moments (full and --summary-only runs alike, any thread count); the patients and lines
 # tables carry the economics columns and the file says schema 1.1; per-line costs add up. Bad [economics]
 # tables (tests/data/economics/bad/) exit 2 naming file:line:key and write nothing.
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
+source "$2/tests/cli/lib.sh"
 data="$root/tests/data/economics"
 
 # --- bad configs ------------------------------------------------------------------------------------------

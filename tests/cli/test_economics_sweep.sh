@@ -3,12 +3,7 @@
 # row per point, replicate and strategy: docs/economics.md), the same whether run whole or in shards and
 # merged, and with common random numbers across points: the reference strategy's cost is then exactly linear
 # in a swept cost of a state it occupies.
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
+source "$2/tests/cli/lib.sh"
 cd "$work"
 "$mmsim" sweep "$root/tests/data/economics/psa_economics.toml" -o whole -q || { echo "FAIL sweep"; exit 1; }
 [[ -f whole/economics.csv ]] || { echo "FAIL no economics.csv"; exit 1; }

@@ -5,14 +5,7 @@
 # bit; the Python reader's enum and strategy columns are Categoricals and the R reader's factors, with the
 # labels in code order as levels. Also: export through small chunks writes the same bytes, stdout equals -o,
 # bad requests exit 2 and write nothing, and a strategy name with '/' is refused naming file, line and key.
-set -u
-mmsim=$1
-root=$2
-py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-die() { echo "FAIL: $*"; fail=1; }
+source "$2/tests/cli/lib.sh"
 
 # The readers' dependencies are the suite's (scripts/install_deps.sh): missing, the test fails saying which.
 "$py" -c "import h5py, pandas" 2>/dev/null || { echo "FAIL: python3-h5py and python3-pandas are needed"; exit 1; }
@@ -23,16 +16,16 @@ Rscript -e 'suppressPackageStartupMessages(library(rhdf5))' 2>/dev/null ||
   { echo "FAIL: mmsim run"; exit 1; }
 
 for t in patients lines events; do
-  "$mmsim" export "$work/run.h5" --table "$t" -o "$work/$t.csv" || die "mmsim export --table $t"
-  "$mmsim" export "$work/run.h5" --table "$t" --chunk-rows 7 > "$work/$t.stdout.csv" || die "export to stdout"
-  cmp -s "$work/$t.csv" "$work/$t.stdout.csv" || die "$t: export in chunks of 7 rows to stdout differs from -o"
+  "$mmsim" export "$work/run.h5" --table "$t" -o "$work/$t.csv" || note_fail "mmsim export --table $t"
+  "$mmsim" export "$work/run.h5" --table "$t" --chunk-rows 7 > "$work/$t.stdout.csv" || note_fail "export to stdout"
+  cmp -s "$work/$t.csv" "$work/$t.stdout.csv" || note_fail "$t: export in chunks of 7 rows to stdout differs from -o"
   Rscript "$root/scripts/mmsim_read.R" "$work/run.h5" "$t" > "$work/$t.r.csv" 2> "$work/r.err" ||
-    { cat "$work/r.err"; die "mmsim_read.R $t"; }
+    { cat "$work/r.err"; note_fail "mmsim_read.R $t"; }
 done
 Rscript -e "source('$root/scripts/mmsim_read.R'); d <- mmsim_read_table('$work/run.h5', 'lines')
   for (n in names(d)) if (is.factor(d[[n]])) cat(n, paste(levels(d[[n]]), collapse = ','), '\n', sep = '\t')
   stopifnot(is.factor(d\$strategy), sum(table(d\$therapy)) == nrow(d))" > "$work/r_levels.txt" ||
-  die "mmsim_read.R as a module"
+  note_fail "mmsim_read.R as a module"
 
 PYTHONPATH="$root/scripts" "$py" - "$work" <<'PY' || fail=1
 import csv, math, sys
@@ -126,13 +119,13 @@ PY
 # Bad requests: exit 2, a message naming the problem, no output file.
 "$mmsim" export "$work/run.h5" --table nope -o "$work/nope.csv" 2> "$work/err"; rc=$?
 [[ $rc -eq 2 ]] && grep -q "no table 'nope'.*events, lines, patients" "$work/err" && [[ ! -e "$work/nope.csv" ]] ||
-  die "unknown table: rc=$rc $(cat "$work/err")"
+  note_fail "unknown table: rc=$rc $(cat "$work/err")"
 "$mmsim" export "$work/run.h5" 2> "$work/err"; rc=$?
-[[ $rc -eq 2 ]] && grep -q -- "--table" "$work/err" || die "missing --table: rc=$rc"
+[[ $rc -eq 2 ]] && grep -q -- "--table" "$work/err" || note_fail "missing --table: rc=$rc"
 "$mmsim" export "$work/run.h5" --table lines -o "$work/run.h5" 2> "$work/err"; rc=$?
-[[ $rc -eq 2 ]] && "$py" -c "import h5py; h5py.File('$work/run.h5', 'r')" || die "export over its input: rc=$rc"
+[[ $rc -eq 2 ]] && "$py" -c "import h5py; h5py.File('$work/run.h5', 'r')" || note_fail "export over its input: rc=$rc"
 "$mmsim" export "$work/run.h5" --table lines --format xlsx 2> "$work/err"; rc=$?
-[[ $rc -eq 2 ]] && grep -q "xlsx" "$work/err" || die "unknown format: rc=$rc"
+[[ $rc -eq 2 ]] && grep -q "xlsx" "$work/err" || note_fail "unknown format: rc=$rc"
 
 # A strategy name that would nest HDF5 groups is refused where it is written.
 mkdir -p "$work/cfg"
@@ -141,7 +134,7 @@ sed '/^\[\[strategy\]\]/,$ s|^name = "retreat_bcma_cart"|name = "retreat/bcma"|;
 line=$(grep -n 'name = "retreat/bcma"' "$work/cfg/slash.toml" | cut -d: -f1)
 "$mmsim" run "$work/cfg/slash.toml" --patients 5 -q -o "$work/slash.h5" 2> "$work/err"; rc=$?
 [[ $rc -eq 2 ]] && grep -q "slash.toml:$line:.*strategy\[0\]\.name: .*'/'" "$work/err" && [[ ! -e "$work/slash.h5" ]] ||
-  die "strategy name with '/': rc=$rc $(cat "$work/err")"
+  note_fail "strategy name with '/': rc=$rc $(cat "$work/err")"
 
 [[ $fail -eq 0 ]] && echo "PASS: export and the Python and R readers agree with h5py"
 exit $fail

@@ -3,18 +3,12 @@
 # independently here: the statistic at each end is the paired RMST difference of the two arms at that
 # point), and scripts/flagship_report.sh end to end at tiny sizes: every arm of the flagship (read from
 # `mmsim check`, not a list) appears in each section, and the PSA law table shows no written-mean warning.
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-say() { echo "FAIL: $*"; fail=1; }
+source "$2/tests/cli/lib.sh"
 
-"$mmsim" sweep "$root/tests/data/sweeps/oneway.toml" -o "$work/ow" --patients 300 --threads 1 -q || say "oneway sweep failed"
+"$mmsim" sweep "$root/tests/data/sweeps/oneway.toml" -o "$work/ow" --patients 300 --threads 1 -q || note_fail "oneway sweep failed"
 /usr/bin/python3 "$root/scripts/plot_tornado.py" "$work/ow" --endpoint os --strategy new_drug --versus standard \
-  --out "$work/t.png" --csv "$work/t.csv" >"$work/t.txt" || say "plot_tornado failed"
-[[ -s "$work/t.png" ]] || say "no tornado PNG"
+  --out "$work/t.png" --csv "$work/t.csv" >"$work/t.txt" || note_fail "plot_tornado failed"
+[[ -s "$work/t.png" ]] || note_fail "no tornado PNG"
 /usr/bin/python3 - "$work" <<'PY' || fail=1
 import csv, sys
 w = sys.argv[1]
@@ -40,14 +34,14 @@ if swings != sorted(swings, reverse=True):
 PY
 
 MMSIM=$mmsim THREADS=1 BASE_PATIENTS=400 PSA_SAMPLES=4 PSA_PATIENTS=200 ONEWAY_PATIENTS=200 OUT="$work/flagship.md" \
-  WORK="$work/fw" bash "$root/scripts/flagship_report.sh" 2>"$work/err.txt" || say "flagship_report.sh failed: $(cat "$work/err.txt")"
-[[ -s "$work/flagship_tornado.png" ]] || say "no tornado figure beside the report"
+  WORK="$work/fw" bash "$root/scripts/flagship_report.sh" 2>"$work/err.txt" || note_fail "flagship_report.sh failed: $(cat "$work/err.txt")"
+[[ -s "$work/flagship_tornado.png" ]] || note_fail "no tornado figure beside the report"
 arms=$("$mmsim" check "$root/configs/post_cart_salvage.toml" | sed -E 's/.*strategies \(([^)]*)\).*/\1/' | tr -d ',')
 for s in $arms; do
   n=$(grep -c "^| $s |" "$work/flagship.md")
-  [[ $n -eq 3 ]] || say "arm $s appears in $n tables, expected 3 (PFS, OS, PSA)"
+  [[ $n -eq 3 ]] || note_fail "arm $s appears in $n tables, expected 3 (PFS, OS, PSA)"
 done
-grep -q "^## 3. The five parameters" "$work/flagship.md" || say "no tornado section"
-[[ $(grep -cE '^\| [1-5] \| ' "$work/flagship.md") -eq 5 ]] || say "not five ranked parameters"
-grep -q "(0 warning(s) in this run)" "$work/flagship.md" || say "the PSA laws were warned about"
+grep -q "^## 3. The five parameters" "$work/flagship.md" || note_fail "no tornado section"
+[[ $(grep -cE '^\| [1-5] \| ' "$work/flagship.md") -eq 5 ]] || note_fail "not five ranked parameters"
+grep -q "(0 warning(s) in this run)" "$work/flagship.md" || note_fail "the PSA laws were warned about"
 exit $fail

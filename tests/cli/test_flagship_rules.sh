@@ -9,14 +9,7 @@
 #     therapy, line 1 identical); the add-on columns do differ;
 #   * imperfect testing is on: some line-2 decisions were untested, and the untested ones took the default
 #     branch (untested_switch_target) in mechanism_guided.
-set -u
-mmsim=$1
-root=$2
-py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-bad() { echo "FAIL $*"; fail=1; }
+source "$2/tests/cli/lib.sh"
 
 "$mmsim" run "$root/configs/post_cart_salvage.toml" --patients 2000 --seed 3 --threads 2 -q -o "$work/f.h5" ||
   { echo "FAIL run"; exit 1; }

@@ -3,12 +3,7 @@
 # with 'mmsim report'), a bigger machine; an existing output stays as it was. Before, the message was
 # "mmsim: error: std::bad_alloc". The memory limit (ulimit -v, 300 MB) makes the allocation fail at once.
 # Skipped, loudly, under AddressSanitizer, which reserves terabytes of address space up front.
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
+source "$2/tests/cli/lib.sh"
 if "$mmsim" --version | grep -q asan; then
   echo "SKIPPED: an address-space limit cannot be combined with AddressSanitizer"
   exit 0

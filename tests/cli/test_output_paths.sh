@@ -4,12 +4,7 @@
 # - `run -o` naming a directory, a name ending in '/', or a file under a regular file, and `sweep -o` naming a
 #   regular file, are refused before the simulation (they were found only after it, with exit 1), and nothing
 #   is left behind.
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
+source "$2/tests/cli/lib.sh"
 cfg="$root/configs/reference/illness_death.toml"
 
 expect() {  # expect FRAGMENT ARGS...: exit 2 within 20 s, FRAGMENT on stderr

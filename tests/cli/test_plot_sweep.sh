@@ -8,15 +8,8 @@
 #     message naming the problem.
 # Needs /usr/bin/python3 with h5py, numpy and matplotlib (Debian packages); under CI=true their absence fails
 # the test, otherwise it is skipped with a note.
-set -u
-mmsim=$1
-root=$2
-py=/usr/bin/python3
+source "$2/tests/cli/lib.sh"
 plot="$root/scripts/plot_sweep.py"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-die() { echo "FAIL: $*"; fail=1; }
 
 if ! "$py" -c "import h5py, numpy, matplotlib" 2>/dev/null; then
   if [[ "${CI:-}" == true ]]; then echo "FAIL: $py lacks h5py/numpy/matplotlib"; exit 1; fi
@@ -26,7 +19,7 @@ fi
 run_sweep() {  # run_sweep NAME SWEEP [options]
   local name=$1 sweep=$2; shift 2
   "$mmsim" sweep "$sweep" -o "$work/$name" --threads 2 -q "$@" >"$work/$name.out" 2>&1 ||
-    { cat "$work/$name.out"; die "mmsim sweep $sweep"; return 1; }
+    { cat "$work/$name.out"; note_fail "mmsim sweep $sweep"; return 1; }
 }
 # A 1-parameter grid over the two-arm model (line plot with a difference panel).
 cat >"$work/grid1.toml" <<EOF
@@ -50,35 +43,35 @@ check_plots() {  # check_plots PREFIX KIND...
   local prefix=$1; shift
   for kind in "$@"; do
     for ext in png svg; do
-      [[ -s "${prefix}_$kind.$ext" ]] || die "missing or empty ${prefix}_$kind.$ext"
+      [[ -s "${prefix}_$kind.$ext" ]] || note_fail "missing or empty ${prefix}_$kind.$ext"
     done
   done
   [[ "$(head -c 8 "${prefix}_$1.png" | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ]] ||
-    die "${prefix}_$1.png is not a PNG"
-  grep -q "<svg" "${prefix}_$1.svg" || die "${prefix}_$1.svg is not an SVG"
+    note_fail "${prefix}_$1.png is not a PNG"
+  grep -q "<svg" "${prefix}_$1.svg" || note_fail "${prefix}_$1.svg is not an SVG"
 }
 plot() {  # plot NAME [options]: runs plot_sweep.py, failing the test on a non-zero exit
   local name=$1; shift
   "$py" "$plot" "$work/$name" "$@" >"$work/plot_$name.out" 2>&1 ||
-    { cat "$work/plot_$name.out"; die "plot_sweep.py $name $*"; }
+    { cat "$work/plot_$name.out"; note_fail "plot_sweep.py $name $*"; }
 }
 
 plot oneway && check_plots "$work/oneway/plot_pfs_rmst" tornado
-grep -q "^oneway sweep" "$work/plot_oneway.out" || die "one-way design not detected: $(cat "$work/plot_oneway.out")"
+grep -q "^oneway sweep" "$work/plot_oneway.out" || note_fail "one-way design not detected: $(cat "$work/plot_oneway.out")"
 plot grid2 && check_plots "$work/grid2/plot_pfs_rmst" grid
 plot grid1 --endpoint os --metric median && check_plots "$work/grid1/plot_os_median" grid
 plot psa --out "$work/figs/psa" && check_plots "$work/figs/psa" psa_diff psa_best scatter
 plot lhs && check_plots "$work/lhs/plot_pfs_rmst" scatter
 plot oneway --absolute --strategy new_drug --out "$work/oneway/abs" && check_plots "$work/oneway/abs" tornado
-grep -q "^lhs sweep" "$work/plot_lhs.out" || die "LHS design not detected"
-grep -q "^psa sweep" "$work/plot_psa.out" || die "PSA design not detected"
+grep -q "^lhs sweep" "$work/plot_lhs.out" || note_fail "LHS design not detected"
+grep -q "^psa sweep" "$work/plot_psa.out" || note_fail "PSA design not detected"
 
 expect_error() {  # expect_error PATTERN ARGS...: non-zero exit and PATTERN in stderr
   local pattern=$1; shift
   if "$py" "$plot" "$@" >"$work/err.out" 2>"$work/err"; then
-    die "plot_sweep.py $* exited 0"
+    note_fail "plot_sweep.py $* exited 0"
   elif ! grep -q "$pattern" "$work/err"; then
-    die "plot_sweep.py $*: message lacks '$pattern': $(cat "$work/err")"
+    note_fail "plot_sweep.py $*: message lacks '$pattern': $(cat "$work/err")"
   fi
 }
 expect_error "unknown endpoint 'nope'" "$work/psa" --endpoint nope

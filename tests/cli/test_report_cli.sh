@@ -11,15 +11,8 @@
 #     and its SE, median and landmark survival (1e-8);
 #   * scripts/plot_km.py writes a non-empty PNG and SVG, from a full and from a summary-only file.
 # Under CI=true a missing Rscript fails the test; otherwise the R part is skipped with a note.
-set -u
-mmsim=$1
-root=$2
-py=/usr/bin/python3
+source "$2/tests/cli/lib.sh"
 cfg="$root/tests/data/report/two_strategies.toml"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-die() { echo "FAIL: $*"; fail=1; }
 
 "$mmsim" run "$cfg" -o "$work/full.h5" --seed 7 --threads 2 --format json >"$work/run_full.out" 2>"$work/err" ||
   { cat "$work/err"; echo "FAIL: mmsim run"; exit 1; }
@@ -29,20 +22,20 @@ die() { echo "FAIL: $*"; fail=1; }
 # The run prints the report then a "wrote ..." line.
 head -n -1 "$work/run_full.out" >"$work/run_full.json"
 head -n -1 "$work/run_summary.out" >"$work/run_summary.json"
-"$mmsim" report "$work/full.h5" --format json >"$work/report.json" || die "report --format json"
-"$mmsim" report "$work/summary.h5" --format json >"$work/report_summary.json" || die "report on a summary-only file"
-cmp -s "$work/run_full.json" "$work/report.json" || die "mmsim run (full) and mmsim report print different JSON"
+"$mmsim" report "$work/full.h5" --format json >"$work/report.json" || note_fail "report --format json"
+"$mmsim" report "$work/summary.h5" --format json >"$work/report_summary.json" || note_fail "report on a summary-only file"
+cmp -s "$work/run_full.json" "$work/report.json" || note_fail "mmsim run (full) and mmsim report print different JSON"
 cmp -s "$work/run_summary.json" "$work/report.json" ||
-  die "a --summary-only run prints other numbers than a full run with the same seed"
+  note_fail "a --summary-only run prints other numbers than a full run with the same seed"
 cmp -s "$work/report_summary.json" "$work/report.json" ||
-  die "mmsim report on the --summary-only file differs from the full run's report"
+  note_fail "mmsim report on the --summary-only file differs from the full run's report"
 
 for f in table csv markdown; do
-  "$mmsim" report "$work/full.h5" --format $f >"$work/report.$f" || die "report --format $f"
-  [[ -s "$work/report.$f" ]] || die "report --format $f printed nothing"
+  "$mmsim" report "$work/full.h5" --format $f >"$work/report.$f" || note_fail "report --format $f"
+  [[ -s "$work/report.$f" ]] || note_fail "report --format $f printed nothing"
 done
-grep -q "Comparisons with reference 'standard': HR from Cox (Efron ties), its CI from the cluster-robust" "$work/report.table" || die "table lacks the comparisons"
-grep -q '^| better | pfs |' "$work/report.markdown" || die "markdown lacks the row of better/pfs"
+grep -q "Comparisons with reference 'standard': HR from Cox (Efron ties), its CI from the cluster-robust" "$work/report.table" || note_fail "table lacks the comparisons"
+grep -q '^| better | pfs |' "$work/report.markdown" || note_fail "markdown lacks the row of better/pfs"
 
 $py - "$work" <<'PY' || fail=1
 import csv, json, sys
@@ -76,10 +69,10 @@ PY
 
 # --reference, --endpoint, --landmarks, --rmst-horizon, --target-se.
 "$mmsim" report "$work/full.h5" --reference better --endpoint os --landmarks 3,36 --rmst-horizon 60 \
-  --target-se 0.05 --format json >"$work/options.json" || die "report with options"
+  --target-se 0.05 --format json >"$work/options.json" || note_fail "report with options"
 "$mmsim" report "$work/summary.h5" --target-se 0.05 --endpoint os >"$work/summary_target.txt" ||
-  die "report --target-se on the summary-only file"
-grep -q "patients needed for an SE of 0.05" "$work/summary_target.txt" || die "--target-se prints no planning"
+  note_fail "report --target-se on the summary-only file"
+grep -q "patients needed for an SE of 0.05" "$work/summary_target.txt" || note_fail "--target-se prints no planning"
 $py - "$work" <<'PY' || fail=1
 import json, math, sys
 w = sys.argv[1]
@@ -105,8 +98,8 @@ expect_error() {
   shift
   "$mmsim" report "$@" >"$work/bad.out" 2>"$work/bad.err"
   local code=$?
-  [[ $code -eq 2 ]] || die "mmsim report $*: exit $code, expected 2"
-  grep -qF -- "$fragment" "$work/bad.err" || die "mmsim report $*: message lacks '$fragment': $(cat "$work/bad.err")"
+  [[ $code -eq 2 ]] || note_fail "mmsim report $*: exit $code, expected 2"
+  grep -qF -- "$fragment" "$work/bad.err" || note_fail "mmsim report $*: message lacks '$fragment': $(cat "$work/bad.err")"
 }
 expect_error "--format: unknown format 'xml'" "$work/full.h5" --format xml
 expect_error "--endpoint: unknown endpoint 'pfs2'" "$work/full.h5" --endpoint pfs,pfs2
@@ -120,7 +113,7 @@ expect_error "name the run file" --format json
 
 # The R oracle on the run's own columns.
 if ! command -v Rscript >/dev/null 2>&1; then
-  if [[ "${CI:-}" == true ]]; then die "Rscript is missing (r-base-core, r-cran-survival)"; else
+  if [[ "${CI:-}" == true ]]; then note_fail "Rscript is missing (r-base-core, r-cran-survival)"; else
     echo "note: Rscript missing, R oracle skipped"; fi
 else
   $py - "$work" <<'PY' || fail=1
@@ -168,7 +161,7 @@ for (ep in c("pfs", "os")) {
 }
 close(con)
 R
-  Rscript "$work/oracle.R" "$work" 2>"$work/r.err" || { cat "$work/r.err"; die "Rscript failed"; }
+  Rscript "$work/oracle.R" "$work" 2>"$work/r.err" || { cat "$work/r.err"; note_fail "Rscript failed"; }
   $py - "$work" <<'PY' || fail=1
 import json, sys
 w = sys.argv[1]
@@ -223,11 +216,11 @@ fi
 # summaries, so a summary-only file plots too.
 for ext in png svg; do
   $py "$root/scripts/plot_km.py" "$work/full.h5" --endpoint pfs --out "$work/km.$ext" >"$work/plot.out" 2>&1 ||
-    { cat "$work/plot.out"; die "plot_km.py failed"; }
+    { cat "$work/plot.out"; note_fail "plot_km.py failed"; }
 done
-[[ -s "$work/km.png" && -s "$work/km.svg" ]] || die "plot_km.py wrote no PNG/SVG"
+[[ -s "$work/km.png" && -s "$work/km.svg" ]] || note_fail "plot_km.py wrote no PNG/SVG"
 $py "$root/scripts/plot_km.py" "$work/summary.h5" --out "$work/summary_km.png" >"$work/plot_s.out" 2>&1 ||
-  { cat "$work/plot_s.out"; die "plot_km.py on a summary-only file failed"; }
+  { cat "$work/plot_s.out"; note_fail "plot_km.py on a summary-only file failed"; }
 if [[ -n "${MMSIM_KEEP_PLOT:-}" ]]; then cp "$work/km.png" "$MMSIM_KEEP_PLOT"; fi
 
 [[ $fail -eq 0 ]] && echo "report CLI: all checks passed"

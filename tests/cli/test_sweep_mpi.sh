@@ -2,12 +2,8 @@
 # mpirun -n 3 (through scripts/mpirun_sweep.sh): every rank runs its shard, rank 0 merges; the merged result is
 # bit-identical to an unsharded run. Kept on loopback in a network namespace when possible. Fails (never skips)
 # without mpirun or without MPI built in.
-set -u
-mmsim=$1
-root=$(cd "$2" && pwd)
+source "$2/tests/cli/lib.sh"
 source "$root/tests/cli/sweep_lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 command -v mpirun >/dev/null || { echo "FAIL: mpirun not found (scripts/install_deps.sh --cluster installs it)"; exit 1; }
 "$mmsim" --version | grep -q ', mpi' || { echo "FAIL: mmsim was built without MPI"; exit 1; }
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1

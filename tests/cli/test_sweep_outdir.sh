@@ -3,13 +3,7 @@
 # writes is refused, so a user's points.csv is never replaced; two different sweeps racing for a fresh OUTDIR
 # cannot both claim it; a resumed run recomputes a point file that is damaged (flipped bit) or was copied under
 # another point's index, and the result equals an uninterrupted run's.
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-note_fail() { echo "FAIL: $*"; fail=1; }
+source "$2/tests/cli/lib.sh"
 grid="$root/configs/sweeps/illness_death_grid.toml"
 
 mkdir -p "$work/mine"

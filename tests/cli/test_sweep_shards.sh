@@ -2,12 +2,8 @@
 # Sweeps without a cluster: --list; sharded runs (N = 1, 3, 7) merge to results bit-identical to an unsharded
 # run; merge names a missing or partial shard; a killed sweep resumes to the same result; a changed sweep into
 # an old OUTDIR is refused; bad sweep files are located errors (exit 2).
-set -u
-mmsim=$1
-root=$(cd "$2" && pwd)
+source "$2/tests/cli/lib.sh"
 source "$root/tests/cli/sweep_lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 sweeps="$root/tests/data/sweeps"
 
 # --list prints every point without running anything.

@@ -9,25 +9,18 @@
 #     stored summaries a --summary-only run's report shows) and warned about on stderr;
 #   * without a terminal, `mmsim run` prints periodic progress lines (patients, rate, ETA; the flagship's
 #     lines per second) and progress of the statistics phase.
-set -u
-mmsim=$1
-root=$2
-py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-die() { echo "FAIL: $*"; fail=1; }
+source "$2/tests/cli/lib.sh"
 
 long=a_strategy_name_of_sixty_characters_that_is_very_long_indeed
-[[ ${#long} -eq 60 ]] || die "test setup: name of ${#long} characters"
+[[ ${#long} -eq 60 ]] || note_fail "test setup: name of ${#long} characters"
 sed "s/^name = \"standard\"/name = \"$long\"/; s/^name = \"better\"/name = \"b\"/" \
   "$root/tests/data/report/two_strategies.toml" > "$work/names.toml"
 "$mmsim" run "$work/names.toml" --patients 400 --seed 3 --threads 2 --all -o "$work/names.h5" > "$work/names.txt" \
-  2> "$work/err" || { cat "$work/err"; die "run with long names"; }
+  2> "$work/err" || { cat "$work/err"; note_fail "run with long names"; }
 
 "$mmsim" run "$root/configs/post_cart_salvage.toml" --patients 300 --seed 4 --threads 2 -o "$work/flag.h5" \
-  > "$work/compact.txt" 2> "$work/err" || { cat "$work/err"; die "flagship run"; }
-"$mmsim" report "$work/flag.h5" --all > "$work/all.txt" 2> /dev/null || die "report --all"
+  > "$work/compact.txt" 2> "$work/err" || { cat "$work/err"; note_fail "flagship run"; }
+"$mmsim" report "$work/flag.h5" --all > "$work/all.txt" 2> /dev/null || note_fail "report --all"
 
 $py - "$work" "$long" <<'PY' || fail=1
 import re, sys
@@ -100,22 +93,22 @@ PY
 
 # RMST past the follow-up: flagged in every format and warned about.
 cfg="$root/tests/data/report/two_strategies.toml"
-"$mmsim" run "$cfg" --patients 300 --seed 3 --threads 2 -o "$work/r.h5" -q || die "run"
-"$mmsim" report "$work/r.h5" --rmst-horizon 500 > "$work/ext.txt" 2> "$work/ext.err" || die "report --rmst-horizon 500"
+"$mmsim" run "$cfg" --patients 300 --seed 3 --threads 2 -o "$work/r.h5" -q || note_fail "run"
+"$mmsim" report "$work/r.h5" --rmst-horizon 500 > "$work/ext.txt" 2> "$work/ext.err" || note_fail "report --rmst-horizon 500"
 grep -q "warning: the RMST horizon 500 months is past the last follow-up time" "$work/ext.err" ||
-  die "no warning on stderr: $(cat "$work/ext.err")"
+  note_fail "no warning on stderr: $(cat "$work/ext.err")"
 grep -q "RMST to 500 months" "$work/ext.txt" && grep -q ") \*$" "$work/ext.txt" &&
-  grep -q "^\* RMST horizon past the last follow-up time" "$work/ext.txt" || die "table lacks the * flag"
-"$mmsim" report "$work/r.h5" --rmst-horizon 60 > /dev/null 2> "$work/in.err" || die "report --rmst-horizon 60"
-[[ ! -s "$work/in.err" ]] || die "a horizon inside the follow-up warns: $(cat "$work/in.err")"
-"$mmsim" report "$work/r.h5" --rmst-horizon 500 --format json > "$work/ext.json" 2> /dev/null || die "json"
-"$mmsim" report "$work/r.h5" --rmst-horizon 500 --format csv > "$work/ext.csv" 2> /dev/null || die "csv"
-"$mmsim" report "$work/r.h5" --rmst-horizon 500 --format markdown > "$work/ext.md" 2> /dev/null || die "markdown"
-grep -q '\\\* RMST horizon\|^\* RMST horizon' "$work/ext.md" || die "markdown lacks the flag's footnote"
+  grep -q "^\* RMST horizon past the last follow-up time" "$work/ext.txt" || note_fail "table lacks the * flag"
+"$mmsim" report "$work/r.h5" --rmst-horizon 60 > /dev/null 2> "$work/in.err" || note_fail "report --rmst-horizon 60"
+[[ ! -s "$work/in.err" ]] || note_fail "a horizon inside the follow-up warns: $(cat "$work/in.err")"
+"$mmsim" report "$work/r.h5" --rmst-horizon 500 --format json > "$work/ext.json" 2> /dev/null || note_fail "json"
+"$mmsim" report "$work/r.h5" --rmst-horizon 500 --format csv > "$work/ext.csv" 2> /dev/null || note_fail "csv"
+"$mmsim" report "$work/r.h5" --rmst-horizon 500 --format markdown > "$work/ext.md" 2> /dev/null || note_fail "markdown"
+grep -q '\\\* RMST horizon\|^\* RMST horizon' "$work/ext.md" || note_fail "markdown lacks the flag's footnote"
 "$mmsim" run "$cfg" --patients 300 --seed 3 --threads 2 --summary-only --rmst-horizon 500 -o "$work/s.h5" -q ||
-  die "summary-only run"
-"$mmsim" report "$work/s.h5" --format json > "$work/stored.json" 2> "$work/stored.err" || die "stored report"
-grep -q "warning: the RMST horizon 500" "$work/stored.err" || die "the stored report does not warn"
+  note_fail "summary-only run"
+"$mmsim" report "$work/s.h5" --format json > "$work/stored.json" 2> "$work/stored.err" || note_fail "stored report"
+grep -q "warning: the RMST horizon 500" "$work/stored.err" || note_fail "the stored report does not warn"
 $py - "$work" <<'PY' || fail=1
 import csv, json, sys
 w = sys.argv[1]
@@ -130,16 +123,16 @@ PY
 
 # Progress without a terminal: periodic lines during the simulation and the statistics.
 "$mmsim" run "$root/configs/post_cart_salvage.toml" --patients 4000 --seed 4 --threads 2 --block-size 100 --progress-every 0.02 \
-  -o "$work/p.h5" > /dev/null 2> "$work/progress.err" || die "run with progress"
+  -o "$work/p.h5" > /dev/null 2> "$work/progress.err" || note_fail "run with progress"
 grep -Eq '^\[mmsim\] +[0-9.]+%  [0-9]+/4000 patients  [0-9.]+( k| M)?/s \(.*lines [0-9.]+( k| M)?/s.*\)  elapsed [0-9]+ s  ETA [0-9]+ s$' \
-  "$work/progress.err" || die "no periodic progress line with patients, lines/s and ETA: $(head -3 "$work/progress.err")"
-grep -Eq '^\[mmsim\] 100\.0%  4000/4000 patients .* in [0-9.]+ s$' "$work/progress.err" || die "no final progress line"
-grep -q 'summaries (strategy x endpoint)' "$work/progress.err" || die "no progress of the statistics phase"
-grep -q $'\r' "$work/progress.err" && die "carriage returns in a log"
-"$mmsim" run "$cfg" --patients 50 -o "$work/q.h5" > /dev/null 2> "$work/quiet.err" || die "short run"
-[[ ! -s "$work/quiet.err" ]] || die "a run shorter than the interval prints progress: $(cat "$work/quiet.err")"
+  "$work/progress.err" || note_fail "no periodic progress line with patients, lines/s and ETA: $(head -3 "$work/progress.err")"
+grep -Eq '^\[mmsim\] 100\.0%  4000/4000 patients .* in [0-9.]+ s$' "$work/progress.err" || note_fail "no final progress line"
+grep -q 'summaries (strategy x endpoint)' "$work/progress.err" || note_fail "no progress of the statistics phase"
+grep -q $'\r' "$work/progress.err" && note_fail "carriage returns in a log"
+"$mmsim" run "$cfg" --patients 50 -o "$work/q.h5" > /dev/null 2> "$work/quiet.err" || note_fail "short run"
+[[ ! -s "$work/quiet.err" ]] || note_fail "a run shorter than the interval prints progress: $(cat "$work/quiet.err")"
 "$mmsim" run "$cfg" --patients 50 --progress-every 0 -o "$work/q.h5" 2> "$work/err"; rc=$?
-[[ $rc -eq 2 ]] || die "--progress-every 0 accepted"
+[[ $rc -eq 2 ]] || note_fail "--progress-every 0 accepted"
 
 [[ $fail -eq 0 ]] && echo "PASS: terminal table aligned, compact, flagged; progress in logs"
 exit $fail

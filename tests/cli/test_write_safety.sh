@@ -7,18 +7,13 @@
 #   before any work, and left as it was;
 # - symlinks planted at every temporary name the old writer could have used are never followed.
 # The disk-full case needs root (mount); without it that case is skipped and says so loudly.
-set -u
-mmsim=$1
-root=$2
-work=$(mktemp -d)
+source "$2/tests/cli/lib.sh"
 tiny="$work/tiny"
 cleanup() {
   mountpoint -q "$tiny" 2>/dev/null && umount "$tiny"
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail=0
-note_fail() { echo "FAIL: $*"; fail=1; }
 cfg="$root/configs/post_cart_salvage.toml"
 
 # expect_code CODE FRAGMENT ARGS...: runs mmsim ARGS, checks the exit code and the message

@@ -15,15 +15,10 @@ namespace {
 using namespace mmsim;
 using namespace mmsim::myeloma;
 
-const MyelomaModel& flagship() {
-  static const auto m = test::build_file("configs/post_cart_salvage.toml");
-  return *m;
-}
-
 // The flagship's parameters with every endpoint, per-line ones included.
 const MyelomaModel& per_line_model() {
   static const MyelomaModel m = [] {
-    Params p = flagship().params();
+    Params p = test::flagship_model().params();
     p.endpoints.clear();
     for (std::size_t e = 0; e < kEndpoints; ++e) p.endpoints.push_back(static_cast<Endpoint>(e));
     return MyelomaModel(std::move(p));
@@ -161,10 +156,10 @@ TEST_CASE("non-relapse and treatment-related deaths", "[myeloma][endpoints]") {
 
 TEST_CASE("line rates name their denominators only when per-line outputs are asked for",
           "[myeloma][endpoints]") {
-  const OutputSchema& plain = flagship().schema();
+  const OutputSchema& plain = test::flagship_model().schema();
   CHECK(plain.outcome_denominators.empty());
   CHECK(plain.outcomes.size() == 6);
-  CHECK_FALSE(Written(flagship(), three_lines()).has("started_line2"));
+  CHECK_FALSE(Written(test::flagship_model(), three_lines()).has("started_line2"));
   const OutputSchema& s = per_line_model().schema();
   REQUIRE(s.outcome_denominators.size() == s.outcomes.size());
   const auto denominator = [&](const std::string& outcome) {

@@ -10,41 +10,19 @@ using namespace mmsim;
 using namespace mmsim::myeloma;
 using namespace mmsim::myeloma::test;
 
-namespace {
-
-const MyelomaModel& flagship() {
-  static const auto m = build_file("configs/post_cart_salvage.toml");
-  return *m;
-}
-
-const Therapy& therapy(const Params& p, const std::string& id) {
-  const int i = p.therapy_index(id);
-  REQUIRE(i >= 0);
-  return p.therapies[static_cast<std::size_t>(i)];
-}
-
-// The patient simulate.cpp hands to line_efficacy on line n: run_line counts the line as given first.
-PatientState on_line(const Params& p, std::array<double, kAttrs> x, int n) {
-  PatientState s = state_of(p, x);
-  s.lines_given = n;
-  return s;
-}
-
-}  // namespace
-
 TEST_CASE("per_prior_line counts the lines before this one, not the line itself (P3, issue 11 item 5)",
           "[myeloma]") {
-  const Params& p = flagship().params();
+  const Params& p = flagship_model().params();
   for (const char* id : {"ide_cel", "cilta_cel", "teclistamab", "pvd_dpd"}) {
     INFO(id);
-    const Therapy& th = therapy(p, id);
+    const Therapy& th = therapy_named(p, id);
     Therapy no_line_effect = th;  // the same therapy without a per-line term
     no_line_effect.log_or[idx(Cov::per_prior_line)] = 0.0;
     no_line_effect.log_hr[idx(Cov::per_prior_line)] = 0.0;
     // A patient whose prior lines equal the reference population's mean: on line 1 the per-line term is 0.
     auto x = average_patient();
     x[idx(Attr::prior_lines)] = p.populations[th.reference_population].mean[idx(Attr::prior_lines)];
-    const PatientState s1 = on_line(p, x, 1), s2 = on_line(p, x, 2), s3 = on_line(p, x, 3);
+    const PatientState s1 = state_on_line(p, x, 1), s2 = state_on_line(p, x, 2), s3 = state_on_line(p, x, 3);
     const Efficacy e1 = line_efficacy(p, th, -1, s1, 0.0);
     const Efficacy ref = line_efficacy(p, no_line_effect, -1, s1, 0.0);
     CHECK(e1.log_hr == Approx(ref.log_hr).margin(1e-12));
@@ -147,9 +125,9 @@ therapy = "stop"
   INFO(diag.format());
   REQUIRE(m != nullptr);
   const Params& p = m->params();
-  const Therapy& th = therapy(p, "pvd_dpd");
+  const Therapy& th = therapy_named(p, "pvd_dpd");
   const auto x = average_patient();
-  const Efficacy e = line_efficacy(p, th, -1, on_line(p, x, 1), 0.0);
+  const Efficacy e = line_efficacy(p, th, -1, state_on_line(p, x, 1), 0.0);
   const double hr = std::exp(e.log_hr + th.log_hr[idx(Cov::bridged)] * (0.0 - th.bridging_prob));
   const double s_prog = std::pow(1.0 - th.ttp[idx(Depth::pd)]->cdf(th.assessment_months), hr);
   const FieldId best = m->schema().patients.find("best_response_line1"),

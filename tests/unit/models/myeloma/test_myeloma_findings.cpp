@@ -15,11 +15,6 @@ using namespace mmsim::myeloma::test;
 
 namespace {
 
-const MyelomaModel& flagship() {
-  static const auto m = build_file("configs/post_cart_salvage.toml");
-  return *m;
-}
-
 struct Paired {
   double mean = 0, se = 0;
   std::size_t n = 0;
@@ -49,7 +44,7 @@ double restricted(const TableBuffer& t, std::size_t r, FieldId time, double tau)
 
 TEST_CASE("After antigen escape, switching target beats re-treating the same target (seed 2.3, 2.4.1)",
           "[myeloma]") {
-  const MyelomaModel& m = flagship();
+  const MyelomaModel& m = flagship_model();
   const auto& lay = m.schema().patients;
   const FieldId mech = lay.find("mechanism_line1"), resp2 = lay.find("response_line2"),
                 pfsr = lay.find("pfs_after_relapse_time");
@@ -78,7 +73,7 @@ TEST_CASE("After antigen escape, switching target beats re-treating the same tar
 
 TEST_CASE("Prior BCMA exposure lowers BCMA-directed response, not GPRC5D-directed (seed 2.3, S042, S092)",
           "[myeloma]") {
-  const MyelomaModel& m = flagship();
+  const MyelomaModel& m = flagship_model();
   const Params& p = m.params();
   auto naive = average_patient();
   auto exposed = naive;
@@ -170,7 +165,7 @@ therapy = "stop"
 }
 
 TEST_CASE("EMD and high-risk features shorten PFS (X132, X130/X131)", "[myeloma]") {
-  const MyelomaModel& m = flagship();
+  const MyelomaModel& m = flagship_model();
   const FieldId pfs = m.schema().patients.find("pfs_time");
   const std::size_t n = 3000, s0 = strategy_index(m, "retreat_bcma_cart");
   const auto base = average_patient();
@@ -193,7 +188,7 @@ TEST_CASE("EMD and high-risk features shorten PFS (X132, X130/X131)", "[myeloma]
 
 TEST_CASE("Common random numbers: every strategy shares the index line and everything before relapse",
           "[myeloma]") {
-  const MyelomaModel& m = flagship();
+  const MyelomaModel& m = flagship_model();
   const auto& lay = m.schema().patients;
   const FieldId pfs = lay.find("pfs_time"), age = lay.find("age"), th1 = lay.find("index_therapy");
   const std::size_t n = 500;

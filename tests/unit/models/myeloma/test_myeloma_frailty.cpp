@@ -40,10 +40,7 @@ therapy = "pvd_dpd"
 [[strategy.line]]
 therapy = "pvd_dpd"
 )";
-  config::Diagnostics diag;
-  auto m = build_from_text(text, diag);
-  if (!diag.ok()) throw InputError(diag.format());
-  return m;
+  return build_valid(text);
 }
 
 struct LinePair {

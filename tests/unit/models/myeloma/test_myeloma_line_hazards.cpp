@@ -43,10 +43,7 @@ name = "cilta_maintained"
 therapy = "cilta_cel"
 maintenance = "lenalidomide"
 )";
-  config::Diagnostics diag;
-  auto m = build_from_text(text, diag);
-  if (!diag.ok()) throw InputError(diag.format());
-  return m;
+  return build_valid(text);
 }
 
 }  // namespace

@@ -15,17 +15,6 @@ using namespace mmsim::myeloma::test;
 
 namespace {
 
-const MyelomaModel& flagship() {
-  static const auto m = build_file("configs/post_cart_salvage.toml");
-  return *m;
-}
-
-const Therapy& therapy(const Params& p, const std::string& id) {
-  const int i = p.therapy_index(id);
-  REQUIRE(i >= 0);
-  return p.therapies[static_cast<std::size_t>(i)];
-}
-
 int partner(const Params& p, const std::string& id) {
   for (std::size_t i = 0; i < p.partners.size(); ++i) {
     if (p.partners[i].id == id) return static_cast<int>(i);
@@ -42,22 +31,22 @@ double responders(const DepthProbs& d) {
 TEST_CASE(
     "BCMA below the functional threshold: BCMA-directed therapy never responds (P3 antigen-negative rule)",
     "[myeloma]") {
-  const Params& p = flagship().params();
+  const Params& p = flagship_model().params();
   auto x = average_patient();
   x[idx(Attr::bcma_density)] = 30.0;  // below 50 mol/cell (S047)
   const PatientState s = state_of(p, x);
   for (const char* id : {"ide_cel", "cilta_cel", "equ_cel", "teclistamab", "elranatamab", "belantamab"}) {
-    const Efficacy e = line_efficacy(p, therapy(p, id), -1, s, 0.0);
+    const Efficacy e = line_efficacy(p, therapy_named(p, id), -1, s, 0.0);
     CHECK(e.antigen_negative);
     CHECK(responders(e.probs) == 0.0);
   }
   // A gamma-secretase inhibitor (x3 density) lifts 30 to 90 mol/cell, above the threshold: response returns.
-  const Efficacy with_gsi = line_efficacy(p, therapy(p, "ide_cel"), partner(p, "gsi"), s, 0.0);
+  const Efficacy with_gsi = line_efficacy(p, therapy_named(p, "ide_cel"), partner(p, "gsi"), s, 0.0);
   CHECK_FALSE(with_gsi.antigen_negative);
   CHECK(responders(with_gsi.probs) > 0.2);
 
   // Whole-model check: 1500 constructed patients, ide-cel at line 1: no best response >= PR (exact).
-  const MyelomaModel& m = flagship();
+  const MyelomaModel& m = flagship_model();
   const auto s0 = strategy_index(m, "retreat_bcma_cart");
   const TableBuffer t = run_cohort(m, s0, 1500, 7, &x);
   const FieldId resp = m.schema().patients.find("response_line1");
@@ -68,27 +57,27 @@ TEST_CASE(
 
 TEST_CASE("GPRC5D-directed therapy is unaffected by BCMA loss (P3: only the therapy's own targets count)",
           "[myeloma]") {
-  const Params& p = flagship().params();
+  const Params& p = flagship_model().params();
   const auto x = average_patient();
   PatientState kept = state_of(p, x);
   PatientState lost = kept;
   lost.density[idx(Antigen::BCMA)] = 0.0;
   lost.lost[idx(Antigen::BCMA)] = true;
   for (const char* id : {"oricar_017", "talquetamab"}) {
-    const Efficacy a = line_efficacy(p, therapy(p, id), -1, kept, 0.0);
-    const Efficacy b = line_efficacy(p, therapy(p, id), -1, lost, 0.0);
+    const Efficacy a = line_efficacy(p, therapy_named(p, id), -1, kept, 0.0);
+    const Efficacy b = line_efficacy(p, therapy_named(p, id), -1, lost, 0.0);
     CHECK_FALSE(b.antigen_negative);
     for (std::size_t d = 0; d < kDepths; ++d) CHECK(a.probs[d] == b.probs[d]);
     CHECK(a.log_hr == b.log_hr);
   }
   // ...while the BCMA CAR-T fails for the same patient, and a dual BCMA/GPRC5D product keeps its GPRC5D arm.
-  CHECK(responders(line_efficacy(p, therapy(p, "cilta_cel"), -1, lost, 0.0).probs) == 0.0);
-  CHECK(responders(line_efficacy(p, therapy(p, "bcma_gprc5d_cart"), -1, lost, 0.0).probs) > 0.3);
+  CHECK(responders(line_efficacy(p, therapy_named(p, "cilta_cel"), -1, lost, 0.0).probs) == 0.0);
+  CHECK(responders(line_efficacy(p, therapy_named(p, "bcma_gprc5d_cart"), -1, lost, 0.0).probs) > 0.3);
 }
 
 TEST_CASE("The mechanism-guided strategy picks what its rules say (post_cart_salvage.toml, seed 2.3-2.4)",
           "[myeloma]") {
-  const MyelomaModel& m = flagship();
+  const MyelomaModel& m = flagship_model();
   const Params& p = m.params();
   REQUIRE(p.has_testing);
   const Strategy& st = p.strategies[strategy_index(m, "mechanism_guided")];
@@ -186,7 +175,7 @@ TEST_CASE("The mechanism-guided strategy picks what its rules say (post_cart_sal
 }
 
 TEST_CASE("Mechanism frequencies match the configured probabilities (chi-square, P6)", "[myeloma]") {
-  const MyelomaModel& m = flagship();
+  const MyelomaModel& m = flagship_model();
   const Params& p = m.params();
   // Critical values of chi-square at alpha = 0.001 by degrees of freedom.
   const double crit[] = {0, 10.83, 13.82, 16.27, 18.47, 20.52};
@@ -211,7 +200,7 @@ TEST_CASE("Mechanism frequencies match the configured probabilities (chi-square,
     const PatientState s = state_of(p, average_patient());
     RandomStream rng({99, 0, 0, 0, 0});
     for (const char* id : {"ide_cel", "cilta_cel", "teclistamab", "oricar_017"}) {
-      const Therapy& th = therapy(p, id);
+      const Therapy& th = therapy_named(p, id);
       std::array<double, kMechanisms> count{};
       const int n = 20000;
       for (int i = 0; i < n; ++i) count[idx(draw_mechanism(p, th, s, 0.0, rng.uniform()))] += 1;
@@ -223,7 +212,7 @@ TEST_CASE("Mechanism frequencies match the configured probabilities (chi-square,
     auto x = average_patient();
     x[idx(Attr::bcma_het_loss)] = 1;
     const PatientState s = state_of(p, x);
-    const Therapy& th = therapy(p, "ide_cel");
+    const Therapy& th = therapy_named(p, "ide_cel");
     const auto w = mechanism_probs(p, th, s, 0.0);
     const double a = th.failure[idx(Mech::antigen_loss)];
     CHECK(w[idx(Mech::antigen_loss)] == Approx(3 * a / (1 + 2 * a)).epsilon(1e-12));
@@ -244,14 +233,14 @@ TEST_CASE("Mechanism frequencies match the configured probabilities (chi-square,
     }
     REQUIRE(n[0] > 1000);
     REQUIRE(n[1] > 500);
-    chi2(therapy(p, "ide_cel").failure, count[0], n[0]);
-    chi2(therapy(p, "cilta_cel").failure, count[1], n[1]);
+    chi2(therapy_named(p, "ide_cel").failure, count[0], n[0]);
+    chi2(therapy_named(p, "cilta_cel").failure, count[1], n[1]);
   }
 }
 
 TEST_CASE("Antigen escape changes density as configured (P5)", "[myeloma]") {
-  const Params& p = flagship().params();
-  const Therapy& th = therapy(p, "ide_cel");
+  const Params& p = flagship_model().params();
+  const Therapy& th = therapy_named(p, "ide_cel");
   PatientState s = state_of(p, average_patient());
   apply_antigen_effects(p, th, Mech::antigen_loss, s, StreamKey{1, 0, 0, 0, 0}, 1);
   CHECK(s.density[idx(Antigen::BCMA)] == 0.0);

@@ -1,6 +1,9 @@
 #pragma once
 // Shared helpers of the myeloma tests: load scenarios (from the repository or from text that includes the
-// parameter files), constructed patients, and running a small cohort without the runner.
+// parameter files), the flagship, therapies by id, constructed patients, and running a small cohort without
+// the runner.
+#include <catch2/catch.hpp>
+
 #include <array>
 #include <memory>
 #include <string>
@@ -45,6 +48,27 @@ inline std::unique_ptr<MyelomaModel> build_file(const std::string& rel) {
   return m;
 }
 
+// Builds from config text that must be valid: InputError listing its problems otherwise.
+inline std::unique_ptr<MyelomaModel> build_valid(const std::string& text) {
+  config::Diagnostics diag;
+  auto m = build_from_text(text, diag);
+  if (!diag.ok()) throw InputError(diag.format());
+  return m;
+}
+
+// The flagship scenario (configs/post_cart_salvage.toml), built once per test executable.
+inline const MyelomaModel& flagship_model() {
+  static const auto m = build_file("configs/post_cart_salvage.toml");
+  return *m;
+}
+
+// A therapy by id; the test stops where the scenario has none of that id.
+inline const Therapy& therapy_named(const Params& p, const std::string& id) {
+  const int i = p.therapy_index(id);
+  REQUIRE(i >= 0);
+  return p.therapies[static_cast<std::size_t>(i)];
+}
+
 inline std::size_t strategy_index(const MyelomaModel& m, const std::string& name) {
   const auto& s = m.strategies();
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -69,6 +93,13 @@ inline PatientState state_of(const Params& p, const std::array<double, kAttrs>& 
   PatientState s;
   s.x = x;
   init_state(p, s);
+  return s;
+}
+
+// The patient simulate.cpp hands to line_efficacy on line n: run_line counts the line as given first.
+inline PatientState state_on_line(const Params& p, const std::array<double, kAttrs>& x, int n) {
+  PatientState s = state_of(p, x);
+  s.lines_given = n;
   return s;
 }
 

@@ -16,12 +16,6 @@ double logit(double p) {
   return std::log(p / (1.0 - p));
 }
 
-const Therapy& therapy(const Params& p, const std::string& id) {
-  const int i = p.therapy_index(id);
-  REQUIRE(i >= 0);
-  return p.therapies[static_cast<std::size_t>(i)];
-}
-
 // Ide-cel at line 1 with a tumour-burden odds ratio of 2 on its CRS/ICANS odds (the shipped model has none).
 std::unique_ptr<MyelomaModel> ide_cel_with_burden_or() {
   const std::string text = std::string(kIncludes) + R"(
@@ -52,10 +46,7 @@ name = "ide_cel"
 [[strategy.line]]
 therapy = "ide_cel"
 )";
-  config::Diagnostics diag;
-  auto m = build_from_text(text, diag);
-  if (!diag.ok()) throw InputError(diag.format());
-  return m;
+  return build_valid(text);
 }
 
 }  // namespace
@@ -63,7 +54,7 @@ therapy = "ide_cel"
 TEST_CASE("High tumour burden raises the ICANS and CRS odds by the configured odds ratio", "[myeloma]") {
   const auto m = ide_cel_with_burden_or();
   const Params& p = m->params();
-  const Therapy& th = therapy(p, "ide_cel");
+  const Therapy& th = therapy_named(p, "ide_cel");
   const double mean_burden = p.populations[th.tox_reference_population].mean[idx(Attr::high_tumor_burden)];
   auto x = average_patient();
   x[idx(Attr::high_tumor_burden)] = 1;
@@ -105,7 +96,7 @@ TEST_CASE("Cilta-cel's neurotoxicity rises with prior lines from CARTITUDE-4's r
   // constant 0.045 at every line fails it.
   const auto m = build_file("configs/post_cart_salvage.toml");
   const Params& p = m->params();
-  const Therapy& th = therapy(p, "cilta_cel");
+  const Therapy& th = therapy_named(p, "cilta_cel");
   REQUIRE(th.tox_icans.per_prior_line > 0);
   const double ref_lines = p.populations[th.tox_reference_population].mean[idx(Attr::prior_lines)];
   auto x = average_patient();
@@ -118,7 +109,7 @@ TEST_CASE("Cilta-cel's neurotoxicity rises with prior lines from CARTITUDE-4's r
     CHECK(r.icans_any < 0.301);
   }
   // Without odds ratios the rates are the table's exactly (no round trip through the logit).
-  const Therapy& ide = therapy(p, "ide_cel");
+  const Therapy& ide = therapy_named(p, "ide_cel");
   const ToxicityRates r = toxicity_rates(p, ide, state_of(p, x));
   CHECK(r.icans_any == ide.icans_any);
   CHECK(r.crs_g3 == ide.crs_g3);

@@ -15,11 +15,6 @@ namespace {
 using namespace mmsim;
 using namespace mmsim::myeloma;
 
-const MyelomaModel& flagship() {
-  static const auto m = test::build_file("configs/post_cart_salvage.toml");
-  return *m;
-}
-
 // Two lines: line 1 (therapy 0, infused at 1, CR, CRS grade 3, progression at 10 by antigen loss), line 2
 // (therapy 1 with partner 0, started at 10.5, PD, ended by death at 20).
 History two_lines() {
@@ -53,9 +48,9 @@ struct Written {
 };
 
 Written write(const History& h) {
-  Written w(flagship());
+  Written w(test::flagship_model());
   PatientSink sink{w.patients, &w.trajectories};
-  flagship().write(h, StreamKey{1, 0, 42, 0, 0}, sink);
+  test::flagship_model().write(h, StreamKey{1, 0, 42, 0, 0}, sink);
   return w;
 }
 
@@ -120,7 +115,7 @@ TEST_CASE("myeloma rows of a patient never treated and alive at the horizon", "[
   History h;
   h.state.x = test::average_patient();
   const Written w = write(h);
-  const double horizon = flagship().params().horizon;
+  const double horizon = test::flagship_model().params().horizon;
   CHECK(w.patient<std::uint8_t>("index_therapy") == 0);
   CHECK(w.patient<std::uint8_t>("infused_line1") == 0);
   CHECK(w.patient<std::uint8_t>("best_response_line1") == 0);
@@ -179,7 +174,7 @@ TEST_CASE("every myeloma column is documented in docs/hdf5_schema.md", "[myeloma
   const auto section = doc.find("### Myeloma model");
   REQUIRE(section != std::string::npos);
   const std::string myeloma = doc.substr(section);
-  const auto& schema = flagship().schema();
+  const auto& schema = test::flagship_model().schema();
   std::vector<const TableLayout*> tables{&schema.patients};
   for (const auto& t : schema.trajectories) tables.push_back(&t);
   for (const TableLayout* t : tables) {
