@@ -60,6 +60,21 @@ WHY = {
     "X317": "responses after CAR-T failure last as long as in naive patients (problem 2)",
     "S067": "elranatamab after teclistamab (BCMA after BCMA): the same-target penalty puts it just below the range's lower end",
     "X315": "belantamab lines after CAR-T end too soon (problem 3)",
+    "X282": "teclistamab in the real-world mix (44% prior BCMA, X289): the same-target penalty on the exposed pulls the cohort's ORR just below the band (its subgroups X283/X284 pass at their lower halves)",
+    "X288": "real-world OS early after teclistamab is longer than published: early deaths (disease, infection) in heavily pretreated real-world patients are too few; population not re-weighted",
+    "X290": "teclistamab ORR in the referral population is above the MMIC cohort's (89% MajesTEC-1-ineligible: frailer, more refractory than default_relapsed; its own baseline is not in the evidence)",
+    "X291": "teclistamab PFS in the referral population is longer than the MMIC cohort's (population not re-weighted to its trial-ineligible patients)",
+    "X292": "OS after teclistamab too long in real-world patients (early disease and infection deaths too few; see X288)",
+    "X293": "teclistamab CRS is MajesTEC-1's (72%); real-world step-up and prophylaxis lower it, and the model has no such covariate",
+    "X294": "teclistamab ICANS is an assumed 3% (no MajesTEC-1 figure in the evidence: tox_any_unreported); the real-world 11% is far above",
+    "X307": "T-cell-engaging salvage after BCMA CAR-T responds far too rarely: BCMA-directed CAR-T/bispecific after BCMA CAR-T carry the same-target share and penalties (problems 1, 2); the published 91% is a selected group",
+    "X129": "too many progress within 3 months of ide-cel: primary-refractory (PD) lines progress at the first assessments (problem 3)",
+    "B170": "OS under real-world standard of care too long: post-progression survival of triple-class-exposed patients in the era's conventional sequence is too long (disease death too slow after the last line)",
+    "X236": "OS after elranatamab too long: at the emulated cut (24 months from the first enrolment) more than half are alive (post-progression survival too long, as B170/B164)",
+    "X230": "OS after elranatamab too long (post-progression survival too long, as B170/B164)",
+    "B159": "OS after belantamab too long: the median is not reached by the emulated cut (post-progression survival too long, as B170/B164)",
+    "B164": "OS after selinexor in penta-exposed triple-class-refractory patients nearly twice the published: post-progression survival and disease death are not sized for end-stage disease",
+    "X069": "OS of LEGEND-2 complete responders too short: a CR predicts survival less in the model than in the trial (frailty variance fitted to 0: problem 8), and later-line deaths come too soon",
 }
 
 
