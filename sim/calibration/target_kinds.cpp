@@ -13,6 +13,7 @@ using config::TableReader;
 std::string default_label(const TargetKind& k) {
   switch (k.statistic) {
     case Statistic::survival_at:
+    case Statistic::failure_at:
       return k.name + " at {time} mo ({arm})";
     case Statistic::hazard_ratio:
       return k.name + " {arm} : {reference}";
@@ -59,7 +60,8 @@ std::map<std::string, TargetKind> read_target_kinds(TableReader& trial) {
     TableReader k(*one, r.key_path(name), trial.diagnostics());
     TargetKind kind;
     kind.name = name;
-    const std::string statistic = k.choice("statistic", {"rate", "median", "survival_at", "hazard_ratio"});
+    const std::string statistic =
+        k.choice("statistic", {"rate", "median", "survival_at", "hazard_ratio", "failure_at"});
     parse_statistic(statistic, kind.statistic);
     kind.column = read_column(k, kind.statistic, true).value_or("");
     kind.label = read_label(k, default_label(kind));

@@ -22,7 +22,7 @@ double scale(Statistic s, double v) {
 
 // Rates and landmarks are proportions with a binomial SE from n.
 bool is_proportion(Statistic s) {
-  return s == Statistic::rate || s == Statistic::survival_at;
+  return s == Statistic::rate || s == Statistic::survival_at || s == Statistic::failure_at;
 }
 
 const SurvivalColumns& endpoint_of(const Target& t, const ArmColumns& arm) {
@@ -45,7 +45,8 @@ bool parse_statistic(const std::string& name, Statistic& statistic) {
   constexpr std::pair<const char*, Statistic> kNames[] = {{"rate", Statistic::rate},
                                                           {"median", Statistic::median},
                                                           {"survival_at", Statistic::survival_at},
-                                                          {"hazard_ratio", Statistic::hazard_ratio}};
+                                                          {"hazard_ratio", Statistic::hazard_ratio},
+                                                          {"failure_at", Statistic::failure_at}};
   for (const auto& [n, s] : kNames) {
     if (name == n) {
       statistic = s;
@@ -147,8 +148,20 @@ Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColum
     return out;
   }
   const SurvivalColumns& ep = endpoint_of(t, arm);
-  const stats::SurvivalSample sample{ep.time, ep.event};
-  if (st == Statistic::median || st == Statistic::survival_at) {
+  if (st == Statistic::median || st == Statistic::survival_at || st == Statistic::failure_at) {
+    // Among the target's population only, where it names one (e.g. OS among complete responders).
+    std::vector<double> kept_time;
+    std::vector<std::uint8_t> kept_event;
+    if (!t.denominator.empty()) {
+      const auto admit = outcome_of(t, arm, t.denominator);
+      for (std::size_t i = 0; i < ep.time.size(); ++i) {
+        if (admit[i] == 0) continue;
+        kept_time.push_back(ep.time[i]);
+        kept_event.push_back(ep.event[i]);
+      }
+    }
+    const stats::SurvivalSample sample = t.denominator.empty() ? stats::SurvivalSample{ep.time, ep.event}
+                                                               : stats::SurvivalSample{kept_time, kept_event};
     const stats::KaplanMeier km = stats::kaplan_meier(sample);
     if (st == Statistic::median) {
       const auto q = stats::median_survival(km);
@@ -156,7 +169,7 @@ Simulated simulate_target(const Target& t, const ArmColumns& arm, const ArmColum
       out.se = q.se_equivalent;
     } else {
       const auto l = stats::survival_at(km, t.time);
-      out.value = l.surv;
+      out.value = st == Statistic::failure_at ? 1.0 - l.surv : l.surv;
       out.se = l.se;
     }
     return out;

@@ -18,10 +18,11 @@ namespace mmsim::calibration {
 using mmsim::kNaN;
 
 // What a target measures. rate: the share of 1s in a binary outcome column; median, survival_at (a landmark
-// at the target's time) and hazard_ratio (arm : reference, Cox) on a survival endpoint.
-enum class Statistic { rate, median, survival_at, hazard_ratio };
+// at the target's time), failure_at (1 - the landmark: the share with the event by that time, e.g. early
+// progression) and hazard_ratio (arm : reference, Cox) on a survival endpoint.
+enum class Statistic { rate, median, survival_at, hazard_ratio, failure_at };
 
-// Parses a statistic name ("rate", "median", "survival_at", "hazard_ratio").
+// Parses a statistic name ("rate", "median", "survival_at", "hazard_ratio", "failure_at").
 bool parse_statistic(const std::string& name, Statistic& statistic);
 // Rates and landmarks are proportions; medians (months) and hazard ratios are compared on the log scale.
 bool log_scale(Statistic statistic);
@@ -38,10 +39,11 @@ struct TargetKind {
 struct Target {
   std::string trial, evidence, arm, reference, note;
   TargetKind kind;
-  // Rates: the binary outcome column that admits a patient to the denominator (the target's population);
-  // empty: every patient of the arm (intention to treat).
+  // The binary outcome column that admits a patient (the target's population): the denominator of a rate, or
+  // the patients a median or landmark analyses (only where the target names its population, e.g. OS among
+  // complete responders); empty: every patient of the arm (intention to treat) or whom the endpoint admits.
   std::string denominator;
-  double time = kNaN;  // landmark (survival_at)
+  double time = kNaN;  // landmark (survival_at, failure_at)
   // Published figure (from the evidence table unless the config gives it).
   double value = kNaN, ci_low = kNaN, ci_high = kNaN, n = kNaN, median_followup = kNaN;
   // Multiplies the target's squared residual and band term in the objective (a weaker figure, e.g. one its

@@ -93,19 +93,24 @@ Target read_target(TableReader& tr, TrialConfig& c, const TargetContext& ctx) {
   g.reference = tr.string("reference", "");
   if (g.kind.statistic == Statistic::hazard_ratio && g.reference.empty() && k != ctx.kinds.end())
     tr.error("reference", "a hazard-ratio target needs reference = \"<arm>\"");
-  g.time = g.kind.statistic == Statistic::survival_at ? tr.number("time", NumberRule::positive()) : kNaN;
+  const bool landmark =
+      g.kind.statistic == Statistic::survival_at || g.kind.statistic == Statistic::failure_at;
+  g.time = landmark ? tr.number("time", NumberRule::positive()) : kNaN;
   g.note = tr.string("note", "");
   // Rates among a population's patients (e.g. the treated, for single-arm trials timed from treatment), or
-  // among all patients of the arm; the survival statistics analyse whom their endpoint's time zero admits.
+  // among all patients of the arm; the survival statistics analyse whom their endpoint's time zero admits,
+  // or, where the target names a population itself, its patients among those (e.g. OS among complete
+  // responders). [trial].target_population is the rates' default only, so it never narrows a survival target.
   std::vector<std::string> choices{kEveryone};
   for (const auto& [name, column] : ctx.populations) choices.push_back(name);
   const NameSource population_source = source_of(tr, "population");
-  if (tr.has("population") && g.kind.statistic != Statistic::rate && k != ctx.kinds.end())
+  const bool rate = g.kind.statistic == Statistic::rate;
+  if (tr.has("population") && g.kind.statistic == Statistic::hazard_ratio && k != ctx.kinds.end())
     tr.error("population",
-             "a population applies to rates only (a survival endpoint's time zero decides "
-             "whom it analyses)");
+             "a hazard ratio takes no population (its endpoint's time zero decides whom it analyses)");
+  const bool named = tr.has("population");
   const std::string population = tr.choice("population", choices, ctx.default_population);
-  if (g.kind.statistic == Statistic::rate && population != kEveryone && ctx.populations.contains(population))
+  if ((rate || named) && population != kEveryone && ctx.populations.contains(population))
     g.denominator = ctx.populations.at(population);
   if (tr.has("value")) g.value = tr.number("value", NumberRule::any());
   if (tr.has("ci_low")) g.ci_low = tr.number("ci_low", NumberRule::any());

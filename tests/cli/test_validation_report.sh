@@ -6,6 +6,7 @@
 #     values are the committed ones) passes at least validation_passes_min checks, and the committed
 #     results/validation.md states the same count as the re-simulation (the table is not stale);
 #   * the flagship's salvage-line emulation takes the flagship's strategies by include;
+#   * the pass fraction is over all held-out checks (an unemulated row counts as not passed, and is listed);
 #   * a validation emulation that names a calibration row is refused.
 set -u
 mmsim=$1
@@ -40,6 +41,18 @@ mkdir -p "$work/root/configs/trials/validation" "$work/root/configs/calibration"
 cp "$root/configs/calibration/"*.csv "$work/root/configs/calibration/"
 cp "$root/scripts/validation_report.py" "$work/root/scripts/"
 for d in models configs/trials/common configs/post_cart_salvage.toml; do ln -s "$root/$d" "$work/root/$d"; done
+# The pass fraction is over ALL held-out checks: with one emulation only (soc_cilta.toml, 9 checks), the other
+# rows count as not passed and are listed, and the headline names all of them.
+cp "$root/configs/trials/validation/soc_cilta.toml" "$work/root/configs/trials/validation/soc_cilta.toml"
+checks=$("$py" -c 'import csv,sys
+rows=list(csv.DictReader(open(sys.argv[1])))
+print(len(rows)-sum(1 for r in rows if r["partner_role"]=="range" and r["partner_id"] and r["evidence_id"]>r["partner_id"]))' \
+  "$root/configs/calibration/validation_set.csv")
+one=$("$py" "$work/root/scripts/validation_report.py" "$mmsim" --replicates 2 --patients 500 --out "$work/one.md") ||
+  bad "validation_report.py with one emulation failed"
+echo "$one" | grep -Eq "^validation: [0-9] of $checks held-out checks pass \(9 emulated\)" ||
+  bad "one emulation: not counted over all $checks held-out checks: $one"
+grep -q "^| S058 |" "$work/one.md" || bad "an unemulated row (S058) is not listed"
 sed 's/evidence = "X250"/evidence = "X001"/' "$root/configs/trials/validation/soc_cilta.toml" \
   > "$work/root/configs/trials/validation/soc_cilta.toml"
 if msg=$("$py" "$work/root/scripts/validation_report.py" "$mmsim" --replicates 2 --patients 500 \

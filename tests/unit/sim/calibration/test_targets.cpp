@@ -149,6 +149,22 @@ TEST_CASE("rates among a population, survival figures and HR from named columns"
   Target land = make(Statistic::survival_at, 0.5);
   land.time = 2.5;
   CHECK(simulate_target(land, arm, nullptr).value == Approx(0.5));
+  // The share with the event by the landmark (early progression): 1 - S(t), with S(t)'s SE.
+  Target early = make(Statistic::failure_at, 0.5);
+  early.time = 1.5;
+  // 1 of the 4 with a time by 1.5 months (the fifth has none: not analysed).
+  CHECK(simulate_target(early, arm, nullptr).value == Approx(0.25));
+  CHECK(simulate_target(early, arm, nullptr).se == Approx(std::sqrt(0.25 * 0.75 / 4)));
+  CHECK(published_se(make(Statistic::failure_at, 0.2, kNaN, kNaN, 100)) == Approx(0.04));  // a proportion
+  // A median or landmark among a population: only the patients its column admits (here the responders,
+  // times 1, 3, 4: S = 2/3 on [1, 3), 1/3 on [3, 4)).
+  Target among = make(Statistic::survival_at, 0.5);
+  among.time = 2.5;
+  among.denominator = "resp";
+  CHECK(simulate_target(among, arm, nullptr).value == Approx(2.0 / 3.0));
+  Target median_among = make(Statistic::median, 3);
+  median_among.denominator = "resp";
+  CHECK(simulate_target(median_among, arm, nullptr).value == Approx(3.0));
   // HR of an arm against itself is 1.
   Target hr = make(Statistic::hazard_ratio, 0.5);
   hr.reference.push_back('a');

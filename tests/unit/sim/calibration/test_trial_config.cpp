@@ -51,6 +51,11 @@ statistic = "hazard_ratio"
 endpoint = "pfs"
 label = "HR {arm} : {reference}"
 
+[trial.kinds.early]
+statistic = "failure_at"
+endpoint = "pfs"
+label = "progressed by {time} mo ({arm})"
+
 [trial.populations]
 treated = "treated"
 )toml";
@@ -89,6 +94,13 @@ time = 24
 arm = "treatment"
 value = 0.4
 weight = 0.25
+
+[[trial.target]]
+evidence = "E1"
+kind = "early"
+time = 3
+arm = "treatment"
+population = "treated"
 )toml";
 
 struct Fixture {
@@ -125,7 +137,7 @@ TEST_CASE("trial config: a sound [trial] read in full") {
   REQUIRE(t->arms.size() == 2);
   CHECK(t->arms[0].index == 1);  // "treatment" is the model's second strategy
   CHECK(t->arms[1].index == 0);
-  REQUIRE(t->targets.size() == 4);
+  REQUIRE(t->targets.size() == 5);
   const Target& orr = t->targets[0];
   CHECK(orr.trial == "T-1");
   CHECK(orr.kind.statistic == Statistic::rate);
@@ -139,7 +151,7 @@ TEST_CASE("trial config: a sound [trial] read in full") {
   CHECK(os.kind.column == "os");
   CHECK(os.label() == "median OS (control)");
   CHECK(os.ci_low == 12.0);
-  CHECK(os.denominator.empty());  // populations are for rates only
+  CHECK(os.denominator.empty());  // the trial's default population is the rates' only
   CHECK(t->targets[2].label() == "HR treatment : control");
   const Target& landmark = t->targets[3];
   CHECK(landmark.label() == "landmark at 24 mo (treatment)");  // the default label of a landmark kind
@@ -147,6 +159,11 @@ TEST_CASE("trial config: a sound [trial] read in full") {
   CHECK(landmark.n == 100);
   CHECK(landmark.weight == 0.25);  // a weaker figure (e.g. NOT VERIFIED); the others weigh 1
   CHECK(orr.weight == 1.0);
+  const Target& early = t->targets[4];  // a landmark among a population the target names
+  CHECK(early.kind.statistic == Statistic::failure_at);
+  CHECK(early.time == 3.0);
+  CHECK(early.denominator == "treated");
+  CHECK(early.label() == "progressed by 3 mo (treatment)");
 }
 
 TEST_CASE("trial config: none without a [trial] table") {
@@ -177,13 +194,13 @@ evidence = "E1"
 kind = "landmark"
 time = +inf
 arm = "treatment"
-population = "treated"
 
 [[trial.target]]
 evidence = "E3"
 kind = "hr"
 arm = "treatment"
 label = "HR {arm} vs {refrence}"
+population = "treated"
 
 [[trial.target]]
 evidence = "E1"
@@ -197,7 +214,7 @@ arm = "treatment"
 weight = 1.5
 )toml");
   const std::string file = (f.dir.path / "trial.toml").string();
-  CHECK_THAT(e, Catch::Contains(file + ":26:17: error: trial.cutoff_months: the data cut-off must not come"));
+  CHECK_THAT(e, Catch::Contains(file + ":31:17: error: trial.cutoff_months: the data cut-off must not come"));
   CHECK_THAT(e, Catch::Contains("trial.replicates: 0 is out of range"));
   CHECK_THAT(e, Catch::Contains("trial.arm[0].n: -1 is out of range"));
   CHECK_THAT(e, Catch::Contains("trial.arm[1].n: expected an integer, found a boolean"));
@@ -206,12 +223,12 @@ weight = 1.5
   CHECK_THAT(e, Catch::Contains("trial.target[0].evidence: missing required key"));
   CHECK_THAT(e, Catch::Contains("trial.target[0].evideence: unknown key"));
   CHECK_THAT(e, Catch::Contains("trial.target[1].time: must be finite"));
-  CHECK_THAT(e, Catch::Contains("trial.target[1].population: a population applies to rates only"));
+  CHECK_THAT(e, Catch::Contains("trial.target[2].population: a hazard ratio takes no population"));
   CHECK_THAT(e, Catch::Contains("trial.target[2].reference: a hazard-ratio target needs reference"));
   CHECK_THAT(e, Catch::Contains("trial.target[2].label: unknown placeholder {refrence}"));
-  CHECK_THAT(e,
-             Catch::Contains("trial.target[3].kind: unknown kind \"median_os\" ([trial.kinds] defines: hr, "
-                             "landmark, median, orr)"));
+  CHECK_THAT(
+      e, Catch::Contains("trial.target[3].kind: unknown kind \"median_os\" ([trial.kinds] defines: early, "
+                         "hr, landmark, median, orr)"));
   CHECK_THAT(e, Catch::Contains("trial.target[4].weight: 1.5 is out of range"));
 }
 
