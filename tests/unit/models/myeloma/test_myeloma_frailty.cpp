@@ -105,10 +105,13 @@ TEST_CASE("The progression frailty has mean 1 and the configured variance (gamma
     CHECK(draw_progression_frailty(0.0, StreamKey{7, 0, i, 0, 0}) == 1.0);
 }
 
-TEST_CASE("The shipped frailty variance is 0 and a variance changes only the progression times",
+TEST_CASE("The shipped frailty variance is the fitted one and a variance changes only the progression times",
           "[myeloma]") {
+  // disease.toml says 0 (independence, the model before the frailty); the whole-sequence fit's value in
+  // calibrated.toml replaces it, inside the fit's bounds (configs/calibration/default.toml: 0-1).
   const auto shipped = build_file("configs/post_cart_salvage.toml");
-  CHECK(shipped->params().disease.frailty_variance == 0.0);
+  CHECK(shipped->params().disease.frailty_variance > 0.0);
+  CHECK(shipped->params().disease.frailty_variance <= 1.0);
   // The frailty has its own stream: with it, each patient's attributes, waits and best responses are those of
   // the model without it (common random numbers across the variance, as for a calibration); only the
   // progression times (and what follows from them) move.
