@@ -12,21 +12,18 @@ using namespace mmsim::myeloma::test;
 
 namespace {
 
-// The state simulate.cpp evaluates on line n (it counts the line as given when the line starts).
+// The state simulate.cpp evaluates on line n, for an average patient with this many prior lines.
 PatientState on_line(const Params& p, double prior_lines, int n) {
   std::array<double, kAttrs> x = average_patient();  // no covariate other than the line count
   x[idx(Attr::prior_lines)] = prior_lines;
-  PatientState s = state_of(p, x);
-  s.lines_given = n;
-  return s;
+  return state_on_line(p, x, n);
 }
 
 }  // namespace
 
 TEST_CASE("Disease death rises with the lines before the simulation, not only the simulated ones (P7)",
           "[myeloma]") {
-  const auto m = build_file("configs/post_cart_salvage.toml");
-  const Params& p = m->params();
+  const Params& p = flagship_model().params();
   const double k = p.disease.per_line_multiplier;
   const double ref = p.disease.per_line_reference;
   REQUIRE(k > 1.0);

@@ -14,17 +14,6 @@ using namespace mmsim::myeloma::test;
 
 namespace {
 
-const MyelomaModel& flagship() {
-  static const auto m = build_file("configs/post_cart_salvage.toml");
-  return *m;
-}
-
-const Therapy& therapy(const Params& p, const std::string& id) {
-  const int i = p.therapy_index(id);
-  REQUIRE(i >= 0);
-  return p.therapies[static_cast<std::size_t>(i)];
-}
-
 double orr(const DepthProbs& probs) {
   return probs[idx(Depth::pr)] + probs[idx(Depth::vgpr)] + probs[idx(Depth::cr)];
 }
@@ -49,11 +38,11 @@ TEST_CASE(
   // Teclistamab and elranatamab after a BCMA CAR-T, for an average constructed patient: with the antigen
   // density and T-cell fitness unchanged, the response probabilities are those of a naive patient on the same
   // line (an extra odds ratio for the exposure, 0.60 before, counted the antigen and T-cell effects twice).
-  const Params& p = flagship().params();
+  const Params& p = flagship_model().params();
   const auto x = average_patient();
   for (const char* id : {"teclistamab", "elranatamab"}) {
     INFO(id);
-    const Therapy& th = therapy(p, id);
+    const Therapy& th = therapy_named(p, id);
     PatientState naive = state_of(p, x);
     naive.lines_given = 2;
     const PatientState exposed = after_bcma_cart(p, x);
