@@ -99,7 +99,8 @@ for l in run[start + 1:]:
     if len(f) < 10:
         break
     totals[f[0]] = {"cost": float(f[1]), "qaly": float(f[3]), "ly": float(f[5]), "cost_u": float(f[7])}
-econ_text = "\n".join(run[start - 1:])
+# Without the run's "wrote <temporary file> in N s" line: it changes on every run and names a deleted file.
+econ_text = "\n".join(l for l in run[start - 1:] if not l.startswith("wrote "))
 
 # Face validity: per strategy, CAR-T infusions and months on each priced drug (undiscounted), from the lines table.
 one_off = {}  # therapy -> product price

@@ -63,7 +63,14 @@ def column(header, rows, name, path, cast=float):
 def money_axis(ax, axis="y"):
     from matplotlib.ticker import FuncFormatter
 
-    fmt = FuncFormatter(lambda v, _: f"{v / 1000:,.0f}k" if abs(v) >= 1000 else f"{v:,.0f}")
+    def label(v, _):
+        if v == 0:  # also -0.0, which would print as "-0"
+            return "0"
+        if abs(v) >= 1000:
+            return f"{v / 1000:,.0f}k"
+        return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.2g}"  # small amounts keep their digits
+
+    fmt = FuncFormatter(label)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
@@ -193,6 +200,10 @@ def main():
     ax.set_ylabel("Expected value of information per patient")
     money_axis(ax, "x")
     money_axis(ax, "y")
+    # Value of information is never negative; when it is 0 at every WTP (one strategy best in every draw) the
+    # axis still needs a height to show that.
+    top = max([float(np.max(evpi + 1.96 * evpi_se))] + [float(np.max(gv + 1.96 * gs)) for _, _, gv, gs in groups])
+    ax.set_ylim(0.0, top * 1.1 if top > 0 else 1.0)
     ax.set_title("Expected value of perfect information (95% bands: Monte Carlo / regression SE)")
     ax.legend(loc="best", fontsize=8, frameon=False)
     save_figure(fig, None, f"{prefix}_evpi.{args.format}", args.dpi, SCRIPT)
