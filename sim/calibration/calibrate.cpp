@@ -60,7 +60,7 @@ void write_report(const Problem& pr, const ScenarioLoader& loader, const std::ve
   const std::string md = report_markdown(pr, rows, u, fitted, identifiability_section(pr.space, u, jtj));
   io::write_text_atomically(pr.settings.report, md);
   std::size_t pass = 0;
-  for (const auto& r : rows) pass += passes(*r.target, r.sim.value) ? 1 : 0;
+  for (const auto& r : rows) pass += passes(*r.target, r.sim) ? 1 : 0;
   fmt::print(stderr, "calibrate: {} of {} targets pass; wrote {}\n", pass, rows.size(),
              pr.settings.report.string());
 }

@@ -25,6 +25,11 @@ std::string format_figure(const Target& t, double v) {
   return t.kind.statistic == Statistic::median ? fmt::format("{:.1f}", v) : fmt::format("{:.3f}", v);
 }
 
+std::string format_simulated(const Target& t, const Simulated& sim) {
+  if (!std::isfinite(sim.value) && std::isfinite(sim.beyond)) return "> " + format_figure(t, sim.beyond);
+  return format_figure(t, sim.value);
+}
+
 std::string published_text(const Target& t) {
   std::string s = format_figure(t, t.value);
   if (std::isfinite(t.ci_low) && std::isfinite(t.ci_high))
@@ -43,10 +48,10 @@ std::string fit_table(const std::vector<TargetRow>& rows) {
     const bool ci = std::isfinite(t.ci_low) && std::isfinite(t.ci_high);
     out << fmt::format("| {} | {} | {} | {} | {} | {} ({}) |", t.trial, t.label(), t.evidence,
                        std::isfinite(t.n) ? fmt::format("{:g}", t.n) : "-", published_text(t),
-                       format_figure(t, r.sim.value),
+                       format_simulated(t, r.sim),
                        std::isfinite(r.sim.se) ? fmt::format("{:.3f}", r.sim.se) : "-");
     out << fmt::format(" {} - {} |", format_figure(t, r.pi_low), format_figure(t, r.pi_high));
-    out << fmt::format(" {} | {} |\n", ci ? "in CI" : "10% rel.", passes(t, r.sim.value) ? "yes" : "**NO**");
+    out << fmt::format(" {} | {} |\n", ci ? "in CI" : "10% rel.", passes(t, r.sim) ? "yes" : "**NO**");
   }
   return out.str();
 }
@@ -58,8 +63,8 @@ std::string report_markdown(const Problem& problem, const std::vector<TargetRow>
   std::size_t pass = 0;
   double f = 0;
   for (const auto& r : rows) {
-    pass += passes(*r.target, r.sim.value) ? 1 : 0;
-    f += objective_term(*r.target, r.sim.value);
+    pass += passes(*r.target, r.sim) ? 1 : 0;
+    f += objective_term(*r.target, r.sim);
   }
   std::ostringstream md;
   md << "# " << fill_template(s.text.title, command) << "\n\n"
@@ -94,10 +99,10 @@ std::string report_markdown(const Problem& problem, const std::vector<TargetRow>
   md << "\n## Targets outside\n\n";
   bool any = false;
   for (const auto& r : rows) {
-    if (passes(*r.target, r.sim.value)) continue;
+    if (passes(*r.target, r.sim)) continue;
     any = true;
     md << fmt::format("- {} {} ({}): published {}, simulated {}.\n", r.target->trial, r.target->label(),
-                      r.target->evidence, published_text(*r.target), format_figure(*r.target, r.sim.value));
+                      r.target->evidence, published_text(*r.target), format_simulated(*r.target, r.sim));
   }
   if (!any) md << "None.\n";
   return md.str();

@@ -12,6 +12,8 @@ namespace mmsim::calibration {
 
 // A figure as the tables print it: "NR" when not finite, one decimal for medians (months), else three.
 std::string format_figure(const Target& t, double v);
+// A simulated figure: as format_figure, and "> 29.7" for a median not reached by the curve's last time.
+std::string format_simulated(const Target& t, const Simulated& sim);
 // The published value with its 95% CI where one is given, e.g. "8.8 (5.6-11.6)".
 std::string published_text(const Target& t);
 

@@ -6,16 +6,17 @@
 #include <cmath>
 
 #include "sim/calibration/fit_report.hpp"
+#include "sim/format/text_table.hpp"
 
 namespace mmsim::calibration {
 namespace {
 
-// A CSV field: quoted when it holds a comma or a quote.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+using format::csv_field;
+
+// The large cohort's figure with its Monte Carlo SE ("-" for a median not reached, which has none).
+std::string simulated_text(const Target& g, const Simulated& sim) {
+  if (!std::isfinite(sim.value) && std::isfinite(sim.beyond)) return format_simulated(g, sim) + " (-)";
+  return fmt::format("{} ({:.3f})", format_simulated(g, sim), sim.se);
 }
 
 std::string prediction_csv(const Trial& t, const std::vector<Simulated>& sims,
@@ -28,7 +29,7 @@ std::string prediction_csv(const Trial& t, const std::vector<Simulated>& sims,
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(t.name()), g.evidence,
                        csv_field(g.label()), g.value, g.ci_low, g.ci_high, sims[i].value, sims[i].se,
                        quantile(reps[i], 0.025), quantile(reps[i], 0.975), finite,
-                       passes(g, sims[i].value) ? "yes" : "no");
+                       passes(g, sims[i]) ? "yes" : "no");
   }
   return out;
 }
@@ -57,7 +58,7 @@ std::string predict_trial(const std::filesystem::path& trial_config, const Scena
     const auto finite = static_cast<std::size_t>(
         std::count_if(reps[i].begin(), reps[i].end(), [](double v) { return std::isfinite(v); }));
     out += fmt::format("{:<36} {:>8} {:>20} {:>18} {:>22} {:>8}\n", g.label(), g.evidence, published_text(g),
-                       fmt::format("{} ({:.3f})", format_figure(g, sims[i].value), sims[i].se),
+                       simulated_text(g, sims[i]),
                        fmt::format("{} - {}", format_figure(g, quantile(reps[i], 0.025)),
                                    format_figure(g, quantile(reps[i], 0.975))),
                        finite);

@@ -26,11 +26,13 @@ std::string default_label(const TargetKind& k) {
 
 std::string read_label(TableReader& r, std::optional<std::string> fallback) {
   std::string label = r.string("label", std::move(fallback));
-  const std::string bad = unknown_placeholder(label, {"arm", "reference", "time"});
+  const std::string bad =
+      unknown_placeholder(label, {"arm", "reference", "time", "subgroup", "reference_subgroup"});
   if (!bad.empty())
-    r.error(
-        "label",
-        fmt::format("unknown placeholder {{{}}} (a label may use {{arm}}, {{reference}}, {{time}})", bad));
+    r.error("label",
+            fmt::format("unknown placeholder {{{}}} (a label may use {{arm}}, {{reference}}, {{time}}, "
+                        "{{subgroup}}, {{reference_subgroup}})",
+                        bad));
   return label;
 }
 
@@ -64,6 +66,18 @@ std::map<std::string, TargetKind> read_target_kinds(TableReader& trial) {
         k.choice("statistic", {"rate", "median", "survival_at", "hazard_ratio", "failure_at"});
     parse_statistic(statistic, kind.statistic);
     kind.column = read_column(k, kind.statistic, true).value_or("");
+    // A rate of a categorical column (the labels it counts) and a rate by the data cut (the endpoint whose
+    // observed event a counted patient needs), e.g. deaths of given causes by the cut.
+    const bool rate = kind.statistic == Statistic::rate;
+    if (k.has("values")) {
+      kind.values = k.strings("values");
+      if (!rate) k.error("values", "only a rate counts the labels of a categorical column");
+      if (rate && kind.values.empty()) k.error("values", "needs at least one label");
+    }
+    if (k.has("observed_on")) {
+      kind.observed_on = k.string("observed_on");
+      if (!rate) k.error("observed_on", "only a rate counts patients by an endpoint's observed event");
+    }
     kind.label = read_label(k, default_label(kind));
     k.finish();
     kinds.emplace(name, std::move(kind));

@@ -16,7 +16,8 @@ namespace mmsim::calibration {
 inline constexpr const char* kEveryone = "all";
 
 // [trial.kinds.NAME] of the `[trial]` table `trial` reads: statistic, its column, label (default: the name
-// with the placeholders its statistic fills).
+// with the placeholders its statistic fills), and for a rate the labels it counts of a categorical column
+// (`values`) and the endpoint whose observed event a counted patient needs (`observed_on`).
 std::map<std::string, TargetKind> read_target_kinds(config::TableReader& trial);
 
 // [trial.populations]: population name -> the binary outcome column that admits a patient to it.
@@ -26,8 +27,8 @@ std::map<std::string, std::string> read_target_populations(config::TableReader& 
 // key of the other family is refused by name). `required` false: an optional override (a target's).
 std::optional<std::string> read_column(config::TableReader& r, Statistic statistic, bool required);
 
-// The `label` of a kind or a target's override; a placeholder other than {arm}, {reference}, {time} is
-// refused.
+// The `label` of a kind or a target's override; a placeholder other than {arm}, {reference}, {time},
+// {subgroup}, {reference_subgroup} is refused.
 std::string read_label(config::TableReader& r, std::optional<std::string> fallback);
 
 }  // namespace mmsim::calibration

@@ -58,6 +58,28 @@ bool has_arm(const TrialConfig& c, const std::string& strategy) {
   return std::any_of(c.arms.begin(), c.arms.end(), [&](const TrialArm& a) { return a.strategy == strategy; });
 }
 
+// `key = { count_of = [...], at_least = k, at_most = m, label = "..." }`: the patients with between k and m
+// 1s among the listed 0/1 columns (docs/calibration.md, "Subgroups").
+Subgroup read_subgroup(TableReader& tr, std::string_view key) {
+  Subgroup g;
+  const toml::table* table = tr.subtable(key, false);
+  if (table == nullptr) {
+    if (tr.has(key)) tr.error(key, "a subgroup is a table { count_of = [...], at_least = k, at_most = m }");
+    return g;
+  }
+  TableReader r(*table, tr.key_path(key), tr.diagnostics());
+  g.columns = r.strings("count_of");
+  if (g.columns.empty()) r.error("count_of", "needs at least one 0/1 column");
+  if (!r.has("at_least") && !r.has("at_most")) r.error("at_least", "needs at_least and/or at_most");
+  const auto n = static_cast<std::int64_t>(g.columns.size());
+  if (r.has("at_least")) g.at_least = static_cast<std::size_t>(r.integer("at_least", 0, n));
+  if (r.has("at_most")) g.at_most = static_cast<std::size_t>(r.integer("at_most", 0, n));
+  if (g.at_least > g.at_most) r.error("at_most", "must not be below at_least (the subgroup would be empty)");
+  g.label = r.string("label", "");
+  r.finish();
+  return g;
+}
+
 struct TargetContext {
   const std::map<std::string, TargetKind>& kinds;
   const std::map<std::string, std::string>& populations;
@@ -91,8 +113,16 @@ Target read_target(TableReader& tr, TrialConfig& c, const TargetContext& ctx) {
   }
   g.arm = tr.string("arm");
   g.reference = tr.string("reference", "");
-  if (g.kind.statistic == Statistic::hazard_ratio && g.reference.empty() && k != ctx.kinds.end())
-    tr.error("reference", "a hazard-ratio target needs reference = \"<arm>\"");
+  const bool hr = g.kind.statistic == Statistic::hazard_ratio && k != ctx.kinds.end();
+  const NameSource subgroup_source = source_of(tr, tr.has("subgroup") ? "subgroup" : "reference_subgroup");
+  g.subgroup = read_subgroup(tr, "subgroup");
+  if (tr.has("reference_subgroup")) {
+    if (!hr) tr.error("reference_subgroup", "only a hazard ratio compares with a reference subgroup");
+    g.reference_subgroup = read_subgroup(tr, "reference_subgroup");
+    if (g.reference.empty()) g.reference = g.arm;  // two subgroups of one arm
+  }
+  if (hr && g.reference.empty())
+    tr.error("reference", "a hazard-ratio target needs reference = \"<arm>\" or a reference_subgroup");
   const bool landmark =
       g.kind.statistic == Statistic::survival_at || g.kind.statistic == Statistic::failure_at;
   g.time = landmark ? tr.number("time", NumberRule::positive()) : kNaN;
@@ -120,6 +150,7 @@ Target read_target(TableReader& tr, TrialConfig& c, const TargetContext& ctx) {
   tr.finish();
   c.column_sources.push_back(column_source);
   c.population_sources.push_back(population_source);
+  c.subgroup_sources.push_back(subgroup_source);
   return g;
 }
 
@@ -185,6 +216,65 @@ std::optional<TrialConfig> read_trial_config(const toml::table& root, const std:
   return c;
 }
 
+std::vector<std::string> TrialConfig::columns_read() const {
+  std::vector<std::string> names;
+  const auto add = [&](const std::string& column) {
+    if (!column.empty() && !contains(names, column)) names.push_back(column);
+  };
+  for (const auto& t : targets) {
+    if (t.kind.statistic == Statistic::rate) add(t.kind.column);
+    add(t.denominator);
+    for (const auto& c : t.subgroup.columns) add(c);
+    for (const auto& c : t.reference_subgroup.columns) add(c);
+  }
+  return names;
+}
+
+namespace {
+
+// A column a target counts 0/1 values of: a u8 column of the patients table (a model's outcome, or e.g. a
+// baseline flag).
+bool is_flag_column(const OutputSchema& schema, const std::string& name) {
+  return schema.patients.contains(name) &&
+         schema.patients.field(schema.patients.find(name)).type == FieldType::u8;
+}
+
+std::vector<std::string> flag_columns(const OutputSchema& schema) {
+  std::vector<std::string> names;
+  for (const auto& f : schema.patients.fields())
+    if (f.type == FieldType::u8 && !f.name.ends_with("_event")) names.push_back(f.name);
+  return names;
+}
+
+// A categorical rate's labels as the column's codes; a located error for a label the column lacks.
+void resolve_codes(Target& t, const OutputSchema& schema, const NameSource& at, config::Diagnostics& diag) {
+  const bool categorical =
+      schema.patients.contains(t.kind.column) &&
+      schema.patients.field(schema.patients.find(t.kind.column)).type == FieldType::enumeration;
+  if (!categorical) {
+    diag.error(
+        at.where, at.key_path,
+        fmt::format("kind \"{}\" counts labels ({}) of \"{}\", which is not a categorical column of the "
+                    "model's patients table",
+                    t.kind.name, listed(t.kind.values), t.kind.column));
+    return;
+  }
+  const auto& labels = schema.patients.field(schema.patients.find(t.kind.column)).labels;
+  t.kind.codes.clear();
+  for (const auto& v : t.kind.values) {
+    const auto it = std::find(labels.begin(), labels.end(), v);
+    if (it == labels.end()) {
+      diag.error(at.where, at.key_path,
+                 fmt::format("kind \"{}\": \"{}\" has no label \"{}\" (labels: {})", t.kind.name,
+                             t.kind.column, v, listed(labels)));
+      continue;
+    }
+    t.kind.codes.push_back(static_cast<std::uint8_t>(it - labels.begin()));
+  }
+}
+
+}  // namespace
+
 void resolve_trial_config(TrialConfig& trial, const Model& model, config::Diagnostics& diag) {
   const auto& names = model.strategies();
   for (auto& arm : trial.arms) {
@@ -198,9 +288,11 @@ void resolve_trial_config(TrialConfig& trial, const Model& model, config::Diagno
   }
   const OutputSchema& schema = model.schema();
   for (std::size_t i = 0; i < trial.targets.size(); ++i) {
-    const Target& t = trial.targets[i];
+    Target& t = trial.targets[i];
     const NameSource& at = trial.column_sources[i];
-    if (t.kind.statistic == Statistic::rate) {
+    if (t.kind.statistic == Statistic::rate && !t.kind.values.empty()) {
+      resolve_codes(t, schema, at, diag);
+    } else if (t.kind.statistic == Statistic::rate) {
       if (!contains(schema.outcomes, t.kind.column))
         diag.error(at.where, at.key_path,
                    fmt::format("kind \"{}\" reads the outcome column \"{}\", which the model does not write "
@@ -211,6 +303,22 @@ void resolve_trial_config(TrialConfig& trial, const Model& model, config::Diagno
                  fmt::format("kind \"{}\" reads the endpoint \"{}\", which this scenario does not produce "
                              "(endpoints: {})",
                              t.kind.name, t.kind.column, listed(schema.endpoints)));
+    }
+    if (!t.kind.observed_on.empty() && !contains(schema.endpoints, t.kind.observed_on))
+      diag.error(
+          at.where, at.key_path,
+          fmt::format("kind \"{}\" counts by the endpoint \"{}\", which this scenario does not produce "
+                      "(endpoints: {})",
+                      t.kind.name, t.kind.observed_on, listed(schema.endpoints)));
+    for (const Subgroup* g : {&t.subgroup, &t.reference_subgroup}) {
+      for (const auto& c : g->columns) {
+        if (is_flag_column(schema, c)) continue;
+        const NameSource& s = trial.subgroup_sources[i];
+        diag.error(s.where, s.key_path,
+                   fmt::format("subgroup column \"{}\" is not a 0/1 column of the model's patients table "
+                               "(0/1 columns: {})",
+                               c, listed(flag_columns(schema))));
+      }
     }
     if (!t.denominator.empty() && !contains(schema.outcomes, t.denominator)) {
       const NameSource& p = trial.population_sources[i];

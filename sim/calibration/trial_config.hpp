@@ -36,8 +36,11 @@ struct TrialConfig {
   std::uint64_t replicates = 200;  // trial-sized replicates for the prediction intervals
   std::vector<TrialArm> arms;
   std::vector<Target> targets;  // published figures filled in from the evidence table
-  // Per target: where its kind (or column override) and population were written.
-  std::vector<NameSource> column_sources, population_sources;
+  // Per target: where its kind (or column override), population and subgroups were written.
+  std::vector<NameSource> column_sources, population_sources, subgroup_sources;
+  // The patients-table columns the targets read besides the endpoints (rates, populations, subgroups): a run
+  // collects them for the scoring.
+  std::vector<std::string> columns_read() const;
 };
 
 // Reads `[trial]`; nullopt when the config has none. Relative paths (`evidence_file`) are taken from
@@ -47,7 +50,8 @@ std::optional<TrialConfig> read_trial_config(const toml::table& root, const std:
                                              config::Diagnostics& diag);
 
 // Checks the names only the built model knows: every arm's strategy (setting its index) and every column a
-// target reads (its endpoint, outcome and population columns must be in the model's output schema).
+// target reads (its endpoint, outcome, population and subgroup columns must be in the model's output schema;
+// a categorical rate's labels become the column's codes).
 void resolve_trial_config(TrialConfig& trial, const Model& model, config::Diagnostics& diag);
 
 }  // namespace mmsim::calibration

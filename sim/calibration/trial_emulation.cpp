@@ -12,9 +12,10 @@
 namespace mmsim::calibration {
 namespace {
 
-RunOutcome run(const Model& model, std::uint64_t patients, std::uint64_t seed, std::uint64_t domain,
-               unsigned threads) {
+RunOutcome run(const Trial& trial, const Model& model, std::uint64_t patients, std::uint64_t seed,
+               std::uint64_t domain, unsigned threads) {
   RunOptions opt;
+  opt.extra_columns = trial.config.columns_read();
   opt.patients = patients;
   opt.seed = seed;
   opt.domain = domain;
@@ -23,10 +24,11 @@ RunOutcome run(const Model& model, std::uint64_t patients, std::uint64_t seed, s
   return run_cohort(model, opt, nullptr);
 }
 
-// Columns of one strategy, patients [first, first + count).
-ArmColumns arm_columns(const Model& model, const RunOutcome& out, std::size_t strategy, std::size_t first,
-                       std::size_t count) {
+// Columns of one strategy, patients [first, first + count): the endpoints and every collected u8 column.
+ArmColumns arm_columns(const Trial& trial, const Model& model, const RunOutcome& out, std::size_t strategy,
+                       std::size_t first, std::size_t count) {
   const auto& schema = model.schema();
+  const auto collected = collected_outcome_columns(schema, trial.config.columns_read());
   ArmColumns a;
   for (std::size_t e = 0; e < schema.endpoints.size(); ++e) {
     const auto& cols = out.columns[strategy][e];
@@ -34,9 +36,8 @@ ArmColumns arm_columns(const Model& model, const RunOutcome& out, std::size_t st
         SurvivalColumns{std::span<const double>(cols.time).subspan(first, count),
                         std::span<const std::uint8_t>(cols.event).subspan(first, count)};
   }
-  for (std::size_t o = 0; o < schema.outcomes.size(); ++o)
-    a.outcomes[schema.outcomes[o]] =
-        std::span<const std::uint8_t>(out.outcomes[strategy][o]).subspan(first, count);
+  for (std::size_t o = 0; o < collected.size(); ++o)
+    a.outcomes[collected[o]] = std::span<const std::uint8_t>(out.outcomes[strategy][o]).subspan(first, count);
   return a;
 }
 
@@ -85,9 +86,10 @@ Trial load_trial(const std::filesystem::path& path, ScenarioLoader loader, const
 std::vector<Simulated> evaluate_trial(const Trial& trial, const std::vector<Override>& overrides,
                                       std::uint64_t patients, std::uint64_t seed, unsigned threads) {
   const auto model = build_trial_model(trial, overrides);
-  const RunOutcome out = run(*model, patients, seed, 0, threads);
+  const RunOutcome out = run(trial, *model, patients, seed, 0, threads);
   std::vector<ArmColumns> arms;
-  for (const auto& a : trial.config.arms) arms.push_back(arm_columns(*model, out, a.index, 0, patients));
+  for (const auto& a : trial.config.arms)
+    arms.push_back(arm_columns(trial, *model, out, a.index, 0, patients));
   return simulate_targets(trial, arms);
 }
 
@@ -107,7 +109,7 @@ std::vector<std::vector<double>> trial_replicates(const Trial& trial, const std:
   }
   std::vector<std::vector<double>> values(trial.targets().size(), std::vector<double>(replicates, kNaN));
   for (std::uint64_t r = 0; r < replicates; ++r) {
-    const RunOutcome out = run(*model, total, seed, r + 1, threads);
+    const RunOutcome out = run(trial, *model, total, seed, r + 1, threads);
     std::vector<ArmColumns> arms;
     for (std::size_t k = 0; k < trial_arms.size(); ++k) {
       std::size_t m = size[k];  // the first m patients hold n analysed ones
@@ -120,7 +122,7 @@ std::vector<std::vector<double>> trial_replicates(const Trial& trial, const std:
       } else {
         m = std::min<std::size_t>(size[k], trial_arms[k].n);
       }
-      arms.push_back(arm_columns(*model, out, trial_arms[k].index, first[k], m));
+      arms.push_back(arm_columns(trial, *model, out, trial_arms[k].index, first[k], m));
     }
     const auto sims = simulate_targets(trial, arms);
     for (std::size_t i = 0; i < sims.size(); ++i) values[i][r] = sims[i].value;

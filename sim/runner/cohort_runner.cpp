@@ -93,15 +93,15 @@ class Rechunker {
 
 }  // namespace
 
-std::vector<std::string> collected_outcome_columns(const OutputSchema& schema) {
+std::vector<std::string> collected_outcome_columns(const OutputSchema& schema,
+                                                   const std::vector<std::string>& extra) {
   std::vector<std::string> names = schema.outcomes;
-  for (const auto& d : schema.outcome_denominators) {
+  const auto add = [&](const std::string& d) {
     if (!d.empty() && std::find(names.begin(), names.end(), d) == names.end()) names.push_back(d);
-  }
-  for (const auto& c : schema.competing_risks) {
-    const std::string& d = c.cause_column;
-    if (!d.empty() && std::find(names.begin(), names.end(), d) == names.end()) names.push_back(d);
-  }
+  };
+  for (const auto& d : schema.outcome_denominators) add(d);
+  for (const auto& c : schema.competing_risks) add(c.cause_column);
+  for (const auto& d : extra) add(d);
   return names;
 }
 
@@ -151,7 +151,8 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     ep_event.push_back(schema.patients.find(e + "_event"));
   }
   std::vector<FieldId> outcome_fields;
-  for (const auto& o : collected_outcome_columns(schema)) outcome_fields.push_back(schema.patients.find(o));
+  for (const auto& o : collected_outcome_columns(schema, opt.extra_columns))
+    outcome_fields.push_back(schema.patients.find(o));
   const ColumnCollection collect =
       opt.mode == OutputMode::summary_only && opt.collect == ColumnCollection::none ? ColumnCollection::memory
                                                                                     : opt.collect;

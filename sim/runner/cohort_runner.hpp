@@ -8,6 +8,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct RunOptions {
   // With [economics]: every patient's costs, QALYs and life years, appended to the written patients and lines
   // rows and accumulated into RunOutcome::economics (docs/economics.md). Draws no random numbers.
   const economics::RunEconomics* economics = nullptr;
+  // Further u8 (or enumeration) patients columns to collect beside the outcomes, e.g. the baseline flags a
+  // calibration target's subgroup reads; appended to RunOutcome::outcomes (collected_outcome_columns).
+  std::vector<std::string> extra_columns;
 };
 
 // An allocator whose resize leaves new elements uninitialized (default-initialized): a summary-only column is
@@ -93,9 +97,10 @@ struct RunOutcome {
 };
 
 // The u8 patients-table columns the statistics read besides the endpoints: the outcomes, then each outcome
-// denominator column (OutputSchema::outcome_denominators) and each competing-risks cause column
-// (OutputSchema::competing_risks) not already among them.
-std::vector<std::string> collected_outcome_columns(const OutputSchema& schema);
+// denominator column (OutputSchema::outcome_denominators), each competing-risks cause column
+// (OutputSchema::competing_risks) and each of `extra` (RunOptions::extra_columns) not already among them.
+std::vector<std::string> collected_outcome_columns(const OutputSchema& schema,
+                                                   const std::vector<std::string>& extra = {});
 
 // Dataset path of a strategy's table: "/strategies/<strategy>/<table>".
 std::string table_path(const std::string& strategy, const std::string& table);

@@ -178,3 +178,124 @@ TEST_CASE("rates among a population, survival figures and HR from named columns"
   os.kind.column = "os";
   CHECK_THROWS_WITH(simulate_target(os, arm, nullptr), Catch::Contains("no endpoint os"));
 }
+
+TEST_CASE("a median not reached is compared as the interval beyond the curve's last time") {
+  // S stays above 0.5: 2 events among 6 patients, the last time 8 months.
+  const std::vector<double> time{1, 2, 5, 6, 7, 8};
+  const std::vector<std::uint8_t> event{1, 1, 0, 0, 0, 0};
+  ArmColumns arm;
+  arm.endpoints["pfs"] = SurvivalColumns{time, event};
+  const Target median = make(Statistic::median, 7, 6, 10);
+  const Simulated sim = simulate_target(median, arm, nullptr);
+  CHECK(std::isnan(sim.value));
+  CHECK(sim.beyond == 8.0);
+  // Follow-up past the published median: compared through its nearest point, 8 (inside the band [6, 10]).
+  CHECK(compared_value(median, sim) == 8.0);
+  CHECK(passes(median, sim));
+  CHECK(residual(median, compared_value(median, sim)) == Approx(std::log(8.0 / 7.0) / published_se(median)));
+  CHECK(objective_term(median, sim) == Approx(objective_term(median, 8.0)));
+  // Beyond the band's upper end: fails, with the band term of that end.
+  const Target narrow = make(Statistic::median, 7, 6, 7.5);
+  CHECK_FALSE(passes(narrow, sim));
+  CHECK(target_residuals(narrow, sim)[1] == Approx(std::log(8.0 / 7.5) / published_se(narrow)));
+  // Follow-up shorter than the published median: nothing to compare; scored and failed as not reached.
+  const Target later = make(Statistic::median, 12, 9, 16);
+  CHECK(std::isnan(compared_value(later, sim)));
+  CHECK_FALSE(passes(later, sim));
+  CHECK(objective_term(later, sim) == Approx(103.0 * 103.0));
+  // Only medians are censored values: a landmark's NaN stays NaN.
+  Simulated landmark{kNaN, kNaN, 8.0};
+  CHECK(std::isnan(compared_value(make(Statistic::survival_at, 0.5), landmark)));
+}
+
+TEST_CASE("subgroups by a count of 0/1 columns: rates, medians and an HR between two subgroups of one arm") {
+  // Patients 0-3 have the factor (times 1, 2, 4, 6), 4-7 not (times 3, 5, 7, 8); `other` marks 0, 1, 4 (the
+  // count of {factor, other} is 2 for 0 and 1, 1 for 2, 3 and 4, 0 for 5-7).
+  const std::vector<double> time{1, 2, 4, 6, 3, 5, 7, 8};
+  const std::vector<std::uint8_t> event(8, 1);
+  const std::vector<std::uint8_t> factor{1, 1, 1, 1, 0, 0, 0, 0}, other{1, 1, 0, 0, 1, 0, 0, 0},
+      resp{1, 0, 0, 0, 1, 1, 1, 0};
+  ArmColumns arm;
+  arm.endpoints["pfs"] = SurvivalColumns{time, event};
+  arm.outcomes["factor"] = factor;
+  arm.outcomes["other"] = other;
+  arm.outcomes["resp"] = resp;
+  Subgroup two;
+  two.columns = {"factor", "other"};
+  two.at_least = 2;
+  Subgroup none = two;
+  none.at_least = 0;
+  none.at_most = 0;
+  Target orr = make(Statistic::rate, 0.5);
+  orr.subgroup = two;
+  CHECK(simulate_target(orr, arm, nullptr).value == Approx(0.5));  // patients 0, 1: one responder
+  orr.subgroup = none;
+  CHECK(simulate_target(orr, arm, nullptr).value == Approx(2.0 / 3.0));  // patients 5-7: two responders
+  Target median = make(Statistic::median, 6);
+  median.subgroup = none;
+  CHECK(simulate_target(median, arm, nullptr).value == Approx(7.0));  // times 5, 7, 8
+  // The HR between two subgroups of one arm is the HR between two arms holding those patients.
+  Subgroup with, without;
+  with.columns = without.columns = {"factor"};
+  with.at_least = 1;
+  without.at_most = 0;
+  Target hr = make(Statistic::hazard_ratio, 2.0);
+  hr.reference.push_back('a');
+  hr.subgroup = with;
+  hr.reference_subgroup = without;
+  const std::vector<double> t_with{1, 2, 4, 6}, t_without{3, 5, 7, 8};
+  const std::vector<std::uint8_t> e4(4, 1);
+  ArmColumns arm_with, arm_without;
+  arm_with.endpoints["pfs"] = SurvivalColumns{t_with, e4};
+  arm_without.endpoints["pfs"] = SurvivalColumns{t_without, e4};
+  Target two_arms = make(Statistic::hazard_ratio, 2.0);
+  two_arms.reference = "b";
+  const double expected = simulate_target(two_arms, arm_with, &arm_without).value;
+  REQUIRE(expected > 1.0);
+  CHECK(simulate_target(hr, arm, &arm).value == Approx(expected));
+  // A subgroup column the run does not have is an error naming it.
+  Target missing = make(Statistic::rate, 0.5);
+  missing.subgroup.columns = {"pcl"};
+  missing.subgroup.at_least = 1;
+  CHECK_THROWS_WITH(simulate_target(missing, arm, nullptr), Catch::Contains("no outcome column pcl"));
+}
+
+TEST_CASE("a rate of a categorical column counts the kind's codes, only where the endpoint's event is seen") {
+  // Death causes 0 none, 1 background, 2 myeloma, 3 treatment; the OS event marks deaths by the cut.
+  const std::vector<std::uint8_t> cause{0, 1, 2, 3, 3, 1}, os_event{0, 1, 1, 1, 0, 1};
+  const std::vector<double> os_time{9, 3, 4, 2, 9, 5};
+  ArmColumns arm;
+  arm.endpoints["os"] = SurvivalColumns{os_time, os_event};
+  arm.outcomes["death_cause"] = cause;
+  Target ae = make(Statistic::rate, 0.2);
+  ae.kind.column = "death_cause";
+  ae.kind.codes = {3, 1};                                               // treatment and background
+  CHECK(simulate_target(ae, arm, nullptr).value == Approx(4.0 / 6.0));  // every death of those causes
+  ae.kind.observed_on = "os";
+  CHECK(simulate_target(ae, arm, nullptr).value == Approx(3.0 / 6.0));  // patient 4 died after the cut
+  ae.kind.codes = {3};
+  CHECK(simulate_target(ae, arm, nullptr).value == Approx(1.0 / 6.0));
+  ae.kind.observed_on = "pfs";
+  CHECK_THROWS_WITH(simulate_target(ae, arm, nullptr), Catch::Contains("no endpoint pfs"));
+}
+
+TEST_CASE("labels name the subgroups") {
+  Target t = make(Statistic::median, 3.2);
+  t.kind.label = "median PFS ({arm})";
+  t.subgroup.columns = {"emd", "pcl"};
+  t.subgroup.at_least = 2;
+  CHECK(t.label() == "median PFS (a) [>= 2 of emd, pcl]");
+  t.subgroup.at_least = 0;
+  t.subgroup.at_most = 0;
+  CHECK(t.label() == "median PFS (a) [none of emd, pcl]");
+  t.subgroup.label = "no factor";
+  CHECK(t.label() == "median PFS (a) [no factor]");
+  Target hr = make(Statistic::hazard_ratio, 1.5);
+  hr.kind.label = "HR {subgroup} : {reference_subgroup} ({arm})";
+  hr.subgroup.columns = hr.reference_subgroup.columns = {"emd"};
+  hr.subgroup.at_least = 1;
+  hr.reference_subgroup.at_most = 0;
+  CHECK(hr.label() == "HR emd = 1 : emd = 0 (a)");
+  hr.kind.label = "HR ({arm})";
+  CHECK(hr.label() == "HR (a) [emd = 1 : emd = 0]");
+}

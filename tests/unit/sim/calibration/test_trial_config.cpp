@@ -20,6 +20,15 @@ class NamesOnlyModel final : public Model {
   NamesOnlyModel() {
     schema_.endpoints = {"pfs", "os"};
     schema_.outcomes = {"resp", "treated"};
+    // The patients columns a subgroup or a categorical rate reads.
+    const auto field = [](std::string name, FieldType type, std::vector<std::string> labels = {}) {
+      return Field{std::move(name), type, std::move(labels), "", ""};
+    };
+    schema_.patients =
+        TableLayout("patients", {field("id", FieldType::u64), field("resp", FieldType::u8),
+                                 field("treated", FieldType::u8), field("emd", FieldType::u8),
+                                 field("age", FieldType::f64),
+                                 field("cause", FieldType::enumeration, {"none", "other", "treatment"})});
   }
   const OutputSchema& schema() const override { return schema_; }
   const std::vector<std::string>& strategies() const override { return strategies_; }
@@ -342,4 +351,145 @@ arm = "placebo"
                                 "outcome column"));
   CHECK_THAT(e, Catch::Contains("trial.target[1].kind: kind \"ttnt\" reads the endpoint \"ttnt\", which this "
                                 "scenario does not produce (endpoints: pfs, os)"));
+}
+
+TEST_CASE("trial config: subgroups, categorical rates and the columns a run collects for them") {
+  Fixture f;
+  const std::string kinds = R"toml(
+[trial.kinds.deaths]
+statistic = "rate"
+outcome = "cause"
+values = ["treatment", "other"]
+observed_on = "os"
+
+[trial.kinds.hr]
+statistic = "hazard_ratio"
+endpoint = "pfs"
+
+[trial.kinds.median]
+statistic = "median"
+endpoint = "pfs"
+
+[trial.populations]
+treated = "treated"
+
+[trial]
+name = "T-1"
+accrual_months = 12.0
+cutoff_months = 30.0
+evidence_file = "evidence.csv"
+arm = [{ strategy = "treatment", n = 100 }]
+)toml";
+  std::optional<TrialConfig> trial;
+  const std::string ok = f.problems(kinds + R"toml(
+[[trial.target]]
+evidence = "E1"
+kind = "deaths"
+arm = "treatment"
+population = "treated"
+
+[[trial.target]]
+evidence = "E3"
+kind = "hr"
+arm = "treatment"
+subgroup = { count_of = ["emd"], at_least = 1, label = "EMD" }
+reference_subgroup = { count_of = ["emd"], at_most = 0 }
+
+[[trial.target]]
+evidence = "E2"
+kind = "median"
+arm = "treatment"
+subgroup = { count_of = ["emd", "resp"], at_least = 2 }
+)toml",
+                                    &trial);
+  REQUIRE(ok.empty());
+  REQUIRE(trial);
+  const auto& t = trial->targets;
+  CHECK(t[0].kind.values == std::vector<std::string>{"treatment", "other"});
+  CHECK(t[0].kind.codes == std::vector<std::uint8_t>{2, 1});
+  CHECK(t[0].kind.observed_on == "os");
+  CHECK(t[1].reference == "treatment");  // two subgroups of one arm
+  CHECK(t[1].subgroup.at_least == 1);
+  CHECK(t[1].reference_subgroup.at_most == 0);
+  CHECK(t[1].label() == "hr treatment : treatment [EMD : emd = 0]");
+  CHECK(t[2].subgroup.columns == std::vector<std::string>{"emd", "resp"});
+  CHECK(trial->columns_read() == std::vector<std::string>{"cause", "treated", "emd", "resp"});
+
+  const std::string bad = f.problems(R"toml(
+[trial.kinds.typo]
+statistic = "median"
+endpoint = "pfs"
+values = ["a"]
+)toml" + kinds + R"toml(
+[[trial.target]]
+evidence = "E2"
+kind = "typo"
+arm = "treatment"
+)toml");
+  CHECK_THAT(bad, Catch::Contains("trial.kinds.typo.values: only a rate counts the labels"));
+  const std::string located = f.problems(kinds + R"toml(
+[[trial.target]]
+evidence = "E2"
+kind = "median"
+arm = "treatment"
+subgroup = { count_of = ["emd"], at_least = 1, at_most = 0 }
+
+[[trial.target]]
+evidence = "E2"
+kind = "median"
+arm = "treatment"
+reference_subgroup = { count_of = ["emd"], at_most = 0 }
+
+[[trial.target]]
+evidence = "E2"
+kind = "median"
+arm = "treatment"
+subgroup = { count_of = ["emd"] }
+
+[[trial.target]]
+evidence = "E3"
+kind = "hr"
+arm = "treatment"
+)toml");
+  CHECK_THAT(located, Catch::Contains("trial.target[0].subgroup.at_most: must not be below at_least"));
+  CHECK_THAT(located, Catch::Contains("trial.target[1].reference_subgroup: only a hazard ratio compares"));
+  CHECK_THAT(located, Catch::Contains("trial.target[2].subgroup.at_least: needs at_least and/or at_most"));
+  CHECK_THAT(located, Catch::Contains("trial.target[3].reference: a hazard-ratio target needs reference"));
+  // The names only the model knows (the kinds above are sound as written).
+  const std::string unknown = f.problems(R"toml(
+[trial.kinds.flag_count]
+statistic = "rate"
+outcome = "resp"
+values = ["yes"]
+
+[trial.kinds.late]
+statistic = "rate"
+outcome = "cause"
+values = ["treatment", "infection"]
+observed_on = "ttnt"
+)toml" + kinds + R"toml(
+[[trial.target]]
+evidence = "E1"
+kind = "flag_count"
+arm = "treatment"
+
+[[trial.target]]
+evidence = "E1"
+kind = "late"
+arm = "treatment"
+
+[[trial.target]]
+evidence = "E2"
+kind = "median"
+arm = "treatment"
+subgroup = { count_of = ["age", "emd"], at_least = 1 }
+)toml");
+  CHECK_THAT(unknown,
+             Catch::Contains("trial.target[0].kind: kind \"flag_count\" counts labels (yes) of \"resp\", "
+                             "which is not a categorical column"));
+  CHECK_THAT(unknown, Catch::Contains("trial.target[1].kind: kind \"late\": \"cause\" has no label "
+                                      "\"infection\" (labels: none, other, treatment)"));
+  CHECK_THAT(unknown, Catch::Contains("trial.target[1].kind: kind \"late\" counts by the endpoint \"ttnt\""));
+  CHECK_THAT(unknown, Catch::Contains("trial.target[2].subgroup: subgroup column \"age\" is not a 0/1 column "
+                                      "of the model's patients table (0/1 columns: resp, treated, emd)"));
 }
