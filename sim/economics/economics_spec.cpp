@@ -151,6 +151,22 @@ std::string item_path(const std::string& array, std::size_t i) {
   return fmt::format("{}[{}]", array, i);
 }
 
+// Reads each table of the array `key` of `parent` as a named item with a source: its name, what `body`
+// reads, its source, then no other key (finish); in array order into `out`.
+template <class Item, class Body>
+void read_items(TableReader& parent, std::string_view key, std::vector<Item>& out, Body body) {
+  const auto tables = parent.table_array(key, false);
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    TableReader r(*tables[i], item_path(parent.key_path(key), i), parent.diagnostics());
+    Item x;
+    x.name = r.string("name");
+    body(r, x);
+    x.source = r.string("source");
+    r.finish();
+    out.push_back(std::move(x));
+  }
+}
+
 struct Tables {
   TableRef patients, events, lines;
 };
@@ -160,23 +176,12 @@ void read_costs(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId def
   if (costs == nullptr) return;
   config::Diagnostics& diag = top.diagnostics();
   TableReader c(*costs, "economics.costs", diag);
-  const auto lines = c.table_array("line", false);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    TableReader r(*lines[i], item_path("economics.costs.line", i), diag);
-    LineCost x;
-    x.name = r.string("name");
+  read_items(c, "line", s.line_costs, [&](TableReader& r, LineCost& x) {
     x.match = read_match(r, t.lines);
     x.at = column(r, "at", t.lines, true, std::string()).value_or(default_at);
     x.cost = r.number("cost", amount()) * r.number("quantity", amount(), 1.0);
-    x.source = r.string("source");
-    r.finish();
-    s.line_costs.push_back(std::move(x));
-  }
-  const auto treatment = c.table_array("treatment", false);
-  for (std::size_t i = 0; i < treatment.size(); ++i) {
-    TableReader r(*treatment[i], item_path("economics.costs.treatment", i), diag);
-    TreatmentCost x;
-    x.name = r.string("name");
+  });
+  read_items(c, "treatment", s.treatment_costs, [&](TableReader& r, TreatmentCost& x) {
     x.match = read_match(r, t.lines);
     const double quantity = r.number("quantity", amount(), 1.0);
     const auto phases = r.table_array("phases");
@@ -194,32 +199,15 @@ void read_costs(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId def
       p.finish();
       x.phases.push_back(ph);
     }
-    x.source = r.string("source");
-    r.finish();
-    s.treatment_costs.push_back(std::move(x));
-  }
-  const auto events = c.table_array("event", false);
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    TableReader r(*events[i], item_path("economics.costs.event", i), diag);
-    EventCost x;
-    x.name = r.string("name");
+  });
+  read_items(c, "event", s.event_costs, [&](TableReader& r, EventCost& x) {
     x.match = read_match(r, t.events);
     x.cost = r.number("cost", amount()) * r.number("quantity", amount(), 1.0);
-    x.source = r.string("source");
-    r.finish();
-    s.event_costs.push_back(std::move(x));
-  }
-  const auto states = c.table_array("state", false);
-  for (std::size_t i = 0; i < states.size(); ++i) {
-    TableReader r(*states[i], item_path("economics.costs.state", i), diag);
-    StateCost x;
-    x.name = r.string("name");
+  });
+  read_items(c, "state", s.state_costs, [&](TableReader& r, StateCost& x) {
     x.states = read_states(r, "states", s.state_labels, true);
     x.monthly_cost = r.number("cost", amount()) * r.number("quantity", amount(), 1.0);
-    x.source = r.string("source");
-    r.finish();
-    s.state_costs.push_back(std::move(x));
-  }
+  });
   c.finish();
 }
 
@@ -235,36 +223,22 @@ void read_effects(TableReader& top, const Tables& t, EconomicsSpec& s, FieldId l
       sr.finish();
     }
     s.utility_source = r.string("source");
-    const auto rules = r.table_array("line", false);
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-      TableReader lr(*rules[i], item_path("economics.utilities.line", i), diag);
-      LineUtility x;
-      x.name = lr.string("name");
+    read_items(r, "line", s.line_utilities, [&](TableReader& lr, LineUtility& x) {
       x.match = read_match(lr, t.lines);
       x.states = read_states(lr, "states", s.state_labels, false);
       x.from = column(lr, "from", t.lines, true, std::string()).value_or(line_start);
       x.to = column(lr, "to", t.lines, true, std::string()).value_or(line_end);
       x.utility = lr.number("utility", NumberRule::between(-1.0, 1.0));
-      x.source = lr.string("source");
-      lr.finish();
-      s.line_utilities.push_back(std::move(x));
-    }
+    });
     r.finish();
   }
-  const auto dis = top.table_array("disutilities", false);
-  for (std::size_t i = 0; i < dis.size(); ++i) {
-    TableReader r(*dis[i], item_path("economics.disutilities", i), diag);
-    Disutility x;
-    x.name = r.string("name");
+  read_items(top, "disutilities", s.disutilities, [&](TableReader& r, Disutility& x) {
     x.match = read_match(r, t.lines);
     x.at = column(r, "at", t.lines, true, std::string()).value_or(line_start);
     const double decrement = r.number("decrement", NumberRule::between(0.0, 2.0));
     const double days = r.number("days", NumberRule::between(0.0, 36525.0));
     x.qaly_loss = decrement * days / kDaysPerYear;
-    x.source = r.string("source");
-    r.finish();
-    s.disutilities.push_back(std::move(x));
-  }
+  });
 }
 
 }  // namespace

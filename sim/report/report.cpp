@@ -237,17 +237,28 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
 void add_rates(Report& r, const ColumnSource& source, const std::vector<std::string>& strategies,
                const std::vector<std::string>& outcomes, const ReportOptions& opt);
 
+// A report of `strategies` with nothing computed yet.
+Report named_report(const std::vector<std::string>& strategies, const ReportOptions& opt) {
+  Report r;
+  r.conf_level = opt.conf_level;
+  r.reference = strategies.at(opt.reference);
+  r.strategies.resize(strategies.size());
+  for (std::size_t s = 0; s < strategies.size(); ++s) r.strategies[s].name = strategies[s];
+  return r;
+}
+
+// The restricted-mean horizon: the option's, else the run's.
+double rmst_horizon(const ReportOptions& opt, double horizon) {
+  return std::isnan(opt.rmst_horizon) ? horizon : opt.rmst_horizon;
+}
+
 }  // namespace
 
 Report compute_report(const ColumnSource& source, const std::vector<std::string>& strategies,
                       const std::vector<std::string>& endpoints, const std::vector<std::string>& outcomes,
                       double horizon, const ReportOptions& opt) {
-  Report r;
-  r.conf_level = opt.conf_level;
-  r.reference = strategies.at(opt.reference);
-  const double tau = std::isnan(opt.rmst_horizon) ? horizon : opt.rmst_horizon;
-  r.strategies.resize(strategies.size());
-  for (std::size_t s = 0; s < strategies.size(); ++s) r.strategies[s].name = strategies[s];
+  Report r = named_report(strategies, opt);
+  const double tau = rmst_horizon(opt, horizon);
 
   // Each (endpoint, strategy) result lands in its own slot and is assembled in order afterwards, so the
   // result does not depend on scheduling. In-memory columns are summarized in parallel; file reads stay
@@ -308,12 +319,8 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
                       double horizon, const ReportOptions& opt, io::SpillFolder& spill,
                       std::size_t run_patients) {
   if (!source.chunked()) return compute_report(source, strategies, endpoints, outcomes, horizon, opt);
-  Report r;
-  r.conf_level = opt.conf_level;
-  r.reference = strategies.at(opt.reference);
-  const double tau = std::isnan(opt.rmst_horizon) ? horizon : opt.rmst_horizon;
-  r.strategies.resize(strategies.size());
-  for (std::size_t s = 0; s < strategies.size(); ++s) r.strategies[s].name = strategies[s];
+  Report r = named_report(strategies, opt);
+  const double tau = rmst_horizon(opt, horizon);
   r.patients = endpoints.empty() ? 0 : source.patient_count();
   run_patients = std::max<std::size_t>(run_patients, 1);
   // One endpoint and strategy at a time: the summaries from disk, then the comparisons with the two arms'

@@ -1,5 +1,7 @@
 #include "sim/report/report_by.hpp"
 
+#include "sim/format/text_table.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -66,22 +68,6 @@ std::string label(const GroupingColumn& by, std::int64_t v) {
   return std::to_string(v);
 }
 
-std::string csv_cell(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string q = "\"";
-  for (const char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return q + "\"";
-}
-
-std::string json_string(const std::string& v) {
-  std::string out = "\"";
-  for (const char ch : v) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::vector<GroupReport> compute_group_reports(const ColumnSource& source, const GroupingColumn& by,
@@ -122,15 +108,15 @@ std::string format_group_reports(const std::string& by, const std::vector<GroupR
             header = false;
             continue;
           }
-          out += csv_cell(by) + "," + csv_cell(groups[k].value) + "," + line + "\n";
+          out += format::csv_field(by) + "," + format::csv_field(groups[k].value) + "," + line + "\n";
         }
       }
       return out;
     case Format::json:
-      out = fmt::format("{{\n\"by\": {},\n\"groups\": [", json_string(by));
+      out = fmt::format("{{\n\"by\": {},\n\"groups\": [", format::json_string(by));
       for (std::size_t k = 0; k < groups.size(); ++k) {
         out += fmt::format("{}\n{{\"group\": {}, \"patients\": {}, \"report\":\n{}}}", k ? "," : "",
-                           json_string(groups[k].value), groups[k].patients,
+                           format::json_string(groups[k].value), groups[k].patients,
                            format_report(groups[k].report, format));
       }
       return out + "\n]\n}\n";

@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep_table.hpp"
 
 #include "sim/core/text.hpp"
+#include "sim/format/text_table.hpp"
 #include "sim/io/run_layout.hpp"
 #include "sim/report/report_schema.hpp"
 
@@ -53,6 +54,32 @@ Field key_field(Key key, const std::vector<std::string>& labels) {
   return {std::string(report::key_name(key)), FieldType::enumeration, labels, ""};
 }
 
+// The leading fields of a table with a row per replicate and strategy: point, replicate, the parameters, the
+// strategy.
+std::vector<Field> replicate_head(const TableShape& s) {
+  auto f = head(s, true);
+  f.push_back(key_field(Key::strategy, s.strategies));
+  return f;
+}
+
+// A row just appended and the first of its fields still to write.
+struct NewRow {
+  RowRef row;
+  std::uint32_t field;
+};
+
+// Appends a row to such a table with its leading fields (replicate_head) written.
+NewRow append_replicate_row(TableBuffer& table, const SweepTables& t, std::uint64_t point,
+                            std::uint32_t replicate, const std::vector<double>& values,
+                            const std::string& strategy) {
+  NewRow r{table.append(), 0};
+  r.row.set_u64(FieldId{r.field++}, point);
+  r.row.set_u32(FieldId{r.field++}, replicate);
+  for (const double v : values) put(r.row, r.field, v);
+  r.row.set_enum(FieldId{r.field++}, code(t.shape.strategies, strategy));
+  return r;
+}
+
 // The sweep columns of one kind of report row, named by `name` (a landmark's carry its time), each described
 // by `note` (the descriptions the sweep tables have always had).
 template <class Row, class Name>
@@ -103,8 +130,7 @@ SweepTables::SweepTables(const TableShape& s) : shape(s) {
             {"varied", FieldType::i32, {}, "one-way: index of the parameter moved (-1: base)"});
   points = TableLayout("sweep_points", pf);
 
-  auto ef = head(s, true);
-  ef.push_back(key_field(Key::strategy, s.strategies));
+  auto ef = replicate_head(s);
   ef.push_back(key_field(Key::endpoint, s.endpoints));
   add_fields(ef, report::kSummaryTable, "");
   for (double t : s.landmarks) {
@@ -116,16 +142,14 @@ SweepTables::SweepTables(const TableShape& s) : shape(s) {
   add_fields(ef, report::kComparisonTable, kVersusReference);
   endpoints = TableLayout("sweep_endpoints", ef);
 
-  auto rf = head(s, true);
-  rf.push_back(key_field(Key::strategy, s.strategies));
+  auto rf = replicate_head(s);
   // An enum needs at least one label: a model without outcomes has an empty rates table.
   rf.push_back(key_field(Key::outcome, s.outcomes.empty() ? std::vector<std::string>{"none"} : s.outcomes));
   add_fields(rf, report::kRateTable, "");
   add_fields(rf, report::kRateComparisonTable, kVersusReference);
   rates = TableLayout("sweep_rates", rf);
 
-  auto xf = head(s, true);
-  xf.push_back(key_field(Key::strategy, s.strategies));
+  auto xf = replicate_head(s);
   xf.push_back({"n", FieldType::u64, {}, "patients"});
   for (const char* name : {"cost", "cost_se", "qaly", "qaly_se", "ly", "ly_se", "cost_undiscounted",
                            "qaly_undiscounted", "ly_undiscounted"})
@@ -143,12 +167,7 @@ void add_economics_rows(const SweepTables& t, std::uint64_t point, std::uint32_t
                         PointRows& out) {
   for (std::size_t s = 0; s < r.strategies.size(); ++s) {
     const auto& x = r.strategies[s];
-    RowRef row = out.economics.append();
-    std::uint32_t f = 0;
-    row.set_u64(FieldId{f++}, point);
-    row.set_u32(FieldId{f++}, replicate);
-    for (const double v : values) put(row, f, v);
-    row.set_enum(FieldId{f++}, code(t.shape.strategies, x.strategy));
+    auto [row, f] = append_replicate_row(out.economics, t, point, replicate, values, x.strategy);
     row.set_u64(FieldId{f++}, x.n);
     for (const double v : {x.cost.mean, x.cost.se, x.qaly.mean, x.qaly.se, x.ly.mean, x.ly.se,
                            x.cost_undiscounted.mean, x.qaly_undiscounted.mean, x.ly_undiscounted.mean})
@@ -175,15 +194,9 @@ void add_point_row(const SweepTables& t, std::uint64_t point, int varied, const 
 
 void add_report_rows(const SweepTables& t, std::uint64_t point, std::uint32_t replicate,
                      const std::vector<double>& values, const report::Report& r, PointRows& out) {
-  const auto np = static_cast<std::uint32_t>(values.size());
   for (const auto& s : r.strategies) {
     for (const auto& e : s.endpoints) {
-      RowRef row = out.endpoints.append();
-      row.set_u64(FieldId{0}, point);
-      row.set_u32(FieldId{1}, replicate);
-      std::uint32_t f = 2;
-      for (std::uint32_t j = 0; j < np; ++j) put(row, f, values[j]);
-      row.set_enum(FieldId{f++}, code(t.shape.strategies, s.name));
+      auto [row, f] = append_replicate_row(out.endpoints, t, point, replicate, values, s.name);
       row.set_enum(FieldId{f++}, code(t.shape.endpoints, e.endpoint));
       put_values(row, f, report::kSummaryTable, e);
       for (double lt : t.shape.landmarks) {
@@ -200,12 +213,7 @@ void add_report_rows(const SweepTables& t, std::uint64_t point, std::uint32_t re
       put_values(row, f, report::kComparisonTable, *c);
     }
     for (const auto& p : s.proportions) {
-      RowRef row = out.rates.append();
-      row.set_u64(FieldId{0}, point);
-      row.set_u32(FieldId{1}, replicate);
-      std::uint32_t f = 2;
-      for (std::uint32_t j = 0; j < np; ++j) put(row, f, values[j]);
-      row.set_enum(FieldId{f++}, code(t.shape.strategies, s.name));
+      auto [row, f] = append_replicate_row(out.rates, t, point, replicate, values, s.name);
       row.set_enum(FieldId{f++}, code(t.shape.outcomes, p.name));
       put_values(row, f, report::kRateTable, p);
       const report::ProportionComparison* c = &kNoRateComparison;
@@ -221,8 +229,8 @@ std::string to_csv(const TableLayout& layout, const std::byte* rows, std::size_t
   std::string out;
   const auto& fields = layout.fields();
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    const bool quote = fields[i].name.find_first_of(",\"") != std::string::npos;
-    out += (i ? "," : "") + (quote ? fmt::format("\"{}\"", fields[i].name) : fields[i].name);
+    if (i) out += ',';
+    out += format::csv_field(fields[i].name);
   }
   out += '\n';
   for (std::size_t r = 0; r < n_rows; ++r) {
@@ -253,7 +261,7 @@ std::string to_csv(const TableLayout& layout, const std::byte* rows, std::size_t
           out += std::to_string(get(std::uint8_t{}));
           break;
         case FieldType::enumeration:
-          out += fields[i].labels.at(get(std::uint8_t{}));
+          out += format::csv_field(fields[i].labels.at(get(std::uint8_t{})));
           break;
       }
     }

@@ -57,19 +57,10 @@ TEST_CASE("Endpoint labels name the endpoint's own time zero", "[myeloma]") {
 }
 
 TEST_CASE("Infusion as time zero shows in the index-line endpoints' time axis", "[myeloma]") {
-  config::Diagnostics diag;
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 10
-seed = 1
-horizon = 60.0
-
-[scenario]
-name = "infusion"
-population = "default_relapsed"
-time_zero = "infusion"
+  const auto m = build_valid(scenario_text("default_relapsed", 60.0, R"(time_zero = "infusion"
 endpoints = ["pfs", "os_after_relapse"]
-
+)",
+                                           R"(
 [[strategy]]
 name = "a"
 label = "Arm A"
@@ -78,9 +69,7 @@ therapy = "cilta_cel"
 [[strategy.rule]]
 default = true
 therapy = "stop"
-)";
-  const auto m = build_from_text(text, diag);
-  REQUIRE(m != nullptr);
+)"));
   const OutputSchema& s = m->schema();
   REQUIRE(s.endpoint_labels.size() == 2);
   CHECK(s.endpoint_labels[0].time_axis == "Months since index infusion");

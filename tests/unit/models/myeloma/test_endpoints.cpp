@@ -181,36 +181,14 @@ TEST_CASE("line rates name their denominators only when per-line outputs are ask
 TEST_CASE("a scenario without an endpoints list gets the six default endpoints, not the per-line ones",
           "[myeloma][endpoints]") {
   const auto text = [](const std::string& endpoints) {
-    return std::string(test::kIncludes) + R"(
-[simulation]
-patients = 10
-seed = 1
-horizon = 120.0
-
-[scenario]
-name = "endpoints"
-population = "default_relapsed"
-)" + endpoints +
-           R"(
-[[fallback_rule]]
-default = true
-therapy = "stop"
-
-[[strategy]]
-name = "ide_cel"
-[[strategy.line]]
-therapy = "ide_cel"
-)";
+    return test::scenario_text("default_relapsed", 120.0, endpoints,
+                               test::fixed_strategies({{"ide_cel", {"ide_cel"}}}));
   };
-  config::Diagnostics diag;
-  const auto plain = test::build_from_text(text(""), diag);
-  INFO(diag.format());
-  REQUIRE(plain != nullptr);
+  const auto plain = test::build_valid(text(""));
   CHECK(plain->schema().endpoints ==
         std::vector<std::string>{"pfs", "pfs2", "os", "ttnt", "pfs_after_relapse", "os_after_relapse"});
   CHECK_FALSE(plain->schema().patients.contains("started_line2"));
-  const auto lines = test::build_from_text(text("endpoints = [\"os\", \"dor_line1\"]\n"), diag);
-  REQUIRE(lines != nullptr);
+  const auto lines = test::build_valid(text("endpoints = [\"os\", \"dor_line1\"]\n"));
   CHECK(lines->schema().endpoints == std::vector<std::string>{"os", "dor_line1"});
   CHECK(lines->schema().patients.contains("started_line2"));
   CHECK(lines->schema().patients.contains("dor_line1_time"));

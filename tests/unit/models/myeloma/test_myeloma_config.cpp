@@ -9,32 +9,9 @@ using namespace mmsim::myeloma::test;
 
 namespace {
 
+// A scenario in the real-world population whose strategies and tables are `body`.
 std::string scenario(const std::string& body) {
-  return std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 120.0
-
-[scenario]
-name = "bad"
-population = "default_relapsed"
-)" + body;
-}
-
-// The issue recorded at `line` of the test config, or null.
-const config::Issue* issue_at(const config::Diagnostics& d, std::uint32_t line) {
-  for (const auto& i : d.issues()) {
-    if (i.line == line && i.file.find("myeloma_test_inline.toml") != std::string::npos) return &i;
-  }
-  return nullptr;
-}
-
-std::uint32_t line_of(const std::string& text, const std::string& needle) {
-  const auto pos = text.find(needle);
-  REQUIRE(pos != std::string::npos);
-  return static_cast<std::uint32_t>(
-      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n') + 1);
+  return scenario_text("default_relapsed", 120.0, "", body);
 }
 
 }  // namespace
@@ -79,28 +56,15 @@ source = "test"
   const auto m = build_from_text(text, diag);
   CHECK(m == nullptr);
   INFO(diag.format());
-  const auto* unknown = issue_at(diag, line_of(text, "therapy = \"ide_cell\""));
-  REQUIRE(unknown != nullptr);
-  CHECK_THAT(unknown->message, Catch::Contains("unknown therapy \"ide_cell\""));
-  CHECK(unknown->column > 0);
-  const auto* mix = issue_at(diag, line_of(text, "therapy_mix ="));
-  REQUIRE(mix != nullptr);
-  CHECK_THAT(mix->message, Catch::Contains("sum to 0.9"));
-  const auto* field = issue_at(diag, line_of(text, "when = [\"bcma_level"));
-  REQUIRE(field != nullptr);
-  CHECK_THAT(field->message, Catch::Contains("unknown condition field \"bcma_level\""));
-  const auto* partner = issue_at(diag, line_of(text, "partner = \"lenalidomide\""));
-  REQUIRE(partner != nullptr);
-  CHECK_THAT(partner->message, Catch::Contains("does not apply to teclistamab"));
-  const auto* shadowed = issue_at(diag, line_of(text, "when = [\"line_number == 3\", \"age > 70\"]"));
-  REQUIRE(shadowed != nullptr);
-  CHECK_THAT(shadowed->message, Catch::Contains("unreachable rule"));
-  const auto* after_default = issue_at(diag, line_of(text, "when = [\"age > 70\"]"));
-  REQUIRE(after_default != nullptr);
-  CHECK_THAT(after_default->message, Catch::Contains("unreachable rule: the default rule"));
-  const auto* probs = issue_at(diag, line_of(text, "probs = { cr = 0.33"));
-  REQUIRE(probs != nullptr);
-  CHECK_THAT(probs->message, Catch::Contains("sum to 0.9"));
+  const auto message_at = [&](const std::string& needle) { return issue_at(diag, text, needle).message; };
+  CHECK_THAT(message_at("therapy = \"ide_cell\""), Catch::Contains("unknown therapy \"ide_cell\""));
+  CHECK(issue_at(diag, text, "therapy = \"ide_cell\"").column > 0);
+  CHECK_THAT(message_at("therapy_mix ="), Catch::Contains("sum to 0.9"));
+  CHECK_THAT(message_at("when = [\"bcma_level"), Catch::Contains("unknown condition field \"bcma_level\""));
+  CHECK_THAT(message_at("partner = \"lenalidomide\""), Catch::Contains("does not apply to teclistamab"));
+  CHECK_THAT(message_at("when = [\"line_number == 3\", \"age > 70\"]"), Catch::Contains("unreachable rule"));
+  CHECK_THAT(message_at("when = [\"age > 70\"]"), Catch::Contains("unreachable rule: the default rule"));
+  CHECK_THAT(message_at("probs = { cr = 0.33"), Catch::Contains("sum to 0.9"));
   CHECK(diag.issues().size() >= 7);
 }
 
@@ -133,12 +97,13 @@ colour = "blue"
   config::Diagnostics diag;
   CHECK(build_from_text(text, diag) == nullptr);
   INFO(diag.format());
-  REQUIRE(issue_at(diag, line_of(text, "when = [\"mechanism_at_last_failure")) != nullptr);
+  // Each located where it stands (issue_at stops the test otherwise).
+  issue_at(diag, text, "when = [\"mechanism_at_last_failure");
   CHECK_THAT(diag.format(), Catch::Contains("unknown value \"antigen_gone\""));
   CHECK_THAT(diag.format(), Catch::Contains("line_number compares with a number"));
   CHECK_THAT(diag.format(), Catch::Contains("bcma_status is not ordered"));
-  REQUIRE(issue_at(diag, line_of(text, "manufacturing_failure_prob = 1.5")) != nullptr);
-  REQUIRE(issue_at(diag, line_of(text, "colour = \"blue\"")) != nullptr);
+  issue_at(diag, text, "manufacturing_failure_prob = 1.5");
+  issue_at(diag, text, "colour = \"blue\"");
 }
 
 TEST_CASE("A rule list without a default is an error", "[myeloma]") {

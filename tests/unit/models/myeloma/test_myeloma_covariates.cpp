@@ -42,49 +42,14 @@ TEST_CASE("The index line's response does not depend on the per-line odds ratio 
   // line-1 responses, draw for draw, to patients whose prior lines equal the reference mean (common random
   // numbers: same keys). With the line itself counted as a prior line (the bug), the odds ratio 0.3 moves
   // roughly a tenth of the responses.
-  auto text = [](double per_line_or) {
-    return std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 60.0
-[scenario]
-name = "per_line_probe"
-population = "cartitude1"
-max_lines = 1
-[[strategy]]
-name = "cilta"
-[[strategy.line]]
-therapy = "cilta_cel"
-[[fallback_rule]]
-default = true
-therapy = "stop"
-[therapy.cilta_cel.response_odds_ratios]
-emd = 0.24
-high_risk_cytogenetics = 0.80
-pcl = 0.50
-high_ferritin = 0.60
-high_tumor_burden = 0.70
-penta_refractory = 0.80
-triple_class_refractory = 1.00
-prior_same_target = 0.35
-per_prior_line = )" +
-           std::to_string(per_line_or) +
-           R"(
-tcell_fitness_per_sd = 1.50
-antigen_density_per_log = 1.60
-source = "test"
-)";
+  const auto with_per_line_or = [](double per_line_or) {
+    return fixed_lines_model(
+        "cartitude1", 60.0, {{"cilta", {"cilta_cel"}}},
+        "[therapy.cilta_cel.response_odds_ratios]\nper_prior_line = " + std::to_string(per_line_or) + "\n");
   };
-  config::Diagnostics d1, d2;
-  const auto a = build_from_text(text(1.0), d1);
-  const auto b = build_from_text(text(0.3), d2);
-  INFO(d1.format() << d2.format());
-  REQUIRE(a != nullptr);
-  REQUIRE(b != nullptr);
-  REQUIRE(b->params()
-              .therapies[static_cast<std::size_t>(b->params().therapy_index("cilta_cel"))]
-              .log_or[idx(Cov::per_prior_line)] == Approx(std::log(0.3)));
+  const auto a = with_per_line_or(1.0);
+  const auto b = with_per_line_or(0.3);
+  REQUIRE(therapy_named(b->params(), "cilta_cel").log_or[idx(Cov::per_prior_line)] == Approx(std::log(0.3)));
   auto x = average_patient();
   x[idx(Attr::prior_lines)] = a->params().pop().mean[idx(Attr::prior_lines)];
   const FieldId best = a->schema().patients.find("best_response_line1");
@@ -103,27 +68,7 @@ TEST_CASE(
   // PvD/DPd at line 1 for an average constructed patient: among those whose best response is PD, the share
   // still progression-free and alive 1 month (the assessment) after the start is S_pd(1)^HR x survival from
   // the competing deaths of that month. With the line cut at the assessment (the old rule) it was exactly 0.
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 60.0
-[scenario]
-name = "pd_probe"
-population = "cartitude4"
-max_lines = 1
-[[strategy]]
-name = "pvd"
-[[strategy.line]]
-therapy = "pvd_dpd"
-[[fallback_rule]]
-default = true
-therapy = "stop"
-)";
-  config::Diagnostics diag;
-  const auto m = build_from_text(text, diag);
-  INFO(diag.format());
-  REQUIRE(m != nullptr);
+  const auto m = fixed_lines_model("cartitude4", 60.0, {{"pvd", {"pvd_dpd"}}});
   const Params& p = m->params();
   const Therapy& th = therapy_named(p, "pvd_dpd");
   const auto x = average_patient();
@@ -158,29 +103,8 @@ TEST_CASE(
   // respond less often to talquetamab than those relapsing after 24 months (X295's direction: BCMA CAR-T
   // within 9 months predicted a poorer teclistamab response). With the clocks at the relapse (the old rule)
   // the two groups differed only by noise. Binomial SE of the difference of independent groups.
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 120.0
-[scenario]
-name = "remission_probe"
-population = "default_relapsed"
-max_lines = 2
-[[strategy]]
-name = "cart_then_bsab"
-[[strategy.line]]
-therapy = "cilta_cel"
-[[strategy.line]]
-therapy = "talquetamab"
-[[fallback_rule]]
-default = true
-therapy = "stop"
-)";
-  config::Diagnostics diag;
-  const auto m = build_from_text(text, diag);
-  INFO(diag.format());
-  REQUIRE(m != nullptr);
+  const auto m =
+      fixed_lines_model("default_relapsed", 120.0, {{"cart_then_bsab", {"cilta_cel", "talquetamab"}}});
   const auto& lay = m->schema().patients;
   const FieldId pfs = lay.find("pfs_time"), best2 = lay.find("best_response_line2"),
                 resp2 = lay.find("response_line2"), mech1 = lay.find("mechanism_line1");

@@ -14,15 +14,10 @@ using namespace mmsim::myeloma::test;
 
 namespace {
 
-double orr(const DepthProbs& probs) {
-  return probs[idx(Depth::pr)] + probs[idx(Depth::vgpr)] + probs[idx(Depth::cr)];
-}
-
 // The state after a BCMA CAR-T line that left the antigen and the T cells as they were: only the exposure
 // records differ from a naive patient.
 PatientState after_bcma_cart(const Params& p, const std::array<double, kAttrs>& x) {
-  PatientState s = state_of(p, x);
-  s.lines_given = 2;
+  PatientState s = state_on_line(p, x, 2);
   const std::uint32_t bcma = 1u << idx(Antigen::BCMA);
   s.antigen_exposed |= bcma;
   s.antigen_exposed_by_type[idx(ExposureType::car_t)] |= bcma;
@@ -43,8 +38,7 @@ TEST_CASE(
   for (const char* id : {"teclistamab", "elranatamab"}) {
     INFO(id);
     const Therapy& th = therapy_named(p, id);
-    PatientState naive = state_of(p, x);
-    naive.lines_given = 2;
+    const PatientState naive = state_on_line(p, x, 2);
     const PatientState exposed = after_bcma_cart(p, x);
     const Efficacy en = line_efficacy(p, th, -1, naive, 0.0);
     const Efficacy ee = line_efficacy(p, th, -1, exposed, 0.0);
@@ -78,27 +72,7 @@ TEST_CASE("Baseline BCMA exposure leaves teclistamab's responses unchanged, draw
   // 1 responds identically in every one of n patients (same keys, same uniforms, same probabilities); with
   // the former odds ratio of 0.60 about a third of them moved. Among responders the exposed progress
   // earlier: the durability ratio (X285/X286) acts on the progression time. Deterministic comparison, no SE.
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 60.0
-[scenario]
-name = "exposure_probe"
-population = "default_relapsed"
-max_lines = 1
-[[strategy]]
-name = "tec"
-[[strategy.line]]
-therapy = "teclistamab"
-[[fallback_rule]]
-default = true
-therapy = "stop"
-)";
-  config::Diagnostics diag;
-  const auto m = build_from_text(text, diag);
-  INFO(diag.format());
-  REQUIRE(m != nullptr);
+  const auto m = fixed_lines_model("default_relapsed", 60.0, {{"tec", {"teclistamab"}}});
   auto naive = average_patient();
   auto exposed = naive;
   exposed[idx(Attr::prior_bcma_exposure)] = 1.0;

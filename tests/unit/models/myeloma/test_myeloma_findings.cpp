@@ -79,19 +79,18 @@ TEST_CASE("Prior BCMA exposure lowers BCMA-directed response, not GPRC5D-directe
   auto exposed = naive;
   exposed[idx(Attr::prior_bcma_exposure)] = 1;
   const PatientState sn = state_of(p, naive), se = state_of(p, exposed);
-  auto orr = [](const DepthProbs& d) { return d[2] + d[3] + d[4]; };
   for (const char* id : {"ide_cel", "cilta_cel", "belantamab"}) {
-    const Therapy& th = p.therapies[static_cast<std::size_t>(p.therapy_index(id))];
     INFO(id);
+    const Therapy& th = therapy_named(p, id);
     CHECK(orr(line_efficacy(p, th, -1, se, 0).probs) < orr(line_efficacy(p, th, -1, sn, 0).probs) - 0.01);
   }
   // A bispecific keeps its activity (seed 2.3.2, 2.4.3): its response after exposure moves only through the
   // antigen and T-cell state, unchanged here (test_myeloma_exposure.cpp); the exposure shortens its
   // durability.
-  const Therapy& tec = p.therapies[static_cast<std::size_t>(p.therapy_index("teclistamab"))];
+  const Therapy& tec = therapy_named(p, "teclistamab");
   CHECK(orr(line_efficacy(p, tec, -1, se, 0).probs) == Approx(orr(line_efficacy(p, tec, -1, sn, 0).probs)));
   CHECK(line_efficacy(p, tec, -1, se, 0).log_hr > line_efficacy(p, tec, -1, sn, 0).log_hr);
-  const Therapy& gp = p.therapies[static_cast<std::size_t>(p.therapy_index("oricar_017"))];
+  const Therapy& gp = therapy_named(p, "oricar_017");
   CHECK(orr(line_efficacy(p, gp, -1, se, 0).probs) == orr(line_efficacy(p, gp, -1, sn, 0).probs));
 
   // Whole model, paired constructed patients (same keys): index ORR after ide-cel/cilta-cel.
@@ -113,35 +112,9 @@ TEST_CASE("A bispecific after a bispecific is weaker than after CAR-T (seed 2.4.
   // Talquetamab at line 2 after teclistamab vs after cilta-cel. No knob says "BsAb after BsAb": the
   // difference comes from T-cell fitness (BsAb lines lower it more) and the exhaustion mechanism they leave
   // behind.
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 120.0
-[scenario]
-name = "bsab_sequence"
-population = "default_relapsed"
-max_lines = 2
-[[strategy]]
-name = "bsab_then_bsab"
-[[strategy.line]]
-therapy = "teclistamab"
-[[strategy.line]]
-therapy = "talquetamab"
-[[strategy]]
-name = "cart_then_bsab"
-[[strategy.line]]
-therapy = "cilta_cel"
-[[strategy.line]]
-therapy = "talquetamab"
-[[fallback_rule]]
-default = true
-therapy = "stop"
-)";
-  config::Diagnostics diag;
-  const auto m = build_from_text(text, diag);
-  INFO(diag.format());
-  REQUIRE(m != nullptr);
+  const auto m = fixed_lines_model(
+      "default_relapsed", 120.0,
+      {{"bsab_then_bsab", {"teclistamab", "talquetamab"}}, {"cart_then_bsab", {"cilta_cel", "talquetamab"}}});
   const auto& lay = m->schema().patients;
   const FieldId th2 = lay.find("therapy_line2"), best2 = lay.find("best_response_line2"),
                 resp2 = lay.find("response_line2");

@@ -14,33 +14,8 @@ namespace {
 
 // Two conventional lines in the real-world population; the frailty variance as given.
 std::unique_ptr<MyelomaModel> two_lines(double variance) {
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 120.0
-
-[scenario]
-name = "frailty"
-population = "default_relapsed"
-max_lines = 2
-
-[progression_frailty]
-variance = )" + std::to_string(variance) +
-                           R"(
-
-[[fallback_rule]]
-default = true
-therapy = "stop"
-
-[[strategy]]
-name = "pvd_twice"
-[[strategy.line]]
-therapy = "pvd_dpd"
-[[strategy.line]]
-therapy = "pvd_dpd"
-)";
-  return build_valid(text);
+  return fixed_lines_model("default_relapsed", 120.0, {{"pvd_twice", {"pvd_dpd", "pvd_dpd"}}},
+                           "\n[progression_frailty]\nvariance = " + std::to_string(variance) + "\n");
 }
 
 struct LinePair {

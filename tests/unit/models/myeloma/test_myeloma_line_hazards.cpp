@@ -13,17 +13,7 @@ namespace {
 // One cilta-cel line with lenalidomide maintenance whose toxicity is made lethal (5 deaths/month) on
 // [infusion + 6, infusion + 12), and no other treatment-related death after the early window.
 std::unique_ptr<MyelomaModel> lethal_maintenance() {
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 60.0
-
-[scenario]
-name = "maintenance_window"
-population = "default_relapsed"
-max_lines = 1
-
+  return build_valid(scenario_text("default_relapsed", 60.0, "max_lines = 1\n", R"(
 [maintenance.lenalidomide]
 start_months = 6.0
 duration_months = 6.0
@@ -33,17 +23,12 @@ not_if_len_refractory = false   # every responder maintained, so the window is s
 [therapy.cilta_cel.mortality]
 late_nrm_hazard = 0.0
 
-[[fallback_rule]]
-default = true
-therapy = "stop"
-
 [[strategy]]
 name = "cilta_maintained"
 [[strategy.line]]
 therapy = "cilta_cel"
 maintenance = "lenalidomide"
-)";
-  return build_valid(text);
+)" + kStopRule));
 }
 
 }  // namespace
@@ -51,8 +36,7 @@ maintenance = "lenalidomide"
 TEST_CASE("Maintenance toxicity applies on the maintenance window, not after it (P4)", "[myeloma]") {
   const auto m = lethal_maintenance();
   const Params& p = m->params();
-  const double early_window =
-      p.therapies[static_cast<std::size_t>(p.therapy_index("cilta_cel"))].early_window;
+  const double early_window = therapy_named(p, "cilta_cel").early_window;
   History h;
   int maintained = 0, in_line_at_start = 0, died_in_window = 0, treatment_deaths_before = 0;
   for (std::uint64_t i = 0; i < 4000; ++i) {

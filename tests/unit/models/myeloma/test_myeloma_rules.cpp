@@ -16,41 +16,21 @@ using namespace mmsim::myeloma::test;
 
 namespace {
 
+// A scenario in the real-world population with `scenario_extra` in [scenario], then `body`.
 std::string scenario(const std::string& scenario_extra, const std::string& body) {
-  return std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 120.0
-
-[scenario]
-name = "rules"
-population = "default_relapsed"
-)" + scenario_extra +
-         body;
+  return scenario_text("default_relapsed", 120.0, scenario_extra, body);
 }
-
-const std::string kStopRule = R"(
-[[fallback_rule]]
-default = true
-therapy = "stop"
-)";
 
 // A one-strategy model whose only own rule has the conditions `when` (TOML array body).
 std::unique_ptr<MyelomaModel> with_rule(const std::string& when, const std::string& scenario_extra = "") {
-  config::Diagnostics diag;
-  auto m = build_from_text(scenario(scenario_extra, R"(
+  return build_valid(scenario(scenario_extra, R"(
 [[strategy]]
 name = "s"
 [[strategy.rule]]
 name = "r"
 when = [)" + when + R"(]
 therapy = "teclistamab"
-)" + kStopRule),
-                           diag);
-  INFO(diag.format());
-  REQUIRE(diag.ok());
-  return m;
+)" + kStopRule));
 }
 
 bool holds(const MyelomaModel& m, const PatientState& s) {
@@ -60,20 +40,6 @@ bool holds(const MyelomaModel& m, const PatientState& s) {
     if (!condition_holds(p, c, 2, s, 12.0)) return false;
   }
   return true;
-}
-
-std::uint32_t line_of(const std::string& text, const std::string& needle) {
-  const auto pos = text.find(needle);
-  REQUIRE(pos != std::string::npos);
-  return static_cast<std::uint32_t>(
-      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n') + 1);
-}
-
-const config::Issue* issue_at(const config::Diagnostics& d, std::uint32_t line) {
-  for (const auto& i : d.issues()) {
-    if (i.line == line && i.file.find("myeloma_test_inline.toml") != std::string::npos) return &i;
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -167,7 +133,7 @@ TEST_CASE("Testing at relapse: tested share, untested see the default, mechanism
   const auto m = build_file("configs/post_cart_salvage.toml");
   const Params& p = m->params();
   REQUIRE(p.has_testing);
-  const Therapy& th = p.therapies[static_cast<std::size_t>(p.therapy_index("cilta_cel"))];
+  const Therapy& th = therapy_named(p, "cilta_cel");
   const int n = 20000;
   int tested = 0, identified = 0, untested_unknown = 0;
   for (int i = 0; i < n; ++i) {
@@ -231,10 +197,8 @@ therapy = "talquetamab"
   CHECK(m == nullptr);
   INFO(diag.format());
   auto at = [&](const std::string& needle, const std::string& message) {
-    const auto* i = issue_at(diag, line_of(text, needle));
-    INFO(needle);
-    REQUIRE(i != nullptr);
-    CHECK_THAT(i->key_path + ": " + i->message, Catch::Contains(message));
+    const config::Issue& i = issue_at(diag, text, needle);
+    CHECK_THAT(i.key_path + ": " + i.message, Catch::Contains(message));
   };
   at("testing = \"blood_test\"", "unknown testing \"blood_test\"");
   at("tested_prob = 1.5", "testing.partial.tested_prob");
@@ -293,19 +257,9 @@ TEST_CASE("Progression pattern frequencies match [progression_pattern] by baseli
 
 TEST_CASE("The duration of the last response is its assessment-to-progression time (responders only)",
           "[myeloma]") {
-  config::Diagnostics diag;
-  const auto m = build_from_text(scenario("max_lines = 1\n", R"(
-[[strategy]]
-name = "one_line"
-[[strategy.line]]
-therapy = "ide_cel"
-)" + kStopRule),
-                                 diag);
-  INFO(diag.format());
-  REQUIRE(diag.ok());
+  const auto m = fixed_lines_model("default_relapsed", 120.0, {{"one_line", {"ide_cel"}}});
   const Params& p = m->params();
-  const double assessment =
-      p.therapies[static_cast<std::size_t>(p.therapy_index("ide_cel"))].assessment_months;
+  const double assessment = therapy_named(p, "ide_cel").assessment_months;
   History h;
   int responders = 0, non_responders = 0;
   for (std::uint64_t i = 0; i < 2000; ++i) {

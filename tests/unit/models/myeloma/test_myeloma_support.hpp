@@ -1,10 +1,13 @@
 #pragma once
 // Shared helpers of the myeloma tests: load scenarios (from the repository or from text that includes the
-// parameter files), the flagship, therapies by id, constructed patients, and running a small cohort without
-// the runner.
+// parameter files, written from the fragments below so that each test says only what it varies), the
+// flagship, therapies by id, constructed patients, located errors, and running a small cohort without the
+// runner.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +30,53 @@ include = [
   "../models/myeloma/params/therapies.toml",
 ]
 )";
+
+// Every line after a strategy's own lines and rules: stop.
+inline const std::string kStopRule = R"(
+[[fallback_rule]]
+default = true
+therapy = "stop"
+)";
+
+// A test scenario over the shipped parameter files: [simulation] (100 patients, seed 1; the tests draw their
+// own streams) and [scenario] in `population` up to `horizon` months, with `scenario_keys` as further
+// [scenario] lines (max_lines, testing, endpoints, ...), then `body`: strategies, rules, and parameter tables
+// that merge key by key over the shipped ones.
+inline std::string scenario_text(const std::string& population, double horizon,
+                                 const std::string& scenario_keys, const std::string& body) {
+  return std::string(kIncludes) +
+         "\n[simulation]\npatients = 100\nseed = 1\nhorizon = " + std::to_string(horizon) +
+         "\n\n[scenario]\nname = \"test\"\npopulation = \"" + population + "\"\n" + scenario_keys + body;
+}
+
+// A strategy that gives its therapies as lines 1, 2, ... in order.
+struct FixedStrategy {
+  std::string name;
+  std::vector<std::string> lines;
+};
+
+// The [[strategy]] tables of fixed-line strategies, then stop (kStopRule).
+inline std::string fixed_strategies(const std::vector<FixedStrategy>& strategies) {
+  std::string text;
+  for (const auto& s : strategies) {
+    text += "\n[[strategy]]\nname = \"" + s.name + "\"\n";
+    for (const auto& therapy : s.lines) text += "[[strategy.line]]\ntherapy = \"" + therapy + "\"\n";
+  }
+  return text + kStopRule;
+}
+
+// Ide-cel's CRS/ICANS table with the shipped rates written out (the tests' closed forms use them) and the
+// odds-ratio lines `odds_ratios` (e.g. "or_high_tumor_burden = 2.0\n").
+inline std::string ide_cel_toxicity(const std::string& odds_ratios) {
+  return R"(
+[therapy.ide_cel.toxicity]
+crs_any = 0.84
+crs_grade3plus = 0.05
+icans_any = 0.18
+icans_grade3plus = 0.03
+)" + odds_ratios +
+         "source = \"test\"\n";
+}
 
 inline std::string test_config_path() {
   return std::string(MMSIM_SOURCE_DIR) + "/configs/myeloma_test_inline.toml";
@@ -56,6 +106,39 @@ inline std::unique_ptr<MyelomaModel> build_valid(const std::string& text) {
   return m;
 }
 
+// A valid model of fixed-line strategies (scenario_text, fixed_strategies) treating no more lines than the
+// longest of them (max_lines), with `tables` (parameter tables merged over the shipped ones) appended.
+inline std::unique_ptr<MyelomaModel> fixed_lines_model(const std::string& population, double horizon,
+                                                       const std::vector<FixedStrategy>& strategies,
+                                                       const std::string& tables = "") {
+  std::size_t max_lines = 1;
+  for (const auto& s : strategies) max_lines = std::max(max_lines, s.lines.size());
+  return build_valid(scenario_text(population, horizon, "max_lines = " + std::to_string(max_lines) + "\n",
+                                   fixed_strategies(strategies) + tables));
+}
+
+// The first line of `text` holding `needle` (1-based); the test stops where there is none.
+inline std::uint32_t line_of(const std::string& text, const std::string& needle) {
+  const auto pos = text.find(needle);
+  REQUIRE(pos != std::string::npos);
+  return static_cast<std::uint32_t>(
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n') + 1);
+}
+
+// The issue recorded at the line of the test config text holding `needle`; the test stops where there is
+// none.
+inline const config::Issue& issue_at(const config::Diagnostics& d, const std::string& text,
+                                     const std::string& needle) {
+  const std::uint32_t line = line_of(text, needle);
+  const auto& issues = d.issues();
+  const auto it = std::find_if(issues.begin(), issues.end(), [&](const config::Issue& i) {
+    return i.line == line && i.file.find("myeloma_test_inline.toml") != std::string::npos;
+  });
+  INFO("no issue at line " << line << " (" << needle << ")");
+  REQUIRE(it != issues.end());
+  return *it;
+}
+
 // The flagship scenario (configs/post_cart_salvage.toml), built once per test executable.
 inline const MyelomaModel& flagship_model() {
   static const auto m = build_file("configs/post_cart_salvage.toml");
@@ -67,6 +150,15 @@ inline const Therapy& therapy_named(const Params& p, const std::string& id) {
   const int i = p.therapy_index(id);
   REQUIRE(i >= 0);
   return p.therapies[static_cast<std::size_t>(i)];
+}
+
+inline double logit(double p) {
+  return std::log(p / (1.0 - p));
+}
+
+// The overall response rate (PR or better) of response probabilities.
+inline double orr(const DepthProbs& probs) {
+  return probs[idx(Depth::pr)] + probs[idx(Depth::vgpr)] + probs[idx(Depth::cr)];
 }
 
 inline std::size_t strategy_index(const MyelomaModel& m, const std::string& name) {

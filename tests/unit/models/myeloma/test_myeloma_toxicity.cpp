@@ -12,41 +12,10 @@
 namespace mmsim::myeloma::test {
 namespace {
 
-double logit(double p) {
-  return std::log(p / (1.0 - p));
-}
-
 // Ide-cel at line 1 with a tumour-burden odds ratio of 2 on its CRS/ICANS odds (the shipped model has none).
 std::unique_ptr<MyelomaModel> ide_cel_with_burden_or() {
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 24.0
-
-[scenario]
-name = "tox_burden"
-population = "default_relapsed"
-max_lines = 1
-
-[therapy.ide_cel.toxicity]
-crs_any = 0.84
-crs_grade3plus = 0.05
-icans_any = 0.18
-icans_grade3plus = 0.03
-or_high_tumor_burden = 2.0
-source = "test"
-
-[[fallback_rule]]
-default = true
-therapy = "stop"
-
-[[strategy]]
-name = "ide_cel"
-[[strategy.line]]
-therapy = "ide_cel"
-)";
-  return build_valid(text);
+  return fixed_lines_model("default_relapsed", 24.0, {{"ide_cel", {"ide_cel"}}},
+                           ide_cel_toxicity("or_high_tumor_burden = 2.0\n"));
 }
 
 }  // namespace
@@ -118,17 +87,7 @@ TEST_CASE("Cilta-cel's neurotoxicity rises with prior lines from CARTITUDE-4's r
 TEST_CASE("A late NRM hazard with a half-life halves with each half-life after the early window",
           "[myeloma]") {
   // Cilta-cel at line 1 with a lethal late NRM (0.5/month from month 3, half-life 2 months), no early TRM.
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 60.0
-
-[scenario]
-name = "nrm_decay"
-population = "default_relapsed"
-max_lines = 1
-
+  const auto m = fixed_lines_model("default_relapsed", 60.0, {{"cilta", {"cilta_cel"}}}, R"(
 [therapy.cilta_cel.mortality]
 early_trm_prob = 0.0
 early_window_months = 3.0
@@ -136,19 +95,7 @@ late_nrm_hazard = 0.5
 late_nrm_months = 36.0
 late_nrm_halflife_months = 2.0
 source = "test"
-
-[[fallback_rule]]
-default = true
-therapy = "stop"
-
-[[strategy]]
-name = "cilta"
-[[strategy.line]]
-therapy = "cilta_cel"
-)";
-  config::Diagnostics diag;
-  const auto m = build_from_text(text, diag);
-  REQUIRE(diag.ok());
+)");
   const Params& p = m->params();
   const auto x = average_patient();
   // Among CR patients still in the line at the window's start t0 (infusion + 3), the treatment-death

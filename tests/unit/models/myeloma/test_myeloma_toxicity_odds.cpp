@@ -10,51 +10,13 @@
 #include "test_myeloma_support.hpp"
 
 namespace mmsim::myeloma::test {
-namespace {
-
-double logit(double p) {
-  return std::log(p / (1.0 - p));
-}
-
-}  // namespace
-
 TEST_CASE("CRS and ICANS each take their own odds ratio, the shared one fills the outcome without one",
           "[myeloma]") {
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 24.0
-
-[scenario]
-name = "tox_odds"
-population = "default_relapsed"
-max_lines = 1
-
-[therapy.ide_cel.toxicity]
-crs_any = 0.84
-crs_grade3plus = 0.05
-icans_any = 0.18
-icans_grade3plus = 0.03
-or_high_tumor_burden = 2.0
-icans_or_high_tumor_burden = 3.0
-crs_or_emd = 0.5
-source = "test"
-
-[[fallback_rule]]
-default = true
-therapy = "stop"
-
-[[strategy]]
-name = "ide_cel"
-[[strategy.line]]
-therapy = "ide_cel"
-)";
-  config::Diagnostics diag;
-  const auto m = build_from_text(text, diag);
-  REQUIRE(diag.ok());
+  const auto m = fixed_lines_model(
+      "default_relapsed", 24.0, {{"ide_cel", {"ide_cel"}}},
+      ide_cel_toxicity("or_high_tumor_burden = 2.0\nicans_or_high_tumor_burden = 3.0\ncrs_or_emd = 0.5\n"));
   const Params& p = m->params();
-  const Therapy& th = p.therapies[static_cast<std::size_t>(p.therapy_index("ide_cel"))];
+  const Therapy& th = therapy_named(p, "ide_cel");
   auto x = average_patient();
   const auto rates = [&](int burden, int emd) {
     x[idx(Attr::high_tumor_burden)] = burden;
@@ -75,7 +37,7 @@ TEST_CASE("Cilta-cel's CRS and ICANS per-line ratios reproduce each CARTITUDE-1 
   // (0.005 on the ratio, x 4.55 lines: < 0.01 on either rate).
   const auto m = build_file("configs/post_cart_salvage.toml");
   const Params& p = m->params();
-  const Therapy& th = p.therapies[static_cast<std::size_t>(p.therapy_index("cilta_cel"))];
+  const Therapy& th = therapy_named(p, "cilta_cel");
   REQUIRE(th.tox_crs.per_prior_line != th.tox_icans.per_prior_line);
   const double ref_lines = p.populations[th.tox_reference_population].mean[idx(Attr::prior_lines)];
   auto x = average_patient();

@@ -15,17 +15,7 @@ namespace {
 // table), half the patients bridged, no failure or dropout, so every line that ends before an infusion ends
 // in a wait death.
 std::unique_ptr<MyelomaModel> ide_cel_fixed_wait() {
-  const std::string text = std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 24.0
-
-[scenario]
-name = "wait_death"
-population = "default_relapsed"
-max_lines = 1
-
+  return fixed_lines_model("default_relapsed", 24.0, {{"ide_cel", {"ide_cel"}}}, R"(
 [therapy.ide_cel.pre_treatment]
 manufacturing_time = { dist = "lognormal", meanlog = 0.6931471805599453, sdlog = 1e-9 }  # 2 months
 manufacturing_failure_prob = 0.0
@@ -34,20 +24,7 @@ waitlist_death_hazard = 0.02
 bridging_prob = 0.5
 target_fraction_infused = 0.9
 source = "test"
-
-[[fallback_rule]]
-default = true
-therapy = "stop"
-
-[[strategy]]
-name = "ide_cel"
-[[strategy.line]]
-therapy = "ide_cel"
-)";
-  config::Diagnostics diag;
-  auto m = build_from_text(text, diag);
-  if (!diag.ok()) throw InputError(diag.format());
-  return m;
+)");
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "sim/config/loader.hpp"
 #include "sim/config/table_reader.hpp"
 #include "sim/core/errors.hpp"
+#include "tests/unit/input_error.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace {
@@ -35,14 +36,7 @@ mmsim::config::FileReader memory(const Files& files) {
   };
 }
 
-std::string input_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using mmsim::test::input_error_of;
 
 std::string origin(const toml::node_view<const toml::node>& v) {
   const toml::node* n = v.node();
@@ -105,10 +99,10 @@ TEST_CASE("loader: a missing include names the file and where it was included", 
   const Files files = {
       {"cfg/main.toml", "x = 1\ninclude = [\"gone.toml\", \"sub/also_gone.toml\"]\n"},
   };
-  CHECK(input_error([&] { load_config("cfg/main.toml", memory(files)); }) ==
+  CHECK(input_error_of([&] { load_config("cfg/main.toml", memory(files)); }) ==
         "cfg/main.toml:2:12: error: include[0]: included file not found: cfg/gone.toml\n"
         "cfg/main.toml:2:25: error: include[1]: included file not found: cfg/sub/also_gone.toml");
-  CHECK(input_error([&] { load_config("cfg/none.toml", memory(files)); }) ==
+  CHECK(input_error_of([&] { load_config("cfg/none.toml", memory(files)); }) ==
         "cfg/none.toml: error: config file not found");
 }
 
@@ -119,10 +113,10 @@ TEST_CASE("loader: an include cycle names the chain, at the include that closes 
       {"cfg/deeper/b.toml", "include = [\"../main.toml\"]\nschema_version = 1\n"},
       {"cfg/self.toml", "include = [\"./self.toml\"]\nx = 1\n"},
   };
-  CHECK(input_error([&] { load_config("cfg/main.toml", memory(files)); }) ==
+  CHECK(input_error_of([&] { load_config("cfg/main.toml", memory(files)); }) ==
         "cfg/deeper/b.toml:1:12: error: include[0]: include cycle: cfg/main.toml -> cfg/a.toml -> "
         "cfg/deeper/b.toml -> cfg/main.toml");
-  CHECK(input_error([&] { load_config("cfg/self.toml", memory(files)); }) ==
+  CHECK(input_error_of([&] { load_config("cfg/self.toml", memory(files)); }) ==
         "cfg/self.toml:1:12: error: include[0]: include cycle: cfg/self.toml -> cfg/self.toml");
 }
 
@@ -131,25 +125,25 @@ TEST_CASE("loader: a syntax error is located in the file that has it", "[config]
       {"main.toml", "include = [\"bad.toml\"]\n"},
       {"bad.toml", "a = 1\nb = = 2\n"},
   };
-  const std::string m = input_error([&] { load_config("main.toml", memory(files)); });
+  const std::string m = input_error_of([&] { load_config("main.toml", memory(files)); });
   INFO(m);
   CHECK(m.rfind("bad.toml:2:", 0) == 0);
   CHECK(m.find("error: TOML syntax error: ") != std::string::npos);
 }
 
 TEST_CASE("loader: include must be an array of file path strings", "[config]") {
-  CHECK(input_error([] { load_config_text("include = \"a.toml\"\nx = 1\n", "m.toml", memory({})); }) ==
+  CHECK(input_error_of([] { load_config_text("include = \"a.toml\"\nx = 1\n", "m.toml", memory({})); }) ==
         "m.toml:1:11: error: include: expected an array of relative file paths");
-  CHECK(input_error([] { load_config_text("include = [1]\nx = 1\n", "m.toml", memory({})); }) ==
+  CHECK(input_error_of([] { load_config_text("include = [1]\nx = 1\n", "m.toml", memory({})); }) ==
         "m.toml:1:12: error: include[0]: expected a file path string");
 }
 
 TEST_CASE("loader: an empty config is an error", "[config]") {
-  CHECK(input_error([] { load_config_text("", "m.toml", memory({})); }) ==
+  CHECK(input_error_of([] { load_config_text("", "m.toml", memory({})); }) ==
         "m.toml: error: the config file is empty");
-  CHECK(input_error([] { load_config_text(" \n\t\n", "m.toml", memory({})); }) ==
+  CHECK(input_error_of([] { load_config_text(" \n\t\n", "m.toml", memory({})); }) ==
         "m.toml: error: the config file is empty");
-  CHECK(input_error([] { load_config_text("# only a comment\ninclude = []\n", "m.toml", memory({})); }) ==
+  CHECK(input_error_of([] { load_config_text("# only a comment\ninclude = []\n", "m.toml", memory({})); }) ==
         "m.toml: error: the config file is empty (it sets nothing)");
 }
 
@@ -163,7 +157,7 @@ TEST_CASE("loader: files on disk, relative to the including file", "[config]") {
   CHECK(doc.root["t"]["y"].value<std::int64_t>() == 2);
   CHECK(mmsim::config::read_file_text(dir.path / "sub") == std::nullopt);  // a directory is not a file
   CHECK(mmsim::config::read_file_text(dir.path / "none.toml") == std::nullopt);
-  CHECK(input_error([&] { load_config(dir.path / "sub"); }).find("is a directory") != std::string::npos);
+  CHECK(input_error_of([&] { load_config(dir.path / "sub"); }).find("is a directory") != std::string::npos);
 }
 
 namespace {
@@ -219,11 +213,11 @@ TEST_CASE("loader: an unknown or malformed mmsim: name is an error at its includ
   const ModelsDirectory env(models.path.string());
   const Files files = {{"s/main.toml", "model = \"x\"\ninclude = [\"mmsim:toy/nope\"]\n"},
                        {"s/bad.toml", "model = \"x\"\ninclude = [\n  \"mmsim:../toy/default\"]\n"}};
-  const std::string missing = input_error([&] { load_config("s/main.toml", memory(files)); });
+  const std::string missing = input_error_of([&] { load_config("s/main.toml", memory(files)); });
   CHECK(missing.find("s/main.toml:2:12: error: include[0]: no shipped file mmsim:toy/nope") !=
         std::string::npos);
   CHECK(missing.find("shipped: toy/default") != std::string::npos);
-  const std::string bad = input_error([&] { load_config("s/bad.toml", memory(files)); });
+  const std::string bad = input_error_of([&] { load_config("s/bad.toml", memory(files)); });
   CHECK(bad.find("s/bad.toml:3:3: error: include[0]: \"mmsim:../toy/default\" is not a shipped file name") !=
         std::string::npos);
 }

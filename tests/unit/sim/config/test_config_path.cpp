@@ -10,6 +10,7 @@
 #include "sim/config/config_path.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/core/errors.hpp"
+#include "tests/unit/input_error.hpp"
 
 namespace {
 
@@ -26,14 +27,7 @@ counts = [1, 2.5]
 )");
 }
 
-std::string input_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using mmsim::test::input_error_of;
 
 }  // namespace
 
@@ -70,13 +64,13 @@ TEST_CASE("config paths: get_number names the missing step or what is there") {
   CHECK(get_number(root, require_config_path("class.y.n")) == 3.0);
   CHECK(get_number(root, require_config_path("class.y.counts[1]")) == 2.5);
   const std::string missing =
-      input_error([&] { get_number(root, require_config_path("therapy.x.ttp.vgpr.scale")); });
+      input_error_of([&] { get_number(root, require_config_path("therapy.x.ttp.vgpr.scale")); });
   CHECK(missing.find("path \"therapy.x.ttp.vgpr.scale\" in the resolved config") != std::string::npos);
   CHECK(missing.find("no key \"vgpr\" in therapy.x.ttp (it has: cr)") != std::string::npos);
   const std::string text =
-      input_error([&] { get_number(root, require_config_path("therapy.x.ttp.cr.dist")); });
+      input_error_of([&] { get_number(root, require_config_path("therapy.x.ttp.cr.dist")); });
   CHECK(text.find("a string, not a number") != std::string::npos);
-  CHECK(input_error([] { require_config_path("therapy..x"); }).find("bad path \"therapy..x\"") !=
+  CHECK(input_error_of([] { require_config_path("therapy..x"); }).find("bad path \"therapy..x\"") !=
         std::string::npos);
 }
 

@@ -12,6 +12,7 @@
 #include "sim/core/errors.hpp"
 #include "sim/sweep/mpi_session.hpp"
 #include "sim/sweep/sharding.hpp"
+#include "tests/unit/input_error.hpp"
 
 namespace {
 
@@ -27,12 +28,7 @@ Environment environment(std::map<std::string, std::string> vars) {
 }
 
 std::string error_of(const Environment& env) {
-  try {
-    (void)slurm_shard(env);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return test::input_error_of([&] { (void)slurm_shard(env); });
 }
 
 bool same(std::optional<ShardId> a, ShardId b) {

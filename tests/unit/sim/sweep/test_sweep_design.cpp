@@ -14,6 +14,7 @@
 #include "sim/dist/value_laws.hpp"
 #include "sim/sweep/psa_law.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "tests/unit/input_error.hpp"
 #include "tests/unit/multistate_scenario.hpp"
 #include "tests/unit/test_dist_support.hpp"
 
@@ -32,14 +33,7 @@ SweepSpec sweep_text(const std::string& text) {
   return read_sweep_text(text, kSweeps / "inline_test.toml", check_scenario);
 }
 
-std::string input_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using mmsim::test::input_error_of;
 
 }  // namespace
 
