@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <string>
 
 #include "models/myeloma/src/simulate.hpp"
 #include "test_myeloma_support.hpp"
@@ -16,30 +15,8 @@ namespace {
 // Three conventional lines in the real-world population (a third of the patients do not respond to the
 // first), then no further therapy.
 const MyelomaModel& three_lines() {
-  static const auto m = build_valid(std::string(kIncludes) + R"(
-[simulation]
-patients = 100
-seed = 1
-horizon = 120.0
-
-[scenario]
-name = "attrition"
-population = "default_relapsed"
-max_lines = 3
-
-[[fallback_rule]]
-default = true
-therapy = "stop"
-
-[[strategy]]
-name = "pvd_thrice"
-[[strategy.line]]
-therapy = "pvd_dpd"
-[[strategy.line]]
-therapy = "pvd_dpd"
-[[strategy.line]]
-therapy = "pvd_dpd"
-)");
+  static const auto m =
+      fixed_lines_model("default_relapsed", 120.0, {{"pvd_thrice", {"pvd_dpd", "pvd_dpd", "pvd_dpd"}}});
   return *m;
 }
 
