@@ -105,11 +105,13 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   const Clock* const clocks = clocks_[strategy].data();
 
   // Fixed-size scratch, deliberately not value-initialized (zeroing 1.5 KiB per patient cost more than the
-  // simulation itself): only the first n entries of each array are used, and they are set below.
+  // simulation itself; even zeroing the used entries took two memset calls a patient): an entry is read only
+  // after it is set, as the masks below record.
+  static_assert(kMaxStates <= 64, "visited states are a 64-bit mask");
   std::array<double, kMaxAttributes> attr;
   std::array<std::uint32_t, kMaxStates> visits;
+  std::uint64_t visited = 0;  // bit s: visits[s] is set
   std::array<double, kMaxEndpoints> ep_start, ep_end;
-  std::fill_n(visits.begin(), spec_.states.size(), 0u);
 
   // Baseline attributes come from strategy-independent streams: the same patient under every strategy.
   for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
@@ -125,7 +127,7 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   // that starts it); ep_start/ep_end are read only where the masks say they were set.
   const std::size_t n_endpoints = spec_.endpoints.size();
   std::uint32_t started = started_at_zero_, ended = 0;
-  for (std::size_t e = 0; e < n_endpoints; ++e) ep_start[e] = 0.0;
+  for (std::uint32_t m = started_at_zero_; m != 0; m &= m - 1) ep_start[std::countr_zero(m)] = 0.0;
   auto on_enter = [&](std::uint32_t state, double t) {
     for (std::uint32_t m = ends_mask_[state] & started & ~ended; m != 0; m &= m - 1)
       ep_end[std::countr_zero(m)] = t;
@@ -139,13 +141,16 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   std::uint32_t state = spec_.initial;
   double now = 0.0;
   visits[state] = 1;
+  visited = std::uint64_t{1} << state;
   on_enter(state, now);
   for (;;) {
+    const Clock* const first = clocks + clocks_begin_[state];
+    const Clock* const end = clocks + clocks_begin_[state + 1];
+    if (first == end) break;  // absorbing: no clock, so no stream to set up
     double next = kNever;
     std::uint32_t fired = 0;
     RandomStream rng({key.seed, key.domain, key.patient, kPurposeState + state, visits[state] - 1});
-    for (const Clock *c = clocks + clocks_begin_[state], *end = clocks + clocks_begin_[state + 1]; c != end;
-         ++c) {
+    for (const Clock* c = first; c != end; ++c) {
       double hr = c->strategy_hr;
       for (std::uint32_t k = 0; k < c->n_effects; ++k)
         hr *= std::pow(c->effects[k].hr, attr[c->effects[k].attribute]);
@@ -169,7 +174,9 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
     for (const auto& set : tr.on_fire) attr[set.attribute] = set.value;
     now = next;
     state = tr.to;
-    ++visits[state];
+    const std::uint64_t bit = std::uint64_t{1} << state;
+    visits[state] = (visited & bit) != 0 ? visits[state] + 1 : 1;
+    visited |= bit;
     on_enter(state, now);
   }
 

@@ -252,26 +252,21 @@ std::vector<double> find_quantiles(std::span<const double> x, std::span<const do
 
 }  // namespace detail
 
+// The sample is validated while its records are copied, and build_table checks conf_level: the errors of
+// an invalid sample and of an invalid level come in that order, as they always have.
 KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
-  validate_sample(sample, 1);
-  (void)detail::normal_critical_value(conf_level);
-  return build_table(detail::sorted_records(sample, {}), sample.time.size(), conf_level, nullptr);
+  return build_table(detail::validated_sorted_records(sample, 1, false), sample.time.size(), conf_level,
+                     nullptr);
 }
 
 KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level) {
-  validate_sample(sample, 1);
-  (void)detail::normal_critical_value(conf_level);
   if (sample.time.size() >= kNoRow) {
+    validate_sample(sample, 1);  // the sample's and the level's errors first, as before
+    (void)detail::normal_critical_value(conf_level);
     throw InputError(
         fmt::format("kaplan_meier_with_rows: {} patients (at most {})", sample.time.size(), kNoRow - 1));
   }
-  std::vector<detail::TimeRecord> records;
-  records.reserve(sample.time.size());
-  for (std::size_t i = 0; i < sample.time.size(); ++i) {
-    if (std::isnan(sample.time[i])) continue;
-    records.push_back(detail::TimeRecord{sample.time[i], static_cast<std::uint32_t>(i), sample.event[i]});
-  }
-  detail::sort_by_time(records);
+  std::vector<detail::TimeRecord> records = detail::validated_sorted_records(sample, 1, true);
   KaplanMeierRows out;
   out.row.assign(sample.time.size(), kNoRow);
   out.km = build_table(std::move(records), sample.time.size(), conf_level, &out.row);

@@ -59,6 +59,12 @@ struct TimeRecord {
 std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
                                        std::span<const std::uint32_t> aux_values);
 
+// validate_sample(sample, max_event_code) and then the included patients sorted by time, aux = the patient's
+// position when with_positions, else 0: one pass over the sample checks and copies it (an invalid sample
+// throws validate_sample's error).
+std::vector<TimeRecord> validated_sorted_records(const SurvivalSample& sample, std::uint8_t max_event_code,
+                                                 bool with_positions);
+
 // Sorts records by time, ascending (times >= 0, no NaN). Ties are grouped (their order is unspecified; every
 // estimator reads a tie group as a whole). O(n): an LSD radix sort on the bits of the time for large n.
 void sort_by_time(std::vector<TimeRecord>& records);

@@ -55,6 +55,23 @@ std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
   return records;
 }
 
+std::vector<TimeRecord> validated_sorted_records(const SurvivalSample& sample, std::uint8_t max_event_code,
+                                                 bool with_positions) {
+  const std::size_t n = sample.time.size();
+  if (sample.event.size() != n) validate_sample(sample, max_event_code);  // throws
+  std::vector<TimeRecord> records;
+  records.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = sample.time[i];
+    if (std::isnan(t)) continue;
+    const std::uint8_t code = sample.event[i];
+    if (!(t >= 0.0 && t < kInf) || code > max_event_code) validate_sample(sample, max_event_code);  // throws
+    records.push_back(TimeRecord{t, with_positions ? static_cast<std::uint32_t>(i) : 0U, code});
+  }
+  sort_by_time(records);
+  return records;
+}
+
 void sort_by_time(std::vector<TimeRecord>& records) {
   if (records.size() < 4096) {
     std::sort(records.begin(), records.end(),

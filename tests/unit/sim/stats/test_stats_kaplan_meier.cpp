@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "sim/core/errors.hpp"
@@ -258,4 +259,43 @@ TEST_CASE("NaN times are left out and bad input is rejected", "[stats][km][input
   CHECK(std::isnan(mmsim::stats::restricted_mean(empty, 1.0).estimate));
   CHECK(std::isnan(mmsim::stats::median_survival(empty).time));
   CHECK(std::isnan(mmsim::stats::survival_at(empty, 1.0).surv));
+}
+
+// The curve validates its sample while copying it (one pass): the error must be validate_sample's, naming the
+// first invalid patient, from both entry points, and an invalid sample's error comes before an invalid
+// level's.
+TEST_CASE("kaplan_meier reports an invalid sample with validate_sample's message") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<std::vector<double>> times = {
+      {1, mmsim::kNaN, -1, 2, -3}, {1, inf, 2, 3, 4}, {1, 2, 3, 4, 5}, {-0.0, 1, 2, 3, 4}};
+  const std::vector<std::vector<std::uint8_t>> events = {{1, 0, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 0, 2, 3, 1}};
+  const std::vector<std::uint8_t> short_events = {1, 1};
+  const auto message = [](const auto& call) -> std::string {
+    try {
+      call();
+    } catch (const mmsim::InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  std::size_t invalid = 0;
+  for (const auto& t : times) {
+    for (const auto& e : events) {
+      const SurvivalSample s{t, e};
+      const std::string expected = message([&] { mmsim::stats::validate_sample(s, 1); });
+      INFO("expected: " << expected);
+      CHECK(message([&] { (void)mmsim::stats::kaplan_meier(s); }) == expected);
+      CHECK(message([&] { (void)mmsim::stats::kaplan_meier_with_rows(s); }) == expected);
+      if (!expected.empty()) {
+        ++invalid;
+        CHECK(message([&] { (void)mmsim::stats::kaplan_meier(s, 1.5); }) == expected);
+      }
+    }
+    const SurvivalSample mismatched{t, short_events};
+    const std::string expected = message([&] { mmsim::stats::validate_sample(mismatched, 1); });
+    CHECK_FALSE(expected.empty());
+    CHECK(message([&] { (void)mmsim::stats::kaplan_meier(mismatched); }) == expected);
+    CHECK(message([&] { (void)mmsim::stats::kaplan_meier_with_rows(mismatched); }) == expected);
+  }
+  CHECK(invalid == 8);  // the valid pairs: the last two time vectors with the first two event vectors
 }
