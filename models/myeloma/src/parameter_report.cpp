@@ -64,9 +64,6 @@ std::string MyelomaModel::parameter_report() const {
     line(fmt::format("disease_mortality.hazard_waiting_bridged = {} [{}]", d.hazard_waiting_bridged,
                      d.src_mortality));
   line(fmt::format("between_lines.gap ~ {} [{}]", d.gap->describe(), d.src_gap));
-  if (d.no_next_line_prob > 0)
-    line(fmt::format("between_lines.no_next_line_prob = {} at {} lines, odds ratio per line {} [{}]",
-                     d.no_next_line_prob, d.per_line_reference, d.no_next_line_or_per_line, d.src_gap));
   line(fmt::format("no_further_therapy.hazard = {} [{}]", d.no_further_therapy_hazard, d.src_nft));
 
   line("\n# antigens");

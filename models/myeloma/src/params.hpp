@@ -145,11 +145,6 @@ struct DiseaseSpec {
   // progressive hazard, as for an unbridged wait (the model before issue 11 item 6).
   double hazard_waiting_bridged = -1;
   TimeDistributionPtr gap;
-  // Attrition (docs/model.md P7): the probability that a patient whose line has failed starts no further line
-  // (too frail, or declines) and goes to best supportive care, at `per_line_reference` lines received, with
-  // an odds ratio per line received more or fewer. 0: every surviving patient goes on while the strategy has
-  // a line to give (the model before this term, bit for bit).
-  double no_next_line_prob = 0, no_next_line_or_per_line = 1;
   double no_further_therapy_hazard = 0;
   // Variance of the patient's gamma frailty (mean 1) on every line's progression hazard (docs/model.md P7,
   // progression_frailty); 0: no frailty, lines independent given the attributes.

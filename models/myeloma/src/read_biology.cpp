@@ -237,10 +237,6 @@ void read_disease(TableReader& top, Params& p) {
       TableReader gr(*g, r.key_path("gap"), diag);
       d.gap = parse_time_distribution(gr);
     }
-    if (r.has("no_next_line_prob"))
-      d.no_next_line_prob = r.number("no_next_line_prob", NumberRule::probability());
-    if (r.has("no_next_line_or_per_line"))
-      d.no_next_line_or_per_line = r.number("no_next_line_or_per_line", NumberRule::ratio());
     d.src_gap = r.string("source");
     r.finish();
   }

@@ -58,24 +58,6 @@ double disease_death_multiplier(const Params& p, const PatientState& s) {
   return m;
 }
 
-// Attrition after a failed line (P7): logistic in the lines received (those before the simulation included),
-// centred where the disease-death hazards are (per_line_reference, MAMMOTH's median at T0).
-double no_next_line_probability(const Params& p, const PatientState& s) {
-  const DiseaseSpec& d = p.disease;
-  const double q = d.no_next_line_prob;
-  if (q <= 0 || q >= 1 || d.no_next_line_or_per_line == 1) return q;
-  const double lines = s.x[idx(Attr::prior_lines)] + s.lines_given;
-  const double logit =
-      std::log(q / (1 - q)) + std::log(d.no_next_line_or_per_line) * (lines - d.per_line_reference);
-  return 1 / (1 + std::exp(-logit));
-}
-
-// Whether the patient's last line reached a response (PR or better) before it failed: attrition applies only
-// after a line without one (P7).
-bool responded_last_line(const History& h) {
-  return h.n_lines > 0 && h.lines[h.n_lines - 1].best_response >= static_cast<int>(Depth::pr);
-}
-
 double History::line_failure(std::size_t i) const {
   if (i >= n_lines) return NAN;
   const LineRecord& r = lines[i];
@@ -382,12 +364,8 @@ void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& ke
 
   double t = 0;
   for (int n = 1;; ++n) {
-    // Attrition: after a failed line, some patients start no further line (P7); the draw is only made when
-    // the share is positive, so a model without it draws what it drew before.
-    const bool attrition = n > 1 && p.disease.no_next_line_prob > 0 && !responded_last_line(h) &&
-                           stream(key, kAttrition, n).uniform() < no_next_line_probability(p, s);
-    const Choice ch = attrition ? Choice{} : choose_action(p, st, n, s, t, key);
-    if (attrition || ch.therapy == kStop || h.n_lines + 1 >= kMaxLineRecords) {
+    const Choice ch = choose_action(p, st, n, s, t, key);
+    if (ch.therapy == kStop || h.n_lines + 1 >= kMaxLineRecords) {
       h.stop_time = t;
       rec.to(t, State::no_further_therapy, n);
       RandomStream nr = stream(key, kNoFurtherTherapy, n);

@@ -54,18 +54,12 @@ struct History {
 void simulate_patient(const Params& p, std::size_t strategy, const StreamKey& key, History& h,
                       const std::array<double, kAttrs>* fixed_baseline = nullptr);
 
+// Absolute time of background death for a patient of this age and sex, from one exponential draw.
 // The disease-death hazard's multiplier for the patient's current line (P7): per_line_multiplier to the power
 // of the lines received before it (prior lines at entry included) minus per_line_reference, times the
 // uncentred covariate hazard ratios.
 double disease_death_multiplier(const Params& p, const PatientState& s);
 
-// The probability that a patient whose line has just failed starts no further line (P7 attrition), given the
-// lines received so far (prior lines at entry included): no_next_line_prob at per_line_reference lines, with
-// the odds ratio no_next_line_or_per_line per line more.
-double no_next_line_probability(const Params& p, const PatientState& s);
-bool responded_last_line(const History& h);
-
-// Absolute time of background death for a patient of this age and sex, from one exponential draw.
 double background_death_time(const BackgroundSpec& b, double age, bool male, double exp_draw);
 
 // Time to progression (from the therapy's start) for a law scaled by exp(log_hr), with the multiplier hm on

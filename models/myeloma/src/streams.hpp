@@ -26,9 +26,8 @@ enum Purpose : std::uint32_t {
   kTargetNonresponse = 18,  // step 0: one uniform per antigen, in Antigen order (P3 prior_exposure)
   kTesting = 19,  // at progression: tested?, mechanism identified?, then two per antigen (S Testing)
   kProgressionPattern = 20,  // at progression: the pattern of progression (P6 [progression_pattern])
-  kFrailty = 21,   // step 0: the progression frailty (gamma variate; P7), drawn only if its variance > 0
-  kLateNrm = 22,   // the decaying late NRM (infection) death: one exponential, only with a finite half-life
-  kAttrition = 23  // step = line number about to start: no further line (P7 attrition), drawn only if > 0
+  kFrailty = 21,  // step 0: the progression frailty (gamma variate; P7), drawn only if its variance > 0
+  kLateNrm = 22   // the decaying late NRM (infection) death: one exponential, only with a finite half-life
 };
 
 }  // namespace mmsim::myeloma
