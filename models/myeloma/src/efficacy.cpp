@@ -155,8 +155,8 @@ Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const Pa
   const bool bcma_directed = (th.target_mask >> idx(Antigen::BCMA)) & 1u;
   d[idx(Cov::prior_same_target)] =
       (same_target ? 1.0 : 0.0) - (bcma_directed ? ref.mean[idx(Attr::prior_bcma_exposure)] : 0.0);
-  d[idx(Cov::per_prior_line)] =
-      s.x[idx(Attr::prior_lines)] + s.lines_before_current() - ref.mean[idx(Attr::prior_lines)];
+  d[idx(Cov::per_prior_line)] = s.x[idx(Attr::prior_lines)] + s.lines_before_current() -
+                                ref.mean[idx(Attr::prior_lines)] - th.reference_lines_before;
   d[idx(Cov::tcell_fitness_per_sd)] =
       th.tcell_dependent ? e.fitness - ref.mean[idx(Attr::tcell_fitness)] : 0.0;
   d[idx(Cov::antigen_density_per_log)] = e.density_term;

@@ -62,6 +62,10 @@ struct Therapy {
   // response
   DepthProbs response{};
   double assessment_months = 1;
+  // Lines simulated before this therapy where its response table was measured (a salvage regimen measured at
+  // a trial's second line: 1). The per-prior-line covariate is centred on the reference population's prior
+  // lines plus these, so the table holds at the line it was read at (P3).
+  double reference_lines_before = 0;
   std::array<TimeDistributionPtr, kDepths> ttp{};
   std::array<double, kResponseCovs> log_or{};     // ln odds ratios
   std::array<double, kProgressionCovs> log_hr{};  // ln hazard ratios

@@ -144,6 +144,7 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     TableReader q(*s, R("response").key_path("response"), diag);
     t.response = read_depth_probs(q, "probs");
     t.assessment_months = q.number("assessment_months", NumberRule::positive_months());
+    t.reference_lines_before = q.number("reference_lines_before", NumberRule::between(0.0, 20.0), 0.0);
     t.src_resp = q.string("source");
     q.finish();
   }

@@ -36,6 +36,35 @@ TEST_CASE("per_prior_line counts the lines before this one, not the line itself 
   }
 }
 
+TEST_CASE("A response table read at a later line holds at that line: reference_lines_before (P3)",
+          "[myeloma]") {
+  // pi_based_post_cart's table is S075's, the first salvage after LEGEND-2's CAR-T: its own reference
+  // population (legend2) and one simulated line before it. A patient at LEGEND-2's mean prior lines on the
+  // second simulated line gets the table itself; without the offset, the same patient on line 2 would carry
+  // one line's worth of the per-line terms.
+  const Params& p = flagship_model().params();
+  const Therapy& th = therapy_named(p, "pi_based_post_cart");
+  REQUIRE(p.populations[th.reference_population].id == "legend2");
+  REQUIRE(th.reference_lines_before == 1.0);
+  REQUIRE(th.log_or[idx(Cov::per_prior_line)] != 0.0);
+  Therapy no_line_effect = th;
+  no_line_effect.log_or[idx(Cov::per_prior_line)] = 0.0;
+  no_line_effect.log_hr[idx(Cov::per_prior_line)] = 0.0;
+  auto x = average_patient();
+  x[idx(Attr::prior_lines)] = p.populations[th.reference_population].mean[idx(Attr::prior_lines)];
+  const Efficacy on_line2 = line_efficacy(p, th, -1, state_on_line(p, x, 2), 0.0);
+  const Efficacy table = line_efficacy(p, no_line_effect, -1, state_on_line(p, x, 2), 0.0);
+  CHECK(on_line2.log_hr == Approx(table.log_hr).margin(1e-12));
+  for (std::size_t d = 0; d < kDepths; ++d) CHECK(on_line2.probs[d] == Approx(table.probs[d]).margin(1e-12));
+  // On line 1 the patient is one line short of the table's: exactly minus one line's worth.
+  const Efficacy on_line1 = line_efficacy(p, th, -1, state_on_line(p, x, 1), 0.0);
+  CHECK(on_line1.log_hr - on_line2.log_hr == Approx(-th.log_hr[idx(Cov::per_prior_line)]).margin(1e-12));
+  Therapy without_offset = th;
+  without_offset.reference_lines_before = 0;
+  CHECK(line_efficacy(p, without_offset, -1, state_on_line(p, x, 2), 0.0).log_hr - on_line2.log_hr ==
+        Approx(th.log_hr[idx(Cov::per_prior_line)]).margin(1e-12));
+}
+
 TEST_CASE("The index line's response does not depend on the per-line odds ratio at the reference mean (P3)",
           "[myeloma]") {
   // Whole model: two configs differing only in the per-line odds ratio of cilta-cel give the same
