@@ -38,10 +38,12 @@ struct Arm {
 void load(Arm& arm, const ColumnSource& source, std::size_t strategy, const std::string& endpoint,
           double conf_level, bool with_rows = true) {
   source.endpoint(strategy, endpoint, arm.time, arm.event);
+  // The pointwise limits of the few rows the summaries read are computed when read (step tables, median).
+  constexpr auto ci_rows = stats::PointwiseCiRows::on_demand;
   if (with_rows) {
-    arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level);
+    arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level, ci_rows);
   } else {
-    arm.fit.km = stats::kaplan_meier(arm.sample(), conf_level);
+    arm.fit.km = stats::kaplan_meier(arm.sample(), conf_level, ci_rows);
   }
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "sim/stats/pointwise_ci.hpp"
+
 namespace mmsim::report {
 namespace {
 
@@ -104,11 +106,13 @@ KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, cons
   const std::int64_t* n_event = km.n_event.data();
   const std::int64_t* n_censor = km.n_censor.data();
   std::size_t kept_row = kept.empty() ? m : kept[0];
+  const stats::PointwiseCi ci(km);  // stored, or computed for the kept rows only
   for (std::size_t j = 0; j < m; ++j) {
     events += static_cast<std::uint64_t>(n_event[j]);
     censored += static_cast<std::uint64_t>(n_censor[j]);
     if (j == kept_row) {
-      out.steps.push_back({km.time[j], km.surv[j], km.lower[j], km.upper[j],
+      const stats::PointwiseLimits limits = ci(j);
+      out.steps.push_back({km.time[j], km.surv[j], limits.lower, limits.upper,
                            static_cast<std::uint64_t>(km.n_risk[j]), events, censored});
       ++next_kept;
       kept_row = next_kept < kept.size() ? kept[next_kept] : m;

@@ -11,6 +11,7 @@
 
 #include "sim/core/errors.hpp"
 #include "sim/core/numeric.hpp"
+#include "sim/stats/pointwise_ci.hpp"
 #include "sim/stats/quantile_scan.hpp"
 #include "sim/stats/stats_detail.hpp"
 
@@ -27,7 +28,7 @@ void check_time_argument(double t, const char* what) {
 // and rows[aux] receives the patient's row. The counts are read off the records first and the records are
 // freed before the per-row estimates are allocated, so the two never take memory at the same time.
 KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t patients, double conf_level,
-                        std::vector<std::uint32_t>* rows) {
+                        std::vector<std::uint32_t>* rows, PointwiseCiRows ci_rows) {
   const double z = detail::normal_critical_value(conf_level);
   KaplanMeier km;
   km.n = records.size();
@@ -70,7 +71,12 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
   }
   std::vector<detail::TimeRecord>().swap(records);
 
-  for (auto* v : {&km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper}) v->reserve(distinct);
+  const bool every_ci = ci_rows == PointwiseCiRows::every_row;
+  for (auto* v : {&km.surv, &km.se_log_surv, &km.se_surv}) v->reserve(distinct);
+  if (every_ci) {
+    km.lower.reserve(distinct);
+    km.upper.reserve(distinct);
+  }
   long double s = 1.0L;
   detail::CompensatedSum greenwood;
   bool reached_zero = false;
@@ -93,8 +99,10 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
       km.surv.push_back(km.surv.back());
       km.se_log_surv.push_back(km.se_log_surv.back());
       km.se_surv.push_back(km.se_surv.back());
-      km.lower.push_back(km.lower.back());
-      km.upper.push_back(km.upper.back());
+      if (every_ci) {
+        km.lower.push_back(km.lower.back());
+        km.upper.push_back(km.upper.back());
+      }
       continue;
     }
     const double surv = static_cast<double>(s);
@@ -102,6 +110,7 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
     km.surv.push_back(surv);
     km.se_log_surv.push_back(se_log);
     km.se_surv.push_back(surv * se_log);
+    if (!every_ci) continue;
     double lower = 0.0;
     double upper = 0.0;
     detail::loglog_limits(surv, se_log, z, lower, upper);
@@ -227,23 +236,6 @@ std::vector<double> find_quantiles_reference(const std::vector<double>& x_all,
   return out;
 }
 
-// The same result as find_quantiles_reference on x = (x_at(0), ..., x_at(count - 1)) and likewise y, without
-// building any full-length array when the non-NaN y are non-decreasing (the common case; otherwise the arrays
-// are materialized and the reference path runs).
-template <class XAt, class YAt>
-std::vector<double> find_quantiles_at(std::size_t count, const XAt& x_at, const YAt& y_at,
-                                      std::span<const double> probs) {
-  QuantileScan scan(probs);
-  scan.add_range(0, count, x_at, y_at);
-  if (scan.monotone()) return scan.finish();
-  std::vector<double> x(count), y(count);
-  for (std::size_t j = 0; j < count; ++j) {
-    x[j] = x_at(j);
-    y[j] = y_at(j);
-  }
-  return find_quantiles_reference(x, y, probs);
-}
-
 std::vector<double> find_quantiles(std::span<const double> x, std::span<const double> y,
                                    std::span<const double> probs) {
   return find_quantiles_at(
@@ -254,12 +246,13 @@ std::vector<double> find_quantiles(std::span<const double> x, std::span<const do
 
 // The sample is validated while its records are copied, and build_table checks conf_level: the errors of
 // an invalid sample and of an invalid level come in that order, as they always have.
-KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
+KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level, PointwiseCiRows ci_rows) {
   return build_table(detail::validated_sorted_records(sample, 1, false), sample.time.size(), conf_level,
-                     nullptr);
+                     nullptr, ci_rows);
 }
 
-KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level) {
+KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level,
+                                       PointwiseCiRows ci_rows) {
   if (sample.time.size() >= kNoRow) {
     validate_sample(sample, 1);  // the sample's and the level's errors first, as before
     (void)detail::normal_critical_value(conf_level);
@@ -269,7 +262,7 @@ KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf
   std::vector<detail::TimeRecord> records = detail::validated_sorted_records(sample, 1, true);
   KaplanMeierRows out;
   out.row.assign(sample.time.size(), kNoRow);
-  out.km = build_table(std::move(records), sample.time.size(), conf_level, &out.row);
+  out.km = build_table(std::move(records), sample.time.size(), conf_level, &out.row, ci_rows);
   return out;
 }
 
@@ -327,15 +320,20 @@ std::vector<SurvivalQuantile> survival_quantiles(const KaplanMeier& km, std::spa
     return out;
   }
   // x = c(0, time), y = c(0, 1 - curve) as findq sees them, read in place. The quantile's lower limit comes
-  // from the lower survival limit (1 - lower rises first).
+  // from the lower survival limit (1 - lower rises first). Limits not stored are computed only near their
+  // crossings (limit_quantiles), with the same result.
   const std::size_t m = km.time.size();
   const auto x = [time = km.time.data()](std::size_t i) { return i == 0 ? 0.0 : time[i - 1]; };
   const auto one_minus = [](const std::vector<double>& curve) {
     return [c = curve.data()](std::size_t i) { return i == 0 ? 0.0 : 1.0 - c[i - 1]; };
   };
+  const auto limit = [&](const std::vector<double>& stored, detail::Limit which) {
+    return stored.empty() ? detail::limit_quantiles(km, z, which, probs)
+                          : detail::find_quantiles_at(m + 1, x, one_minus(stored), probs);
+  };
   const auto est = detail::find_quantiles_at(m + 1, x, one_minus(km.surv), probs);
-  const auto low = detail::find_quantiles_at(m + 1, x, one_minus(km.lower), probs);
-  const auto up = detail::find_quantiles_at(m + 1, x, one_minus(km.upper), probs);
+  const auto low = limit(km.lower, detail::Limit::lower);
+  const auto up = limit(km.upper, detail::Limit::upper);
   for (std::size_t q = 0; q < probs.size(); ++q) {
     out[q].time = est[q];
     out[q].lower = low[q];
