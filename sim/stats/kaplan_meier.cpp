@@ -11,6 +11,7 @@
 
 #include "sim/core/errors.hpp"
 #include "sim/core/numeric.hpp"
+#include "sim/stats/km_workspace.hpp"
 #include "sim/stats/pointwise_ci.hpp"
 #include "sim/stats/quantile_scan.hpp"
 #include "sim/stats/stats_detail.hpp"
@@ -24,13 +25,16 @@ void check_time_argument(double t, const char* what) {
   }
 }
 
-// The table from the included patients sorted by time. With `rows`, records[i].aux is the patient's position
-// and rows[aux] receives the patient's row. The counts are read off the records first and the records are
+// The table from the included patients sorted by time, into km (its vectors are cleared: capacity a
+// workspace kept is reused). With `rows`, records[i].aux is the patient's position and rows[aux] receives the
+// patient's row. The counts are read off the records first; unless a workspace keeps them, the records are
 // freed before the per-row estimates are allocated, so the two never take memory at the same time.
-KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t patients, double conf_level,
-                        std::vector<std::uint32_t>* rows, PointwiseCiRows ci_rows) {
+void build_table(std::vector<detail::TimeRecord>& records, bool keep_records, std::size_t patients,
+                 double conf_level, std::vector<std::uint32_t>* rows, PointwiseCiRows ci_rows,
+                 KaplanMeier& km) {
   const double z = detail::normal_critical_value(conf_level);
-  KaplanMeier km;
+  for (auto* v : {&km.time, &km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper}) v->clear();
+  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->clear();
   km.n = records.size();
   km.n_excluded = patients - records.size();
   km.conf_level = conf_level;
@@ -69,7 +73,7 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
   } else {
     count_rows(std::false_type{});
   }
-  std::vector<detail::TimeRecord>().swap(records);
+  if (!keep_records) std::vector<detail::TimeRecord>().swap(records);
 
   const bool every_ci = ci_rows == PointwiseCiRows::every_row;
   for (auto* v : {&km.surv, &km.se_log_surv, &km.se_surv}) v->reserve(distinct);
@@ -117,7 +121,6 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
     km.lower.push_back(lower);
     km.upper.push_back(upper);
   }
-  return km;
 }
 
 }  // namespace
@@ -247,23 +250,56 @@ std::vector<double> find_quantiles(std::span<const double> x, std::span<const do
 // The sample is validated while its records are copied, and build_table checks conf_level: the errors of
 // an invalid sample and of an invalid level come in that order, as they always have.
 KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level, PointwiseCiRows ci_rows) {
-  return build_table(detail::validated_sorted_records(sample, 1, false), sample.time.size(), conf_level,
-                     nullptr, ci_rows);
+  std::vector<detail::TimeRecord> records = detail::validated_sorted_records(sample, 1, false);
+  KaplanMeier km;
+  build_table(records, false, sample.time.size(), conf_level, nullptr, ci_rows, km);
+  return km;
 }
 
-KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level,
-                                       PointwiseCiRows ci_rows) {
+namespace {
+
+void check_row_count(const SurvivalSample& sample, double conf_level) {
   if (sample.time.size() >= kNoRow) {
     validate_sample(sample, 1);  // the sample's and the level's errors first, as before
     (void)detail::normal_critical_value(conf_level);
     throw InputError(
         fmt::format("kaplan_meier_with_rows: {} patients (at most {})", sample.time.size(), kNoRow - 1));
   }
+}
+
+}  // namespace
+
+KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level,
+                                       PointwiseCiRows ci_rows) {
+  check_row_count(sample, conf_level);
   std::vector<detail::TimeRecord> records = detail::validated_sorted_records(sample, 1, true);
   KaplanMeierRows out;
   out.row.assign(sample.time.size(), kNoRow);
-  out.km = build_table(std::move(records), sample.time.size(), conf_level, &out.row, ci_rows);
+  build_table(records, false, sample.time.size(), conf_level, &out.row, ci_rows, out.km);
   return out;
+}
+
+KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level, PointwiseCiRows ci_rows,
+                         KmWorkspace& workspace) {
+  detail::validated_sorted_records(sample, 1, false, workspace.records, workspace.scratch);
+  KaplanMeier km = std::move(workspace.spare.km);
+  build_table(workspace.records, true, sample.time.size(), conf_level, nullptr, ci_rows, km);
+  return km;
+}
+
+KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level,
+                                       PointwiseCiRows ci_rows, KmWorkspace& workspace) {
+  check_row_count(sample, conf_level);
+  detail::validated_sorted_records(sample, 1, true, workspace.records, workspace.scratch);
+  KaplanMeierRows out = std::move(workspace.spare);
+  out.row.assign(sample.time.size(), kNoRow);
+  build_table(workspace.records, true, sample.time.size(), conf_level, &out.row, ci_rows, out.km);
+  return out;
+}
+
+void recycle(KmWorkspace& workspace, KaplanMeierRows&& fit) {
+  workspace.spare = std::move(fit);
+  fit = KaplanMeierRows{};
 }
 
 LandmarkSurvival survival_at(const KaplanMeier& km, double t) {
