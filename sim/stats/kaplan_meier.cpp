@@ -356,8 +356,8 @@ std::vector<SurvivalQuantile> survival_quantiles(const KaplanMeier& km, std::spa
     return out;
   }
   // x = c(0, time), y = c(0, 1 - curve) as findq sees them, read in place. The quantile's lower limit comes
-  // from the lower survival limit (1 - lower rises first). Limits not stored are computed only near their
-  // crossings (limit_quantiles), with the same result.
+  // from the lower survival limit (1 - lower rises first). S and the stored limits are read, and limits not
+  // stored computed, only near their crossings (limit_quantiles), with the same result.
   const std::size_t m = km.time.size();
   const auto x = [time = km.time.data()](std::size_t i) { return i == 0 ? 0.0 : time[i - 1]; };
   const auto one_minus = [](const std::vector<double>& curve) {
@@ -367,7 +367,7 @@ std::vector<SurvivalQuantile> survival_quantiles(const KaplanMeier& km, std::spa
     return stored.empty() ? detail::limit_quantiles(km, z, which, probs)
                           : detail::find_quantiles_at(m + 1, x, one_minus(stored), probs);
   };
-  const auto est = detail::find_quantiles_at(m + 1, x, one_minus(km.surv), probs);
+  const auto est = detail::limit_quantiles(km, z, detail::Limit::estimate, probs);
   const auto low = limit(km.lower, detail::Limit::lower);
   const auto up = limit(km.upper, detail::Limit::upper);
   for (std::size_t q = 0; q < probs.size(); ++q) {

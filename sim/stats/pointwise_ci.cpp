@@ -46,6 +46,10 @@ namespace detail {
 // gives the reference result of the real one. If the window is not non-decreasing, or a row after it cannot
 // be shown high, the whole column is computed instead.
 //
+// The estimate S itself (Limit::estimate) takes the same path with every row known exactly: S does not rise
+// down a table (each factor (r - d) / r <= 1 and rounding is monotone; checked), so the whole table is one
+// stretch and only a binary search and the window are read, where the scan read every row.
+//
 // The bound. Low and high are shown without computing a row's limit: over a stretch of rows where the exact
 // limit (of the row's double S, se and z) cannot rise, every row lies between the stretch's ends; the limit
 // computed with glibc's log and exp is within kLimitError of the exact one (below); so a row is low when a
@@ -73,10 +77,11 @@ class LimitRows {
   LimitRows(const KaplanMeier& km, double z, Limit which, LimitScanCounts* counts)
       : s_(km.surv.data()), v_(km.se_log_surv.data()), z_(z), which_(which), counts_(counts) {}
 
-  bool nan_row(std::size_t j) const { return !(s_[j] > 0.0 && s_[j] < 1.0); }
+  bool nan_row(std::size_t j) const { return which_ != Limit::estimate && !(s_[j] > 0.0 && s_[j] < 1.0); }
 
   double exact(std::size_t j) const {
     if (counts_ != nullptr) ++counts_->exact_rows;
+    if (which_ == Limit::estimate) return s_[j];
     double lower = 0.0, upper = 0.0;
     loglog_limits(s_[j], v_[j], z_, lower, upper);
     return which_ == Limit::lower ? lower : upper;
@@ -90,7 +95,9 @@ class LimitRows {
     if (nan_row(j)) return j + 1;
     double s_prev = s_[j], v_prev = v_[j];
     std::size_t k = j + 1;
-    if (which_ == Limit::lower) {
+    if (which_ == Limit::estimate) {  // S itself: known exactly, a stretch while it does not rise
+      while (k < m && s_[k] <= s_[k - 1]) ++k;
+    } else if (which_ == Limit::lower) {
       const double shrink = 1.0 - kSlack;
       if (!(z_ * v_prev <= (1.0 - s_prev) * shrink)) return k;
       for (; k < m; ++k) {

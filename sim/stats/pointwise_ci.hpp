@@ -31,7 +31,8 @@ class PointwiseCi {
 
 namespace detail {
 
-enum class Limit { lower, upper };
+// Which column of the table y = 1 - column reads: a pointwise limit, or the estimate S (exact, stored).
+enum class Limit { lower, upper, estimate };
 
 // What limit_quantiles did, for tests: rows whose limit it computed, and whether it gave up and computed
 // every row (the full scan).
@@ -41,8 +42,9 @@ struct LimitScanCounts {
 };
 
 // The quantiles (survival_quantiles' findq rules) of x = c(0, time), y = c(0, 1 - limit) for one pointwise
-// limit of km, with z = normal_critical_value(km.conf_level): bit for bit what find_quantiles on the whole
-// limit column gives, with the limit computed only where it can change the result (see the .cpp).
+// limit of km (or S itself), with z = normal_critical_value(km.conf_level): bit for bit what find_quantiles
+// on the whole column gives, with the column computed (or read) only where it can change the result (see
+// the .cpp).
 std::vector<double> limit_quantiles(const KaplanMeier& km, double z, Limit which,
                                     std::span<const double> probs, LimitScanCounts* counts = nullptr);
 

@@ -1,6 +1,6 @@
 // The pointwise limits on demand (sim/stats/pointwise_ci.*): a table built with PointwiseCiRows::on_demand
-// gives the stored table's limits bit for bit, and limit_quantiles, which computes a limit only near its
-// crossings, gives the quantiles of the whole column as the direct transcription of R's findq
+// gives the stored table's limits bit for bit, and limit_quantiles, which computes a limit (or reads S) only
+// near its crossings, gives the quantiles of the whole column as the direct transcription of R's findq
 // (find_quantiles_reference) reads them, on small and adversarial curves (few patients, ties, censoring at
 // the start, S reaching 0, limits that fall and rise, probabilities at a value +- sqrt(eps)) and on large
 // ones, where it must also skip almost every row.
@@ -39,6 +39,7 @@ bool same_bits(double a, double b) {
 }
 
 double limit_of(const KaplanMeier& km, double z, Limit which, std::size_t j) {
+  if (which == Limit::estimate) return km.surv[j];
   double lower = 0.0, upper = 0.0;
   mmsim::stats::detail::loglog_limits(km.surv[j], km.se_log_surv[j], z, lower, upper);
   return which == Limit::lower ? lower : upper;
@@ -78,7 +79,7 @@ struct Tally {
 // limit_quantiles against the truth for each probability alone and for all at once.
 void check_curve(std::mt19937_64& rng, const KaplanMeier& km, Tally& tally) {
   const double z = mmsim::stats::detail::normal_critical_value(km.conf_level);
-  for (const Limit which : {Limit::lower, Limit::upper}) {
+  for (const Limit which : {Limit::lower, Limit::upper, Limit::estimate}) {
     const std::vector<double> probs = probes(rng, km, z, which);
     for (std::size_t q = 0; q <= probs.size(); ++q) {
       const std::vector<double> asked = q < probs.size() ? std::vector<double>{probs[q]} : probs;
@@ -228,7 +229,7 @@ TEST_CASE("limit_quantiles on large cohorts computes a few rows and matches the 
     const KaplanMeier km = mmsim::stats::kaplan_meier(large_sample(rng, 200000, censored, time, event), 0.95,
                                                       PointwiseCiRows::on_demand);
     const double z = mmsim::stats::detail::normal_critical_value(km.conf_level);
-    for (const Limit which : {Limit::lower, Limit::upper}) {
+    for (const Limit which : {Limit::lower, Limit::upper, Limit::estimate}) {
       for (const std::vector<double>& probs :
            {std::vector<double>{0.5}, std::vector<double>{0.1, 0.5, 0.9}, std::vector<double>{0.3}}) {
         LimitScanCounts counts;
