@@ -21,6 +21,12 @@ void MemoryColumns::endpoint(std::size_t strategy, const std::string& name, std:
   event.assign(c.event.begin(), c.event.end());
 }
 
+std::optional<stats::SurvivalSample> MemoryColumns::endpoint_view(std::size_t strategy,
+                                                                  const std::string& name) const {
+  const auto& c = outcome_.columns.at(strategy).at(index_of(endpoints_, name));
+  return stats::SurvivalSample{c.time, c.event};
+}
+
 std::vector<std::uint8_t> MemoryColumns::outcome(std::size_t strategy, const std::string& name) const {
   const auto& c = outcome_.outcomes.at(strategy).at(index_of(outcomes_, name));
   return {c.begin(), c.end()};

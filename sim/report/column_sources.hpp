@@ -17,6 +17,8 @@ class MemoryColumns final : public ColumnSource {
       : outcome_(outcome), endpoints_(endpoints), outcomes_(outcomes) {}
   void endpoint(std::size_t strategy, const std::string& name, std::vector<double>& time,
                 std::vector<std::uint8_t>& event) const override;
+  std::optional<stats::SurvivalSample> endpoint_view(std::size_t strategy,
+                                                     const std::string& name) const override;
   std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const override;
   bool concurrent_reads() const override { return true; }
 

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
 
@@ -16,6 +18,7 @@
 #include "sim/stats/cox.hpp"
 #include "sim/stats/cox_robust.hpp"
 #include "sim/stats/kaplan_meier.hpp"
+#include "sim/stats/km_workspace.hpp"
 #include "sim/stats/log_rank.hpp"
 #include "sim/stats/monte_carlo.hpp"
 #include "sim/stats/paired.hpp"
@@ -24,24 +27,73 @@
 namespace mmsim::report {
 namespace {
 
+// Workspaces for the arms' fits, lent to one arm at a time and returned, so that each fit refills the pages
+// an earlier one faulted in (km_workspace.hpp). A pool rather than one per thread: a thread waiting in the
+// nested loop over strategies may run another arm meanwhile.
+class WorkspacePool {
+ public:
+  std::unique_ptr<stats::KmWorkspace> acquire() {
+    const std::lock_guard lock(mutex_);
+    if (free_.empty()) return std::make_unique<stats::KmWorkspace>();
+    std::unique_ptr<stats::KmWorkspace> w = std::move(free_.back());
+    free_.pop_back();
+    return w;
+  }
+  void release(std::unique_ptr<stats::KmWorkspace> w) noexcept {
+    const std::lock_guard lock(mutex_);
+    try {
+      free_.push_back(std::move(w));
+    } catch (...) {  // out of memory: the workspace is freed instead of kept
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<stats::KmWorkspace>> free_;
+};
+
 // One strategy's columns of one endpoint and its Kaplan-Meier curve with each patient's row in it: the
-// single sort every summary, comparison and influence vector of this arm is computed from.
-struct Arm {
-  std::vector<double> time;
+// single sort every summary, comparison and influence vector of this arm is computed from. The curve is
+// built in a workspace of the pool and its buffers go back there with the workspace when the arm ends.
+class Arm {
+ public:
+  explicit Arm(WorkspacePool& pool) : pool_(&pool), workspace_(pool.acquire()) {}
+  ~Arm() {
+    stats::recycle(*workspace_, std::move(fit));
+    pool_->release(std::move(workspace_));
+  }
+  Arm(const Arm&) = delete;
+  Arm& operator=(const Arm&) = delete;
+
+  stats::SurvivalSample sample() const { return columns; }
+  stats::KmWorkspace& workspace() { return *workspace_; }
+
+  std::vector<double> time;  // a copy of the columns, for a source that does not hold them in memory
   std::vector<std::uint8_t> event;
+  stats::SurvivalSample columns;  // the source's columns in place, or the copy
   stats::KaplanMeierRows fit;
-  stats::SurvivalSample sample() const { return {time, event}; }
+
+ private:
+  WorkspacePool* pool_;
+  std::unique_ptr<stats::KmWorkspace> workspace_;
 };
 
 // Each patient's row is needed only by the paired comparisons (influence values, the robust Cox variance):
-// a report of one strategy builds the curve alone.
+// a report of one strategy builds the curve alone. The pointwise limits of the few rows the summaries read
+// are computed when read (step tables, median).
 void load(Arm& arm, const ColumnSource& source, std::size_t strategy, const std::string& endpoint,
           double conf_level, bool with_rows = true) {
-  source.endpoint(strategy, endpoint, arm.time, arm.event);
-  if (with_rows) {
-    arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level);
+  if (const std::optional<stats::SurvivalSample> view = source.endpoint_view(strategy, endpoint)) {
+    arm.columns = *view;
   } else {
-    arm.fit.km = stats::kaplan_meier(arm.sample(), conf_level);
+    source.endpoint(strategy, endpoint, arm.time, arm.event);
+    arm.columns = {arm.time, arm.event};
+  }
+  constexpr auto ci_rows = stats::PointwiseCiRows::on_demand;
+  if (with_rows) {
+    arm.fit = stats::kaplan_meier_with_rows(arm.sample(), conf_level, ci_rows, arm.workspace());
+  } else {
+    arm.fit.km = stats::kaplan_meier(arm.sample(), conf_level, ci_rows, arm.workspace());
   }
 }
 
@@ -204,7 +256,8 @@ Comparison compare(const std::string& strategy, const std::string& reference, co
   }
   for (const double t : opt.landmarks) c.survival_diff.push_back({t, kNaN, kNaN, kNaN, kNaN, kNaN});
   // Paired only when both arms hold the same patients in the same order (one run); else left undefined.
-  if (!paired || a.time.size() != ref.time.size() || a.fit.km.n == 0 || ref.fit.km.n == 0) return c;
+  if (!paired || a.sample().time.size() != ref.sample().time.size() || a.fit.km.n == 0 || ref.fit.km.n == 0)
+    return c;
   if (hr.finite) {
     const stats::ClusteredCoxHazardRatio robust =
         stats::cox_hazard_ratio_clustered(hr, a.sample(), a.fit, ref.sample(), ref.fit, opt.conf_level);
@@ -267,6 +320,7 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   std::vector<EndpointSummary> summaries(n_ep * n_s);
   std::vector<std::optional<Comparison>> comparisons(n_ep * n_s);
   std::vector<std::uint64_t> patients(n_ep, 0);
+  WorkspacePool pool;
   const bool parallel = source.concurrent_reads() && opt.threads != 1;
   auto for_each = [parallel](std::size_t n, const auto& body) {
     if (parallel) {
@@ -278,16 +332,16 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   const auto all_arms = [&] {
     for_each(n_ep, [&](std::size_t e) {
       const std::string& ep = endpoints[e];
-      Arm ref;
+      Arm ref(pool);
       load(ref, source, opt.reference, ep, opt.conf_level, n_s > 1);
-      patients[e] = ref.time.size();
+      patients[e] = ref.sample().time.size();
       summaries[e * n_s + opt.reference] = summarize(ep, ref, tau, opt);
       const ReferenceInfluence ref_influence =
           reference_influence(ref, tau, opt, any_paired(source, n_s, opt.reference));
       if (opt.on_step) opt.on_step();
       for_each(n_s, [&](std::size_t s) {
         if (s == opt.reference) return;
-        Arm a;
+        Arm a(pool);
         load(a, source, s, ep, opt.conf_level);
         summaries[e * n_s + s] = summarize(ep, a, tau, opt);
         comparisons[e * n_s + s] =
@@ -323,6 +377,7 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
   const double tau = rmst_horizon(opt, horizon);
   r.patients = endpoints.empty() ? 0 : source.patient_count();
   run_patients = std::max<std::size_t>(run_patients, 1);
+  WorkspacePool pool;
   // One endpoint and strategy at a time: the summaries from disk, then the comparisons with the two arms'
   // columns in memory.
   for (const std::string& ep : endpoints) {
@@ -332,13 +387,13 @@ Report compute_report(const ColumnSource& source, const std::vector<std::string>
       if (opt.on_step) opt.on_step();
     }
     if (strategies.size() < 2) continue;
-    Arm ref;
+    Arm ref(pool);
     load(ref, source, opt.reference, ep, opt.conf_level);
     const ReferenceInfluence ref_influence =
         reference_influence(ref, tau, opt, any_paired(source, strategies.size(), opt.reference));
     for (std::size_t s = 0; s < strategies.size(); ++s) {
       if (s == opt.reference) continue;
-      Arm a;
+      Arm a(pool);
       load(a, source, s, ep, opt.conf_level);
       r.comparisons.push_back(compare(strategies[s], r.reference, ep, a, ref, ref_influence, tau,
                                       stats::restricted_mean(a.fit.km, tau).estimate,

@@ -19,6 +19,7 @@
 #include "sim/economics/economics_report.hpp"
 #include "sim/report/step_tables.hpp"
 #include "sim/runner/progress.hpp"
+#include "sim/stats/survival_sample.hpp"
 
 namespace mmsim::io {
 class SpillFolder;
@@ -128,6 +129,11 @@ class ColumnSource {
   virtual ~ColumnSource() = default;
   virtual void endpoint(std::size_t strategy, const std::string& endpoint, std::vector<double>& time,
                         std::vector<std::uint8_t>& event) const = 0;
+  // The same columns in place, when the source holds them in memory for as long as it lives (no copy).
+  virtual std::optional<stats::SurvivalSample> endpoint_view(std::size_t /*strategy*/,
+                                                             const std::string& /*endpoint*/) const {
+    return std::nullopt;
+  }
   virtual std::vector<std::uint8_t> outcome(std::size_t strategy, const std::string& name) const = 0;
   // True when endpoint() and outcome() may be called from several threads at once.
   virtual bool concurrent_reads() const { return false; }

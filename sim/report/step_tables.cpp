@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "sim/stats/pointwise_ci.hpp"
+
 namespace mmsim::report {
 namespace {
 
@@ -91,32 +93,37 @@ KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, cons
   out.n = km.n;
   out.distinct_times = km.time.size();
   if (km.time.empty()) return out;
-  // One pass over the rows with the running event and censoring totals, handing them to the stored rows
-  // (ascending) and the risk-table times (ascending; each takes the totals of its last row <= t).
+  // The running event and censoring totals handed to the stored rows (ascending) and to the risk-table times
+  // (ascending; each takes the totals of its last row <= t): summed up to each in a loop without a branch a
+  // row (once for the stored rows, once for the risk times), where one pass tested every row for both.
   const std::vector<std::size_t> kept = thinned_rows(km.time, opt);
   const std::vector<double> risk = risk_times(km.time.back(), opt);
-  std::size_t next_kept = 0, next_risk = 0;
-  const std::size_t m = km.time.size();
-  std::uint64_t events = 0, censored = 0;
-  // Risk times before the first row: nothing has happened yet.
-  for (; next_risk < risk.size() && risk[next_risk] < km.time[0]; ++next_risk)
-    out.risk.push_back({risk[next_risk], at_risk(km.time, km.n_risk, risk[next_risk]), 0, 0});
   const std::int64_t* n_event = km.n_event.data();
   const std::int64_t* n_censor = km.n_censor.data();
-  std::size_t kept_row = kept.empty() ? m : kept[0];
-  for (std::size_t j = 0; j < m; ++j) {
-    events += static_cast<std::uint64_t>(n_event[j]);
-    censored += static_cast<std::uint64_t>(n_censor[j]);
-    if (j == kept_row) {
-      out.steps.push_back({km.time[j], km.surv[j], km.lower[j], km.upper[j],
-                           static_cast<std::uint64_t>(km.n_risk[j]), events, censored});
-      ++next_kept;
-      kept_row = next_kept < kept.size() ? kept[next_kept] : m;
+  std::uint64_t events = 0, censored = 0;
+  std::size_t summed = 0;  // the totals are those of rows [0, summed)
+  const auto sum_to = [&](std::size_t end) {
+    std::uint64_t e = events, c = censored;
+    for (std::size_t j = summed; j < end; ++j) {
+      e += static_cast<std::uint64_t>(n_event[j]);
+      c += static_cast<std::uint64_t>(n_censor[j]);
     }
-    // Row j is the last row <= t for the risk times in [time[j], time[j + 1]).
-    if (next_risk == risk.size() || (j + 1 < m && !(risk[next_risk] < km.time[j + 1]))) continue;
-    for (; next_risk < risk.size() && (j + 1 == m || risk[next_risk] < km.time[j + 1]); ++next_risk)
-      out.risk.push_back({risk[next_risk], at_risk(km.time, km.n_risk, risk[next_risk]), events, censored});
+    events = e;
+    censored = c;
+    summed = end;
+  };
+  const stats::PointwiseCi ci(km);  // stored, or computed for the kept rows only
+  for (const std::size_t j : kept) {
+    sum_to(j + 1);
+    const stats::PointwiseLimits limits = ci(j);
+    out.steps.push_back({km.time[j], km.surv[j], limits.lower, limits.upper,
+                         static_cast<std::uint64_t>(km.n_risk[j]), events, censored});
+  }
+  events = censored = 0;
+  summed = 0;
+  for (const double t : risk) {
+    sum_to(static_cast<std::size_t>(std::upper_bound(km.time.begin(), km.time.end(), t) - km.time.begin()));
+    out.risk.push_back({t, at_risk(km.time, km.n_risk, t), events, censored});
   }
   const double last = km.time.back();
   std::size_t marked = opt.max_censor_marks;  // no cell yet

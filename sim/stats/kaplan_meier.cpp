@@ -11,6 +11,8 @@
 
 #include "sim/core/errors.hpp"
 #include "sim/core/numeric.hpp"
+#include "sim/stats/km_workspace.hpp"
+#include "sim/stats/pointwise_ci.hpp"
 #include "sim/stats/quantile_scan.hpp"
 #include "sim/stats/stats_detail.hpp"
 
@@ -23,13 +25,16 @@ void check_time_argument(double t, const char* what) {
   }
 }
 
-// The table from the included patients sorted by time. With `rows`, records[i].aux is the patient's position
-// and rows[aux] receives the patient's row. The counts are read off the records first and the records are
+// The table from the included patients sorted by time, into km (its vectors are cleared: capacity a
+// workspace kept is reused). With `rows`, records[i].aux is the patient's position and rows[aux] receives the
+// patient's row. The counts are read off the records first; unless a workspace keeps them, the records are
 // freed before the per-row estimates are allocated, so the two never take memory at the same time.
-KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t patients, double conf_level,
-                        std::vector<std::uint32_t>* rows) {
+void build_table(std::vector<detail::TimeRecord>& records, bool keep_records, std::size_t patients,
+                 double conf_level, std::vector<std::uint32_t>* rows, PointwiseCiRows ci_rows,
+                 KaplanMeier& km) {
   const double z = detail::normal_critical_value(conf_level);
-  KaplanMeier km;
+  for (auto* v : {&km.time, &km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper}) v->clear();
+  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->clear();
   km.n = records.size();
   km.n_excluded = patients - records.size();
   km.conf_level = conf_level;
@@ -68,9 +73,14 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
   } else {
     count_rows(std::false_type{});
   }
-  std::vector<detail::TimeRecord>().swap(records);
+  if (!keep_records) std::vector<detail::TimeRecord>().swap(records);
 
-  for (auto* v : {&km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper}) v->reserve(distinct);
+  const bool every_ci = ci_rows == PointwiseCiRows::every_row;
+  for (auto* v : {&km.surv, &km.se_log_surv, &km.se_surv}) v->reserve(distinct);
+  if (every_ci) {
+    km.lower.reserve(distinct);
+    km.upper.reserve(distinct);
+  }
   long double s = 1.0L;
   detail::CompensatedSum greenwood;
   bool reached_zero = false;
@@ -93,8 +103,10 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
       km.surv.push_back(km.surv.back());
       km.se_log_surv.push_back(km.se_log_surv.back());
       km.se_surv.push_back(km.se_surv.back());
-      km.lower.push_back(km.lower.back());
-      km.upper.push_back(km.upper.back());
+      if (every_ci) {
+        km.lower.push_back(km.lower.back());
+        km.upper.push_back(km.upper.back());
+      }
       continue;
     }
     const double surv = static_cast<double>(s);
@@ -102,13 +114,13 @@ KaplanMeier build_table(std::vector<detail::TimeRecord> records, std::size_t pat
     km.surv.push_back(surv);
     km.se_log_surv.push_back(se_log);
     km.se_surv.push_back(surv * se_log);
+    if (!every_ci) continue;
     double lower = 0.0;
     double upper = 0.0;
     detail::loglog_limits(surv, se_log, z, lower, upper);
     km.lower.push_back(lower);
     km.upper.push_back(upper);
   }
-  return km;
 }
 
 }  // namespace
@@ -227,23 +239,6 @@ std::vector<double> find_quantiles_reference(const std::vector<double>& x_all,
   return out;
 }
 
-// The same result as find_quantiles_reference on x = (x_at(0), ..., x_at(count - 1)) and likewise y, without
-// building any full-length array when the non-NaN y are non-decreasing (the common case; otherwise the arrays
-// are materialized and the reference path runs).
-template <class XAt, class YAt>
-std::vector<double> find_quantiles_at(std::size_t count, const XAt& x_at, const YAt& y_at,
-                                      std::span<const double> probs) {
-  QuantileScan scan(probs);
-  scan.add_range(0, count, x_at, y_at);
-  if (scan.monotone()) return scan.finish();
-  std::vector<double> x(count), y(count);
-  for (std::size_t j = 0; j < count; ++j) {
-    x[j] = x_at(j);
-    y[j] = y_at(j);
-  }
-  return find_quantiles_reference(x, y, probs);
-}
-
 std::vector<double> find_quantiles(std::span<const double> x, std::span<const double> y,
                                    std::span<const double> probs) {
   return find_quantiles_at(
@@ -254,23 +249,57 @@ std::vector<double> find_quantiles(std::span<const double> x, std::span<const do
 
 // The sample is validated while its records are copied, and build_table checks conf_level: the errors of
 // an invalid sample and of an invalid level come in that order, as they always have.
-KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level) {
-  return build_table(detail::validated_sorted_records(sample, 1, false), sample.time.size(), conf_level,
-                     nullptr);
+KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level, PointwiseCiRows ci_rows) {
+  std::vector<detail::TimeRecord> records = detail::validated_sorted_records(sample, 1, false);
+  KaplanMeier km;
+  build_table(records, false, sample.time.size(), conf_level, nullptr, ci_rows, km);
+  return km;
 }
 
-KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level) {
+namespace {
+
+void check_row_count(const SurvivalSample& sample, double conf_level) {
   if (sample.time.size() >= kNoRow) {
     validate_sample(sample, 1);  // the sample's and the level's errors first, as before
     (void)detail::normal_critical_value(conf_level);
     throw InputError(
         fmt::format("kaplan_meier_with_rows: {} patients (at most {})", sample.time.size(), kNoRow - 1));
   }
+}
+
+}  // namespace
+
+KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level,
+                                       PointwiseCiRows ci_rows) {
+  check_row_count(sample, conf_level);
   std::vector<detail::TimeRecord> records = detail::validated_sorted_records(sample, 1, true);
   KaplanMeierRows out;
   out.row.assign(sample.time.size(), kNoRow);
-  out.km = build_table(std::move(records), sample.time.size(), conf_level, &out.row);
+  build_table(records, false, sample.time.size(), conf_level, &out.row, ci_rows, out.km);
   return out;
+}
+
+KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level, PointwiseCiRows ci_rows,
+                         KmWorkspace& workspace) {
+  detail::validated_sorted_records(sample, 1, false, workspace.records, workspace.scratch);
+  KaplanMeier km = std::move(workspace.spare.km);
+  build_table(workspace.records, true, sample.time.size(), conf_level, nullptr, ci_rows, km);
+  return km;
+}
+
+KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level,
+                                       PointwiseCiRows ci_rows, KmWorkspace& workspace) {
+  check_row_count(sample, conf_level);
+  detail::validated_sorted_records(sample, 1, true, workspace.records, workspace.scratch);
+  KaplanMeierRows out = std::move(workspace.spare);
+  out.row.assign(sample.time.size(), kNoRow);
+  build_table(workspace.records, true, sample.time.size(), conf_level, &out.row, ci_rows, out.km);
+  return out;
+}
+
+void recycle(KmWorkspace& workspace, KaplanMeierRows&& fit) {
+  workspace.spare = std::move(fit);
+  fit = KaplanMeierRows{};
 }
 
 LandmarkSurvival survival_at(const KaplanMeier& km, double t) {
@@ -327,15 +356,20 @@ std::vector<SurvivalQuantile> survival_quantiles(const KaplanMeier& km, std::spa
     return out;
   }
   // x = c(0, time), y = c(0, 1 - curve) as findq sees them, read in place. The quantile's lower limit comes
-  // from the lower survival limit (1 - lower rises first).
+  // from the lower survival limit (1 - lower rises first). S and the stored limits are read, and limits not
+  // stored computed, only near their crossings (limit_quantiles), with the same result.
   const std::size_t m = km.time.size();
   const auto x = [time = km.time.data()](std::size_t i) { return i == 0 ? 0.0 : time[i - 1]; };
   const auto one_minus = [](const std::vector<double>& curve) {
     return [c = curve.data()](std::size_t i) { return i == 0 ? 0.0 : 1.0 - c[i - 1]; };
   };
-  const auto est = detail::find_quantiles_at(m + 1, x, one_minus(km.surv), probs);
-  const auto low = detail::find_quantiles_at(m + 1, x, one_minus(km.lower), probs);
-  const auto up = detail::find_quantiles_at(m + 1, x, one_minus(km.upper), probs);
+  const auto limit = [&](const std::vector<double>& stored, detail::Limit which) {
+    return stored.empty() ? detail::limit_quantiles(km, z, which, probs)
+                          : detail::find_quantiles_at(m + 1, x, one_minus(stored), probs);
+  };
+  const auto est = detail::limit_quantiles(km, z, detail::Limit::estimate, probs);
+  const auto low = limit(km.lower, detail::Limit::lower);
+  const auto up = limit(km.upper, detail::Limit::upper);
   for (std::size_t q = 0; q < probs.size(); ++q) {
     out[q].time = est[q];
     out[q].lower = low[q];

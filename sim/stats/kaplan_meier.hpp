@@ -30,12 +30,19 @@ struct KaplanMeier {
   std::vector<double> se_log_surv;
   std::vector<double> se_surv;
   // Pointwise log-log confidence interval; NaN where S is 0 or 1, where the transform is undefined (as R).
+  // Empty in a table built with PointwiseCiRows::on_demand: PointwiseCi (pointwise_ci.hpp) gives a row's.
   std::vector<double> lower;
   std::vector<double> upper;
 };
 
+// Whether the table stores the pointwise limits of every row (2 logs and 4 exps an event row), or leaves
+// lower and upper empty for the few rows a report reads to be computed when read (the same bits either way;
+// survival_quantiles then computes only the rows near each limit's crossing).
+enum class PointwiseCiRows { every_row, on_demand };
+
 // O(n log n): one sort of the included patients. Throws InputError on invalid data (see validate_sample).
-KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level = 0.95);
+KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level = 0.95,
+                         PointwiseCiRows ci_rows = PointwiseCiRows::every_row);
 
 // The curve together with each patient's row in km.time (kNoRow for a NaN time), from the same single sort:
 // what the influence functions of paired.hpp need, so a curve and any number of its influence vectors cost
@@ -45,7 +52,8 @@ struct KaplanMeierRows {
   KaplanMeier km;
   std::vector<std::uint32_t> row;  // per patient, in sample order
 };
-KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level = 0.95);
+KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf_level = 0.95,
+                                       PointwiseCiRows ci_rows = PointwiseCiRows::every_row);
 
 // Survival at a landmark time t >= 0: the step function at t, with Greenwood SE and log-log CI.
 //   before the first observed time: surv 1, se 0, CI [1, 1];

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/core/numeric.hpp"
+#include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats::detail {
 
@@ -202,5 +203,22 @@ class QuantileScan {
   double pmin_ = 0.0, ymax_ = -kInf, last_value_ = -kInf, x0_ = 0.0, y_kept_last_ = 0.0, last_x_ = 0.0;
   bool have_last_ = false, seen_nan_ = false, monotone_ = true;
 };
+
+// The same result as find_quantiles_reference on x = (x_at(0), ..., x_at(count - 1)) and likewise y, without
+// building any full-length array when the non-NaN y are non-decreasing (the common case; otherwise the arrays
+// are materialized and the reference path runs).
+template <class XAt, class YAt>
+std::vector<double> find_quantiles_at(std::size_t count, const XAt& x_at, const YAt& y_at,
+                                      std::span<const double> probs) {
+  QuantileScan scan(probs);
+  scan.add_range(0, count, x_at, y_at);
+  if (scan.monotone()) return scan.finish();
+  std::vector<double> x(count), y(count);
+  for (std::size_t j = 0; j < count; ++j) {
+    x[j] = x_at(j);
+    y[j] = y_at(j);
+  }
+  return find_quantiles_reference(x, y, probs);
+}
 
 }  // namespace mmsim::stats::detail

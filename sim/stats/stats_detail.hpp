@@ -64,10 +64,14 @@ std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
 // throws validate_sample's error).
 std::vector<TimeRecord> validated_sorted_records(const SurvivalSample& sample, std::uint8_t max_event_code,
                                                  bool with_positions);
+// The same into `records`, with `scratch` for the sort: both keep their capacity (reused by a workspace).
+void validated_sorted_records(const SurvivalSample& sample, std::uint8_t max_event_code, bool with_positions,
+                              std::vector<TimeRecord>& records, std::vector<TimeRecord>& scratch);
 
 // Sorts records by time, ascending (times >= 0, no NaN). Ties are grouped (their order is unspecified; every
 // estimator reads a tie group as a whole). O(n): an LSD radix sort on the bits of the time for large n.
 void sort_by_time(std::vector<TimeRecord>& records);
+void sort_by_time(std::vector<TimeRecord>& records, std::vector<TimeRecord>& scratch);
 
 // For each patient, the row of its time in `times` (the ascending distinct times of a table built from this
 // sample), or kNoRow for a NaN time. One sort, O(n log n). Throws InputError if a time is not in `times`.

@@ -57,9 +57,16 @@ std::vector<TimeRecord> sorted_records(const SurvivalSample& sample,
 
 std::vector<TimeRecord> validated_sorted_records(const SurvivalSample& sample, std::uint8_t max_event_code,
                                                  bool with_positions) {
+  std::vector<TimeRecord> records, scratch;
+  validated_sorted_records(sample, max_event_code, with_positions, records, scratch);
+  return records;
+}
+
+void validated_sorted_records(const SurvivalSample& sample, std::uint8_t max_event_code, bool with_positions,
+                              std::vector<TimeRecord>& records, std::vector<TimeRecord>& scratch) {
   const std::size_t n = sample.time.size();
   if (sample.event.size() != n) validate_sample(sample, max_event_code);  // throws
-  std::vector<TimeRecord> records;
+  records.clear();
   records.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double t = sample.time[i];
@@ -68,11 +75,15 @@ std::vector<TimeRecord> validated_sorted_records(const SurvivalSample& sample, s
     if (!(t >= 0.0 && t < kInf) || code > max_event_code) validate_sample(sample, max_event_code);  // throws
     records.push_back(TimeRecord{t, with_positions ? static_cast<std::uint32_t>(i) : 0U, code});
   }
-  sort_by_time(records);
-  return records;
+  sort_by_time(records, scratch);
 }
 
 void sort_by_time(std::vector<TimeRecord>& records) {
+  std::vector<TimeRecord> scratch;
+  sort_by_time(records, scratch);
+}
+
+void sort_by_time(std::vector<TimeRecord>& records, std::vector<TimeRecord>& scratch) {
   if (records.size() < 4096) {
     std::sort(records.begin(), records.end(),
               [](const TimeRecord& a, const TimeRecord& b) { return a.time < b.time; });
@@ -85,8 +96,7 @@ void sort_by_time(std::vector<TimeRecord>& records) {
     std::memcpy(&bits, &r.time, sizeof bits);
     return bits == (std::uint64_t{1} << 63) ? std::uint64_t{0} : bits;
   };
-  std::vector<TimeRecord> buffer;
-  radix_sort_by(records, buffer, key);
+  radix_sort_by(records, scratch, key);
 }
 
 std::vector<std::size_t> patient_rows(const SurvivalSample& sample, std::span<const double> times) {
