@@ -160,7 +160,7 @@ void regularize(std::vector<std::pair<double, double>>& points, std::vector<doub
 std::vector<double> find_quantiles_reference(const std::vector<double>& x_all,
                                              const std::vector<double>& y_all,
                                              std::span<const double> probs) {
-  constexpr double tol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
+  constexpr double tol = kFindqTol;
   std::vector<double> out(probs.size(), kNaN);
   if (probs.empty()) return out;
   double ymax = -kInf;

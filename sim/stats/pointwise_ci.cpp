@@ -68,7 +68,7 @@ namespace detail {
 // (test_pointwise_ci.cpp checks the computed limits against long double).
 namespace {
 
-constexpr double kTol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps), as findq
+constexpr double kTol = kFindqTol;
 constexpr double kLimitError = 1e-9;
 constexpr double kSlack = 1e-9;
 

@@ -141,7 +141,7 @@ class QuantileScan {
   }
 
  private:
-  static constexpr double kTol = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
+  static constexpr double kTol = kFindqTol;
 
   // The positions from i on that add would change no run with (kept_ > 0 and no run open), with add's
   // bookkeeping (last_x_ excepted: add_range sets it); returns the first position that needs add (or end,

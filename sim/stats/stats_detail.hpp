@@ -12,6 +12,10 @@
 
 namespace mmsim::stats::detail {
 
+// survival:::findq's tolerance, sqrt(.Machine$double.eps): every quantile path (the findq transcription, the
+// scan, the lazy limits) compares keys y +- this.
+inline constexpr double kFindqTol = 1.4901161193847656e-08;
+
 // Log-log confidence limits of a survival probability s with standard error se_log of log S (R's
 // survfit_confint, conf.type = "log-log"); NaN outside (0, 1). Shared by the batch and streamed tables, so
 // both perform the same operations.
