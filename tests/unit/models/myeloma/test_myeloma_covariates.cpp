@@ -91,36 +91,48 @@ TEST_CASE("The index line's response does not depend on the per-line odds ratio 
 }
 
 TEST_CASE(
-    "A PD best response progresses on its own time-to-progression law, not at the assessment (issue 11 item "
-    "3)",
+    "A PD best response progresses on its own law beyond the first assessment, not at it nor before it "
+    "(issue "
+    "11 item 3)",
     "[myeloma]") {
-  // PvD/DPd at line 1 for an average constructed patient: among those whose best response is PD, the share
-  // still progression-free and alive 1 month (the assessment) after the start is S_pd(1)^HR x survival from
-  // the competing deaths of that month. With the line cut at the assessment (the old rule) it was exactly 0.
+  // PvD/DPd at line 1 for an average constructed patient. Among those whose best response is PD: (1) all but
+  // the ones dying within the month are progression-free at the assessment (a best response is a finding of
+  // that assessment); drawn from the treatment start, as before, the share was S_pd(1)^HR (~0.7); cut at the
+  // assessment, as before that, 0. (2) Of those progression-free at the assessment, the share still so half
+  // a month later is the law's conditional survival (S_pd(a + 0.5) / S_pd(a))^HR times the competing deaths'
+  // survival over that half month (at most a few per cent): between 0.9 and 1 times it, within 4 binomial
+  // SEs.
   const auto m = fixed_lines_model("cartitude4", 60.0, {{"pvd", {"pvd_dpd"}}});
   const Params& p = m->params();
   const Therapy& th = therapy_named(p, "pvd_dpd");
   const auto x = average_patient();
   const Efficacy e = line_efficacy(p, th, -1, state_on_line(p, x, 1), 0.0);
   const double hr = std::exp(e.log_hr + th.log_hr[idx(Cov::bridged)] * (0.0 - th.bridging_prob));
-  const double s_prog = std::pow(1.0 - th.ttp[idx(Depth::pd)]->cdf(th.assessment_months), hr);
+  const double a = th.assessment_months, later = a + 0.5;
+  const auto& law = *th.ttp[idx(Depth::pd)];
+  const double s_from_start = std::pow(1.0 - law.cdf(a), hr);
+  const double s_beyond = std::pow((1.0 - law.cdf(later)) / (1.0 - law.cdf(a)), hr);
+  REQUIRE(s_from_start < 0.8);  // the old rule is told apart by check (1)
   const FieldId best = m->schema().patients.find("best_response_line1"),
                 pfs = m->schema().patients.find("pfs_time");
   const std::size_t n = 20000;
   const TableBuffer t = run_cohort(*m, 0, n, 9, &x);
-  double k = 0, beyond = 0;
+  double k = 0, at_a = 0, at_later = 0;
   for (std::size_t r = 0; r < n; ++r) {
     if (t.get<std::uint8_t>(r, best) != idx(Depth::pd) + 1) continue;  // enum: 0 = none, then pd .. cr
     k += 1;
-    beyond += t.get<double>(r, pfs) > th.assessment_months ? 1 : 0;
+    at_a += t.get<double>(r, pfs) > a ? 1 : 0;
+    at_later += t.get<double>(r, pfs) > later ? 1 : 0;
   }
   REQUIRE(k > 300);
-  const double share = beyond / k, se = std::sqrt(share * (1 - share) / k);
-  // Competing deaths within the month (progressive-disease hazard, early TRM, background) take at most a few
-  // per cent: the share lies between 0.9 S and S, within 4 binomial SEs.
-  INFO("PD lines progression-free at the assessment " << share << " (SE " << se << "), law " << s_prog);
-  CHECK(share < s_prog + 4 * se);
-  CHECK(share > 0.9 * s_prog - 4 * se);
+  const double share_a = at_a / k, se_a = std::sqrt(share_a * (1 - share_a) / k);
+  INFO("PD lines progression-free at the assessment " << share_a << " (SE " << se_a << "); from the start "
+                                                      << s_from_start);
+  CHECK(share_a > 0.9 - 4 * se_a);
+  const double share = at_later / at_a, se = std::sqrt(share * (1 - share) / at_a);
+  INFO("of those, progression-free half a month later " << share << " (SE " << se << "), law " << s_beyond);
+  CHECK(share < s_beyond + 4 * se);
+  CHECK(share > 0.9 * s_beyond - 4 * se);
 }
 
 TEST_CASE(
