@@ -98,18 +98,18 @@ KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, cons
   // row (once for the stored rows, once for the risk times), where one pass tested every row for both.
   const std::vector<std::size_t> kept = thinned_rows(km.time, opt);
   const std::vector<double> risk = risk_times(km.time.back(), opt);
+  // The censorings up to a row are those who left (the first row's risk set less the next row's) less the
+  // events: the table derives its censoring counts the same way.
   const std::int64_t* n_event = km.n_event.data();
-  const std::int64_t* n_censor = km.n_censor.data();
+  const std::size_t rows = km.time.size();
   std::uint64_t events = 0, censored = 0;
   std::size_t summed = 0;  // the totals are those of rows [0, summed)
   const auto sum_to = [&](std::size_t end) {
-    std::uint64_t e = events, c = censored;
-    for (std::size_t j = summed; j < end; ++j) {
-      e += static_cast<std::uint64_t>(n_event[j]);
-      c += static_cast<std::uint64_t>(n_censor[j]);
-    }
+    std::uint64_t e = events;
+    for (std::size_t j = summed; j < end; ++j) e += static_cast<std::uint64_t>(n_event[j]);
+    const std::int64_t remaining = end < rows ? km.n_risk[end] : 0;
     events = e;
-    censored = c;
+    censored = static_cast<std::uint64_t>(km.n_risk[0] - remaining) - e;
     summed = end;
   };
   const stats::PointwiseCi ci(km);  // stored, or computed for the kept rows only
@@ -128,7 +128,7 @@ KmSteps km_steps(const std::string& endpoint, const stats::KaplanMeier& km, cons
   const double last = km.time.back();
   std::size_t marked = opt.max_censor_marks;  // no cell yet
   for (std::size_t j = 0; j < km.time.size() && opt.max_censor_marks > 0; ++j) {
-    if (km.n_censor[j] == 0) continue;
+    if (km.n_censor(j) == 0) continue;
     const std::size_t c = cell_of(km.time[j], last, opt.max_censor_marks);
     if (c == marked) continue;
     marked = c;

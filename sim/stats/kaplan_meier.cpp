@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -14,6 +15,7 @@
 #include "sim/stats/km_workspace.hpp"
 #include "sim/stats/pointwise_ci.hpp"
 #include "sim/stats/quantile_scan.hpp"
+#include "sim/stats/radix_sort.hpp"
 #include "sim/stats/stats_detail.hpp"
 
 namespace mmsim::stats {
@@ -25,58 +27,21 @@ void check_time_argument(double t, const char* what) {
   }
 }
 
-// The table from the included patients sorted by time, into km (its vectors are cleared: capacity a
-// workspace kept is reused). With `rows`, records[i].aux is the patient's position and rows[aux] receives the
-// patient's row. The counts are read off the records first; unless a workspace keeps them, the records are
-// freed before the per-row estimates are allocated, so the two never take memory at the same time.
-void build_table(std::vector<detail::TimeRecord>& records, bool keep_records, std::size_t patients,
-                 double conf_level, std::vector<std::uint32_t>* rows, PointwiseCiRows ci_rows,
-                 KaplanMeier& km) {
-  const double z = detail::normal_critical_value(conf_level);
-  for (auto* v : {&km.time, &km.surv, &km.se_log_surv, &km.se_surv, &km.lower, &km.upper}) v->clear();
-  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->clear();
-  km.n = records.size();
-  km.n_excluded = patients - records.size();
+// Empties a table for refilling (capacity a workspace kept is reused) and sets its patient counts.
+void start_table(std::size_t included, std::size_t patients, double conf_level, KaplanMeier& km) {
+  for (auto* v : {&km.time, &km.surv, &km.se_log_surv, &km.lower, &km.upper}) v->clear();
+  for (auto* v : {&km.n_risk, &km.n_event}) v->clear();
+  km.n = included;
+  km.n_excluded = patients - included;
   km.conf_level = conf_level;
-  std::size_t distinct = 0;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (i == 0 || records[i].time != records[i - 1].time) ++distinct;
-  }
-  km.time.reserve(distinct);
-  for (auto* v : {&km.n_risk, &km.n_event, &km.n_censor}) v->reserve(distinct);
+}
 
-  // The rows are appended to the vectors reserved above (not resized: zeroing them first would cost another
-  // pass over 72 bytes a row), with or without each patient's row.
-  const auto count_rows = [&](auto with_rows) {
-    const detail::TimeRecord* rec = records.data();
-    const std::size_t n = records.size();
-    std::int64_t at_risk = static_cast<std::int64_t>(n);
-    std::uint32_t row = 0;
-    for (std::size_t i = 0; i < n; ++row) {
-      const double t = rec[i].time;
-      std::int64_t d = 0;
-      const std::size_t first = i;
-      for (; i < n && rec[i].time == t; ++i) {
-        if constexpr (decltype(with_rows)::value) (*rows)[rec[i].aux] = row;
-        d += rec[i].code == 1 ? 1 : 0;
-      }
-      const auto leaving = static_cast<std::int64_t>(i - first);
-      km.time.push_back(t);
-      km.n_risk.push_back(at_risk);
-      km.n_event.push_back(d);
-      km.n_censor.push_back(leaving - d);
-      at_risk -= leaving;
-    }
-  };
-  if (rows != nullptr) {
-    count_rows(std::true_type{});
-  } else {
-    count_rows(std::false_type{});
-  }
-  if (!keep_records) std::vector<detail::TimeRecord>().swap(records);
-
+// The per-row estimates (S, Greenwood, and the pointwise limits when every row's are stored) from the counts
+// km.time, km.n_risk and km.n_event already hold.
+void fill_estimates(double z, PointwiseCiRows ci_rows, KaplanMeier& km) {
+  const std::size_t distinct = km.time.size();
   const bool every_ci = ci_rows == PointwiseCiRows::every_row;
-  for (auto* v : {&km.surv, &km.se_log_surv, &km.se_surv}) v->reserve(distinct);
+  for (auto* v : {&km.surv, &km.se_log_surv}) v->reserve(distinct);
   if (every_ci) {
     km.lower.reserve(distinct);
     km.upper.reserve(distinct);
@@ -102,7 +67,6 @@ void build_table(std::vector<detail::TimeRecord>& records, bool keep_records, st
       // estimates, so they are copied rather than recomputed (two logs and four exps a row).
       km.surv.push_back(km.surv.back());
       km.se_log_surv.push_back(km.se_log_surv.back());
-      km.se_surv.push_back(km.se_surv.back());
       if (every_ci) {
         km.lower.push_back(km.lower.back());
         km.upper.push_back(km.upper.back());
@@ -113,7 +77,6 @@ void build_table(std::vector<detail::TimeRecord>& records, bool keep_records, st
     const double se_log = reached_zero ? kInf : std::sqrt(static_cast<double>(greenwood.value()));
     km.surv.push_back(surv);
     km.se_log_surv.push_back(se_log);
-    km.se_surv.push_back(surv * se_log);
     if (!every_ci) continue;
     double lower = 0.0;
     double upper = 0.0;
@@ -121,6 +84,131 @@ void build_table(std::vector<detail::TimeRecord>& records, bool keep_records, st
     km.lower.push_back(lower);
     km.upper.push_back(upper);
   }
+}
+
+// The table from the included patients sorted by time, into km. With `rows`, records[i].aux is the patient's
+// position and rows[aux] receives the patient's row. The counts are read off the records first; unless a
+// workspace keeps them, the records are freed before the per-row estimates are allocated, so the two never
+// take memory at the same time.
+void build_table(std::vector<detail::TimeRecord>& records, bool keep_records, std::size_t patients,
+                 double conf_level, std::vector<std::uint32_t>* rows, PointwiseCiRows ci_rows,
+                 KaplanMeier& km) {
+  const double z = detail::normal_critical_value(conf_level);
+  start_table(records.size(), patients, conf_level, km);
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i == 0 || records[i].time != records[i - 1].time) ++distinct;
+  }
+  km.time.reserve(distinct);
+  for (auto* v : {&km.n_risk, &km.n_event}) v->reserve(distinct);
+
+  // The rows are appended to the vectors reserved above (not resized: zeroing them first would cost another
+  // pass over them), with or without each patient's row.
+  const auto count_rows = [&](auto with_rows) {
+    const detail::TimeRecord* rec = records.data();
+    const std::size_t n = records.size();
+    std::int64_t at_risk = static_cast<std::int64_t>(n);
+    std::uint32_t row = 0;
+    for (std::size_t i = 0; i < n; ++row) {
+      const double t = rec[i].time;
+      std::int64_t d = 0;
+      const std::size_t first = i;
+      for (; i < n && rec[i].time == t; ++i) {
+        if constexpr (decltype(with_rows)::value) (*rows)[rec[i].aux] = row;
+        d += rec[i].code == 1 ? 1 : 0;
+      }
+      km.time.push_back(t);
+      km.n_risk.push_back(at_risk);
+      km.n_event.push_back(d);
+      at_risk -= static_cast<std::int64_t>(i - first);
+    }
+  };
+  if (rows != nullptr) {
+    count_rows(std::true_type{});
+  } else {
+    count_rows(std::false_type{});
+  }
+  if (!keep_records) std::vector<detail::TimeRecord>().swap(records);
+  fill_estimates(z, ci_rows, km);
+}
+
+// The curve without patients' rows sorts each included patient as one 64-bit key, the bit pattern of its time
+// shifted left by one with the event code (0 or 1) in the low bit: 8 bytes a patient where a TimeRecord takes
+// 16, and as many again of radix scratch. Ties in time stay adjacent (their censorings before their events),
+// which is all the counts need. The keys are held as int64 so that, sorted, their buffer becomes the table's
+// n_risk column in place and the radix scratch its n_event column (build_table_from_keys): the curve then
+// takes fresh memory only for time, S and Greenwood, 24 bytes a row beside the sort's 16 a patient, where the
+// records' path takes 32 a patient and 40 a row. (Fresh pages are what costs here: docs/performance.md,
+// "fresh pages".)
+constexpr std::uint64_t key_time_bits(std::int64_t key) {
+  return static_cast<std::uint64_t>(key) >> 1;
+}
+
+// validate_sample(sample, 1) and the included patients' keys sorted into `keys` (`scratch` for the radix
+// sort), one pass checking and copying as validated_sorted_records does. False when a time is -0.0 (a key
+// cannot keep its sign bit, which the records' path leaves in km.time): the caller takes that path instead.
+bool validated_sorted_keys(const SurvivalSample& sample, std::vector<std::int64_t>& keys,
+                           std::vector<std::int64_t>& scratch) {
+  const std::size_t n = sample.time.size();
+  if (sample.event.size() != n) validate_sample(sample, 1);  // throws
+  keys.clear();
+  keys.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = sample.time[i];
+    if (std::isnan(t)) continue;
+    const std::uint8_t code = sample.event[i];
+    if (!(t >= 0.0 && t < kInf) || code > 1) validate_sample(sample, 1);  // throws
+    const auto bits = std::bit_cast<std::uint64_t>(t);
+    if (bits >> 63 != 0) return false;  // -0.0
+    keys.push_back(static_cast<std::int64_t>(bits << 1 | code));
+  }
+  const auto key = [](std::int64_t k) { return static_cast<std::uint64_t>(k); };
+  if (keys.size() < 4096) {
+    std::sort(keys.begin(), keys.end(), [&](std::int64_t a, std::int64_t b) { return key(a) < key(b); });
+  } else {
+    detail::radix_sort_by(keys, scratch, key);
+  }
+  return true;
+}
+
+// build_table from sorted keys, the same table bit for bit: row j's n_risk is written over key j, already
+// read (a row starts at or after its index among the patients), and n_event appended to the scratch. Both
+// buffers are moved into km; unless a workspace keeps their capacity, a buffer much larger than its rows
+// (heavily tied times) is shrunk to them.
+void build_table_from_keys(std::vector<std::int64_t>& keys, std::vector<std::int64_t>& scratch,
+                           bool keep_capacity, std::size_t patients, double conf_level,
+                           PointwiseCiRows ci_rows, KaplanMeier& km) {
+  const double z = detail::normal_critical_value(conf_level);
+  start_table(keys.size(), patients, conf_level, km);
+  const std::size_t n = keys.size();
+  std::int64_t* key = keys.data();
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i == 0 || key_time_bits(key[i]) != key_time_bits(key[i - 1])) ++distinct;
+  }
+  km.time.reserve(distinct);
+  scratch.clear();
+  scratch.reserve(distinct);
+  std::int64_t at_risk = static_cast<std::int64_t>(n);
+  std::size_t row = 0;
+  for (std::size_t i = 0; i < n; ++row) {
+    const std::uint64_t bits = key_time_bits(key[i]);
+    std::int64_t d = 0;
+    const std::size_t first = i;
+    for (; i < n && key_time_bits(key[i]) == bits; ++i) d += key[i] & 1;
+    km.time.push_back(std::bit_cast<double>(bits));
+    key[row] = at_risk;
+    scratch.push_back(d);
+    at_risk -= static_cast<std::int64_t>(i - first);
+  }
+  keys.resize(distinct);
+  km.n_risk = std::move(keys);
+  km.n_event = std::move(scratch);
+  if (!keep_capacity && distinct < n / 2) {
+    km.n_risk.shrink_to_fit();
+    km.n_event.shrink_to_fit();
+  }
+  fill_estimates(z, ci_rows, km);
 }
 
 }  // namespace
@@ -247,11 +335,16 @@ std::vector<double> find_quantiles(std::span<const double> x, std::span<const do
 
 }  // namespace detail
 
-// The sample is validated while its records are copied, and build_table checks conf_level: the errors of
-// an invalid sample and of an invalid level come in that order, as they always have.
+// The sample is validated while its keys or records are copied, and the table's builder checks conf_level:
+// the errors of an invalid sample and of an invalid level come in that order, as they always have.
 KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level, PointwiseCiRows ci_rows) {
-  std::vector<detail::TimeRecord> records = detail::validated_sorted_records(sample, 1, false);
   KaplanMeier km;
+  std::vector<std::int64_t> keys, scratch;
+  if (validated_sorted_keys(sample, keys, scratch)) {
+    build_table_from_keys(keys, scratch, false, sample.time.size(), conf_level, ci_rows, km);
+    return km;
+  }
+  std::vector<detail::TimeRecord> records = detail::validated_sorted_records(sample, 1, false);
   build_table(records, false, sample.time.size(), conf_level, nullptr, ci_rows, km);
   return km;
 }
@@ -279,10 +372,19 @@ KaplanMeierRows kaplan_meier_with_rows(const SurvivalSample& sample, double conf
   return out;
 }
 
+// The keys' buffers are the spare table's count columns, which the fit hands back to the workspace with the
+// table (recycle).
 KaplanMeier kaplan_meier(const SurvivalSample& sample, double conf_level, PointwiseCiRows ci_rows,
                          KmWorkspace& workspace) {
-  detail::validated_sorted_records(sample, 1, false, workspace.records, workspace.scratch);
   KaplanMeier km = std::move(workspace.spare.km);
+  std::vector<std::int64_t> keys = std::move(km.n_risk), scratch = std::move(km.n_event);
+  if (validated_sorted_keys(sample, keys, scratch)) {
+    build_table_from_keys(keys, scratch, true, sample.time.size(), conf_level, ci_rows, km);
+    return km;
+  }
+  km.n_risk = std::move(keys);
+  km.n_event = std::move(scratch);
+  detail::validated_sorted_records(sample, 1, false, workspace.records, workspace.scratch);
   build_table(workspace.records, true, sample.time.size(), conf_level, nullptr, ci_rows, km);
   return km;
 }
@@ -333,7 +435,7 @@ LandmarkSurvival survival_at(const KaplanMeier& km, double t) {
     return out;
   }
   out.surv = s;
-  out.se = km.se_surv[j];
+  out.se = km.se_surv(j);
   if (s == 1.0) {
     out.lower = out.upper = 1.0;
   } else {

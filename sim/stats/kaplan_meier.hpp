@@ -21,14 +21,21 @@ struct KaplanMeier {
   std::size_t n_excluded = 0;  // patients left out because their time is NaN
   double conf_level = 0.95;
   std::vector<double> time;
-  std::vector<std::int64_t> n_risk;    // at risk just before time[j] (time >= time[j])
-  std::vector<std::int64_t> n_event;   // events at time[j]
-  std::vector<std::int64_t> n_censor;  // censored at time[j]
-  std::vector<double> surv;            // S(time[j])
+  std::vector<std::int64_t> n_risk;   // at risk just before time[j] (time >= time[j])
+  std::vector<std::int64_t> n_event;  // events at time[j]
+  std::vector<double> surv;           // S(time[j])
   // Greenwood: se_log_surv = sqrt(sum d/(r(r-d))), the standard error of log S (R's fit$std.err); it is
-  // +Inf once S reaches 0. se_surv = surv * se_log_surv (R's summary()$std.err; NaN where S = 0).
+  // +Inf once S reaches 0.
   std::vector<double> se_log_surv;
-  std::vector<double> se_surv;
+  // Two columns are derived rather than stored (16 of 56 bytes a row, each a fresh page to fault in at the
+  // cohort's size), with the bits the stored columns had: the patients leaving at time[j] (n_risk[j] minus
+  // the next row's, all that remain at the last row), of whom n_censor are censored; and se_surv = surv *
+  // se_log_surv (R's summary()$std.err; NaN where S = 0), the product the table used to store.
+  std::int64_t n_leaving(std::size_t j) const {
+    return j + 1 < n_risk.size() ? n_risk[j] - n_risk[j + 1] : n_risk[j];
+  }
+  std::int64_t n_censor(std::size_t j) const { return n_leaving(j) - n_event[j]; }
+  double se_surv(std::size_t j) const { return surv[j] * se_log_surv[j]; }
   // Pointwise log-log confidence interval; NaN where S is 0 or 1, where the transform is undefined (as R).
   // Empty in a table built with PointwiseCiRows::on_demand: PointwiseCi (pointwise_ci.hpp) gives a row's.
   std::vector<double> lower;

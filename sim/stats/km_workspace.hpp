@@ -1,11 +1,13 @@
 #pragma once
 // The buffers a Kaplan-Meier fit works in, kept from one fit to the next. A report fits one curve per
-// endpoint and strategy, each as large as the cohort (sorted records and radix scratch 32 bytes a patient,
-// the table 56 a distinct time, the patients' rows 4): allocated afresh, each is a new mapping that the
-// kernel faults in page by page (glibc maps every block above 32 MiB and unmaps it on free), ~600 k minor
-// faults for the reference model at 10^7. A workspace keeps them, so the next fit refills the same pages.
-// The price: between fits it holds all of them at once (the fit alone frees the records before the table's
-// estimates are allocated).
+// endpoint and strategy, each as large as the cohort: allocated afresh, each buffer is a new mapping that the
+// kernel faults in page by page (glibc maps every block above 32 MiB and unmaps it on free), and on these VMs
+// a fresh page costs ~2.5 us of system time (docs/performance.md, "fresh pages"). A workspace keeps them, so
+// the next fit refills the same pages. A curve without patients' rows sorts 8-byte keys whose two buffers
+// become the table's n_risk and n_event (kept in `spare`: 16 bytes a patient, then 24 a row for time, S and
+// Greenwood); one with rows sorts 16-byte records in `records` and `scratch` (32 a patient, 40 a row). The
+// price: between fits the workspace holds them all at once (the fit alone frees the records before the
+// table's estimates are allocated).
 #include <cstdint>
 #include <vector>
 

@@ -117,12 +117,12 @@ void for_each_two_group_time(const KaplanMeier& g0, const KaplanMeier& g1, F&& f
     std::int64_t leaving[2] = {0, 0};
     if (in0) {
       deaths[0] = g0.n_event[j0];
-      leaving[0] = g0.n_event[j0] + g0.n_censor[j0];
+      leaving[0] = g0.n_leaving(j0);
       ++j0;
     }
     if (in1) {
       deaths[1] = g1.n_event[j1];
-      leaving[1] = g1.n_event[j1] + g1.n_censor[j1];
+      leaving[1] = g1.n_leaving(j1);
       ++j1;
     }
     f(t, at_risk, deaths, leaving);

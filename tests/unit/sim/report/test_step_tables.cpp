@@ -79,7 +79,7 @@ TEST_CASE("km_steps keeps every row of a small curve, with counts equal to direc
   for (const auto& m : st.censor_marks) {
     const auto j = std::find(km.time.begin(), km.time.end(), m.time) - km.time.begin();
     REQUIRE(j < static_cast<std::ptrdiff_t>(km.time.size()));
-    CHECK(km.n_censor[static_cast<std::size_t>(j)] > 0);
+    CHECK(km.n_censor(static_cast<std::size_t>(j)) > 0);
     CHECK(m.surv == km.surv[static_cast<std::size_t>(j)]);
   }
 }
@@ -220,7 +220,7 @@ TEST_CASE("KmStepsBuilder fed the rows one at a time gives km_steps of the whole
         mmsim::report::KmStepsBuilder builder("os", km.n, km.time.empty() ? 0.0 : km.time.back(), opt);
         for (std::size_t j = 0; j < km.time.size(); ++j) {
           builder.add({km.time[j], km.surv[j], km.se_log_surv[j], km.lower[j], km.upper[j], km.n_risk[j],
-                       km.n_event[j], km.n_censor[j]});
+                       km.n_event[j], km.n_censor(j)});
         }
         INFO("n " << n << ", max_rows " << max_rows << ", cells " << cells);
         CHECK(mmsim::test::same_steps(builder.finish(), mmsim::report::km_steps("os", km, opt)));

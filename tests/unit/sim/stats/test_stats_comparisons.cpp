@@ -171,7 +171,7 @@ TEST_CASE("Cumulative incidence with one cause equals 1 - Kaplan-Meier", "[stats
   for (std::size_t j = 0; j + 1 < km.time.size(); ++j) {
     CHECK_THAT(ci.cif[0][j], WithinAbs(1.0 - km.surv[j], 1e-14));
     // The influence SE of 1 - S is the Greenwood SE of S.
-    CHECK_THAT(ci.se_cif[0][j], WithinRel(km.se_surv[j], 1e-10));
+    CHECK_THAT(ci.se_cif[0][j], WithinRel(km.se_surv(j), 1e-10));
   }
 }
 

@@ -371,7 +371,9 @@ void check_survival(const Dataset& d, const Results& r) {
   compare("time", km.time, r, "km_time", 0.0);
   compare("n_risk", as_double(km.n_risk), r, "km_n_risk", 0.0);
   compare("n_event", as_double(km.n_event), r, "km_n_event", 0.0);
-  compare("n_censor", as_double(km.n_censor), r, "km_n_censor", 0.0);
+  std::vector<double> n_censor;
+  for (std::size_t j = 0; j < km.time.size(); ++j) n_censor.push_back(static_cast<double>(km.n_censor(j)));
+  compare("n_censor", n_censor, r, "km_n_censor", 0.0);
   compare("surv", km.surv, r, "km_surv", kClosedFormTol);
   compare("se_log_surv", km.se_log_surv, r, "km_std_err", kClosedFormTol);
   compare("lower", km.lower, r, "km_lower", kClosedFormTol);

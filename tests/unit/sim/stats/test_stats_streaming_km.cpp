@@ -27,7 +27,7 @@ mmsim::stats::KmRowReplay replay_of(const KaplanMeier& km) {
     const std::size_t m = km.time.size();
     for (std::size_t k = 0; k < m; ++k) {
       const std::size_t j = backward ? m - 1 - k : k;
-      f({km.time[j], km.n_event[j], km.n_censor[j]});
+      f({km.time[j], km.n_event[j], km.n_censor(j)});
     }
   };
 }
