@@ -1,8 +1,10 @@
 #include "sim/multistate/plain_clock_loop.hpp"
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "sim/dist/time_laws.hpp"
 #include "sim/multistate/multistate_model.hpp"
@@ -72,7 +74,12 @@ std::optional<PlainClockLoop> PlainClockLoop::compile(const MultistateSpec& spec
     state.n_clocks = static_cast<std::uint32_t>(loop.clocks_.size()) - state.first_clock;
     loop.states_.push_back(state);
   }
-  loop.masks_ = endpoint_masks(spec);
+  const EndpointMasks masks = endpoint_masks(spec);
+  for (std::size_t s = 0; s < loop.states_.size(); ++s) {
+    loop.states_[s].starts = masks.starts[s];
+    loop.states_[s].ends = masks.ends[s];
+  }
+  loop.started_at_zero_ = masks.started_at_zero;
   loop.n_endpoints_ = static_cast<std::uint32_t>(spec.endpoints.size());
   loop.initial_ = spec.initial;
   loop.horizon_ = spec.settings.horizon;
@@ -117,21 +124,35 @@ void PlainClockLoop::run_patients(const StreamKey& first, std::uint64_t count, B
   const PhiloxKeyed philox(first.seed, first.domain);
   TableBuffer* const events = sink.trajectories != nullptr ? &(*sink.trajectories)[0] : nullptr;
   const bool to_columns = !sink.endpoint_time.empty();
+  // An endpoint's start and end times (EndpointClock's, kept here for a tighter loop): read only where the
+  // started and ended masks say they were set. The time-zero starts are set once for the whole block: no
+  // entry overwrites them (an entry sets only the starts of endpoints not yet started).
+  std::array<double, kMaxEndpoints> start_time, end_time;
+  for (std::uint32_t m = started_at_zero_; m != 0; m &= m - 1) start_time[std::countr_zero(m)] = 0.0;
   // Visit counts, read only where `visited` says they were set (see MultistateModel::simulate).
   std::array<std::uint32_t, kMaxStates> visits;
+  const State* const states = states_.data();
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::uint64_t patient = first.patient + i;
     std::uint32_t state = initial_;
     double now = 0.0;
+    std::uint32_t started = started_at_zero_, ended = 0;
     std::uint64_t visited = 0;  // bit s: visits[s] is set
     if constexpr (Revisits) {
       visits[state] = 1;
       visited = std::uint64_t{1} << state;
     }
-    EndpointClock endpoints(masks_.started_at_zero);
-    endpoints.enter(masks_, state, now);
     for (;;) {
-      const State& st = states_[state];
+      const State& st = states[state];
+      // Entering `state` at `now`: the endpoints it ends (those started and not yet ended), then those it
+      // starts, as EndpointClock::enter.
+      const std::uint32_t ends = st.ends & started & ~ended;
+      for (std::uint32_t m = ends; m != 0; m &= m - 1) end_time[std::countr_zero(m)] = now;
+      ended |= ends;
+      if (const std::uint32_t starts = st.starts & ~started; starts != 0) {
+        for (std::uint32_t m = starts; m != 0; m &= m - 1) start_time[std::countr_zero(m)] = now;
+        started |= starts;
+      }
       if (st.n_clocks == 0) break;  // absorbing: no clock, no stream
       const std::uint64_t step = Revisits ? visits[state] - 1 : 0;
       PhiloxKeyed::Counter ctr = {{patient, st.purpose_word | step, 0, 0}};
@@ -139,16 +160,19 @@ void PlainClockLoop::run_patients(const StreamKey& first, std::uint64_t count, B
       double next = kNever;
       std::uint32_t to = 0;
       const Clock* c = clocks_.data() + st.first_clock;
-      for (std::uint32_t k = 0; k < st.n_clocks; ++k, ++c) {
-        if (k != 0 && k % 4 == 0) {  // a stream's next block, as RandomStream::refill
+      const Clock* const c_end = c + st.n_clocks;
+      for (unsigned word = 0;; ++c, ++word) {
+        if (word == 4) {  // a stream's next block, as RandomStream::refill
           ++ctr.v[2];
           words = philox(ctr);
+          word = 0;
         }
-        const double when = now + time_in_state(*c, uniform_from_bits(words.v[k % 4]));
+        const double when = now + time_in_state(*c, uniform_from_bits(words.v[word]));
         if (when < next) {
           next = when;
           to = c->to;
         }
+        if (c + 1 == c_end) break;
       }
       if (!(next <= horizon_)) break;  // censored at the horizon
       if (events != nullptr) {
@@ -165,17 +189,19 @@ void PlainClockLoop::run_patients(const StreamKey& first, std::uint64_t count, B
         visits[state] = (visited & bit) != 0 ? visits[state] + 1 : 1;
         visited |= bit;
       }
-      endpoints.enter(masks_, state, now);
     }
 
+    // Endpoint e at the horizon, as EndpointClock::time and event.
     std::byte* const row = sink.patients != nullptr ? sink.patients->append().bytes() : nullptr;
     if (row != nullptr) {
       store_at<std::uint64_t>(row, id_at_, patient);
       store_at<std::uint8_t>(row, final_state_at_, static_cast<std::uint8_t>(state));
     }
     for (std::uint32_t e = 0; e < n_endpoints_; ++e) {
-      const double time = endpoints.time(e, horizon_);
-      const std::uint8_t event = endpoints.event(e);
+      const std::uint32_t bit = 1u << e;
+      double time = std::numeric_limits<double>::quiet_NaN();
+      if ((started & bit) != 0) time = ((ended & bit) != 0 ? end_time[e] : horizon_) - start_time[e];
+      const auto event = static_cast<std::uint8_t>((ended >> e) & 1u);
       if (row != nullptr) {
         store_at<double>(row, time_at_[e], time);
         store_at<std::uint8_t>(row, event_at_[e], event);

@@ -45,10 +45,11 @@ class PlainClockLoop {
     Draw draw = Draw::exponential;
     std::uint32_t to = 0;  // the state it leads to
   };
+  // Everything an entry into a state and a visit of it read, in one place.
   struct State {
-    std::uint64_t purpose_word =
-        0;  // (kPurposeState + state) << 32: the stream's counter word 1 but the step
+    std::uint64_t purpose_word = 0;  // (kPurposeState + state) << 32: counter word 1 but the step
     std::uint32_t first_clock = 0, n_clocks = 0;  // its clocks in config order (their draws' order)
+    std::uint32_t starts = 0, ends = 0;           // endpoints its entry starts and ends (EndpointMasks)
   };
   static double time_in_state(const Clock& c, double u);
   template <bool Revisits>
@@ -56,7 +57,7 @@ class PlainClockLoop {
 
   std::vector<Clock> clocks_;
   std::vector<State> states_;
-  EndpointMasks masks_;
+  std::uint32_t started_at_zero_ = 0;
   std::uint32_t n_endpoints_ = 0;
   std::uint32_t initial_ = 0;
   double horizon_ = 0.0;
