@@ -119,11 +119,21 @@ inline double PlainClockLoop::time_in_state(const Clock& c, double u) {
   return 0.0;  // unreachable: every Draw is handled above
 }
 
-template <bool Revisits>
+template <bool Revisits, bool StateStarts>
 void PlainClockLoop::run_patients(const StreamKey& first, std::uint64_t count, BlockSink& sink) const {
   const PhiloxKeyed philox(first.seed, first.domain);
   TableBuffer* const events = sink.trajectories != nullptr ? &(*sink.trajectories)[0] : nullptr;
+  TableBuffer* const patients = sink.patients;
+  const std::uint32_t n_endpoints = n_endpoints_;
+  const double horizon = horizon_;
+  // Where the endpoint columns go, advanced a patient at a time (no columns: nothing written).
+  std::array<double*, kMaxEndpoints> time_column{};
+  std::array<std::uint8_t*, kMaxEndpoints> event_column{};
   const bool to_columns = !sink.endpoint_time.empty();
+  for (std::uint32_t e = 0; to_columns && e < n_endpoints; ++e) {
+    time_column[e] = sink.endpoint_time[e];
+    event_column[e] = sink.endpoint_event[e];
+  }
   // An endpoint's start and end times (EndpointClock's, kept here for a tighter loop): read only where the
   // started and ended masks say they were set. The time-zero starts are set once for the whole block: no
   // entry overwrites them (an entry sets only the starts of endpoints not yet started).
@@ -132,6 +142,7 @@ void PlainClockLoop::run_patients(const StreamKey& first, std::uint64_t count, B
   // Visit counts, read only where `visited` says they were set (see MultistateModel::simulate).
   std::array<std::uint32_t, kMaxStates> visits;
   const State* const states = states_.data();
+  const Clock* const clocks = clocks_.data();
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::uint64_t patient = first.patient + i;
     std::uint32_t state = initial_;
@@ -145,36 +156,45 @@ void PlainClockLoop::run_patients(const StreamKey& first, std::uint64_t count, B
     for (;;) {
       const State& st = states[state];
       // Entering `state` at `now`: the endpoints it ends (those started and not yet ended), then those it
-      // starts, as EndpointClock::enter.
-      const std::uint32_t ends = st.ends & started & ~ended;
+      // starts, as EndpointClock::enter. Without state-started endpoints every endpoint started at zero.
+      const std::uint32_t ends = st.ends & (StateStarts ? started : ~0u) & ~ended;
       for (std::uint32_t m = ends; m != 0; m &= m - 1) end_time[std::countr_zero(m)] = now;
       ended |= ends;
-      if (const std::uint32_t starts = st.starts & ~started; starts != 0) {
-        for (std::uint32_t m = starts; m != 0; m &= m - 1) start_time[std::countr_zero(m)] = now;
-        started |= starts;
+      if constexpr (StateStarts) {
+        if (const std::uint32_t starts = st.starts & ~started; starts != 0) {
+          for (std::uint32_t m = starts; m != 0; m &= m - 1) start_time[std::countr_zero(m)] = now;
+          started |= starts;
+        }
       }
-      if (st.n_clocks == 0) break;  // absorbing: no clock, no stream
+      const std::uint32_t n_clocks = st.n_clocks;
+      if (n_clocks == 0) break;  // absorbing: no clock, no stream
       const std::uint64_t step = Revisits ? visits[state] - 1 : 0;
       PhiloxKeyed::Counter ctr = {{patient, st.purpose_word | step, 0, 0}};
       PhiloxKeyed::Counter words = philox(ctr);
       double next = kNever;
       std::uint32_t to = 0;
-      const Clock* c = clocks_.data() + st.first_clock;
-      const Clock* const c_end = c + st.n_clocks;
-      for (unsigned word = 0;; ++c, ++word) {
-        if (word == 4) {  // a stream's next block, as RandomStream::refill
-          ++ctr.v[2];
-          words = philox(ctr);
-          word = 0;
-        }
-        const double when = now + time_in_state(*c, uniform_from_bits(words.v[word]));
+      const Clock* const c = clocks + st.first_clock;
+      // The clocks in order, word k % 4 of the stream's block k / 4 each (RandomStream's order).
+      const std::uint32_t in_first_block = n_clocks < 4 ? n_clocks : 4;
+      for (std::uint32_t k = 0; k < in_first_block; ++k) {
+        const double when = now + time_in_state(c[k], uniform_from_bits(words.v[k]));
         if (when < next) {
           next = when;
-          to = c->to;
+          to = c[k].to;
         }
-        if (c + 1 == c_end) break;
       }
-      if (!(next <= horizon_)) break;  // censored at the horizon
+      for (std::uint32_t k = 4; k < n_clocks; ++k) {
+        if (k % 4 == 0) {  // the stream's next block, as RandomStream::refill
+          ++ctr.v[2];
+          words = philox(ctr);
+        }
+        const double when = now + time_in_state(c[k], uniform_from_bits(words.v[k % 4]));
+        if (when < next) {
+          next = when;
+          to = c[k].to;
+        }
+      }
+      if (!(next <= horizon)) break;  // censored at the horizon
       if (events != nullptr) {
         std::byte* const ev = events->append().bytes();
         store_at<std::uint64_t>(ev, ev_patient_at_, patient);
@@ -191,34 +211,42 @@ void PlainClockLoop::run_patients(const StreamKey& first, std::uint64_t count, B
       }
     }
 
-    // Endpoint e at the horizon, as EndpointClock::time and event.
-    std::byte* const row = sink.patients != nullptr ? sink.patients->append().bytes() : nullptr;
-    if (row != nullptr) {
+    // The endpoints at the horizon, as EndpointClock::time and event.
+    std::array<double, kMaxEndpoints> time;
+    for (std::uint32_t e = 0; e < n_endpoints; ++e) {
+      const std::uint32_t bit = 1u << e;
+      time[e] = !StateStarts || (started & bit) != 0
+                    ? ((ended & bit) != 0 ? end_time[e] : horizon) - start_time[e]
+                    : std::numeric_limits<double>::quiet_NaN();
+    }
+    if (to_columns) {
+      for (std::uint32_t e = 0; e < n_endpoints; ++e) {
+        time_column[e][i] = time[e];
+        event_column[e][i] = static_cast<std::uint8_t>((ended >> e) & 1u);
+      }
+    }
+    if (patients != nullptr) {
+      std::byte* const row = patients->append().bytes();
       store_at<std::uint64_t>(row, id_at_, patient);
       store_at<std::uint8_t>(row, final_state_at_, static_cast<std::uint8_t>(state));
-    }
-    for (std::uint32_t e = 0; e < n_endpoints_; ++e) {
-      const std::uint32_t bit = 1u << e;
-      double time = std::numeric_limits<double>::quiet_NaN();
-      if ((started & bit) != 0) time = ((ended & bit) != 0 ? end_time[e] : horizon_) - start_time[e];
-      const auto event = static_cast<std::uint8_t>((ended >> e) & 1u);
-      if (row != nullptr) {
-        store_at<double>(row, time_at_[e], time);
-        store_at<std::uint8_t>(row, event_at_[e], event);
-      }
-      if (to_columns) {
-        sink.endpoint_time[e][i] = time;
-        sink.endpoint_event[e][i] = event;
+      for (std::uint32_t e = 0; e < n_endpoints; ++e) {
+        store_at<double>(row, time_at_[e], time[e]);
+        store_at<std::uint8_t>(row, event_at_[e], static_cast<std::uint8_t>((ended >> e) & 1u));
       }
     }
   }
 }
 
 void PlainClockLoop::run(const StreamKey& first, std::uint64_t count, BlockSink& sink) const {
+  // Templated on the two things that add work to every state entry: visit counts and state-started
+  // endpoints; a model without them (the reference model) pays for neither.
+  const bool state_starts = started_at_zero_ != (n_endpoints_ == 32 ? ~0u : (1u << n_endpoints_) - 1);
   if (revisits_) {
-    run_patients<true>(first, count, sink);
+    state_starts ? run_patients<true, true>(first, count, sink)
+                 : run_patients<true, false>(first, count, sink);
   } else {
-    run_patients<false>(first, count, sink);
+    state_starts ? run_patients<false, true>(first, count, sink)
+                 : run_patients<false, false>(first, count, sink);
   }
 }
 

@@ -52,7 +52,7 @@ class PlainClockLoop {
     std::uint32_t starts = 0, ends = 0;           // endpoints its entry starts and ends (EndpointMasks)
   };
   static double time_in_state(const Clock& c, double u);
-  template <bool Revisits>
+  template <bool Revisits, bool StateStarts>
   void run_patients(const StreamKey& first, std::uint64_t count, BlockSink& sink) const;
 
   std::vector<Clock> clocks_;
