@@ -6,6 +6,7 @@
 // A model is built once from config, is immutable afterwards, and is shared read-only by all threads.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,18 @@ struct PatientSink {
   std::vector<TableBuffer>* trajectories = nullptr;  // one per OutputSchema::trajectories entry, or null
 };
 
+// Where a block of consecutive patients' results go (Model::simulate_block).
+struct BlockSink {
+  // The patients rows, one a patient in order; null when the run reads nothing from them but the endpoint
+  // columns below (a summary-only run of a model without outcome columns).
+  TableBuffer* patients = nullptr;
+  std::vector<TableBuffer>* trajectories = nullptr;  // as PatientSink::trajectories
+  // Empty, or one pointer per endpoint (OutputSchema::endpoints order) to where the block's E_time (E_event)
+  // values go, one a patient in order: the run's statistics columns, written without a row in between.
+  std::span<double* const> endpoint_time;
+  std::span<std::uint8_t* const> endpoint_event;
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -80,6 +93,17 @@ class Model {
   // draws that do not depend on the strategy (baseline attributes, ...) must not use it, so strategies
   // compared in one run share common random numbers.
   virtual void simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const = 0;
+
+  // Simulates patients first.patient .. first.patient + count - 1 (first's purpose and step are 0) under
+  // `strategy`, giving exactly the rows, trajectory rows and endpoint values that `count` calls of simulate()
+  // would, and returns true; or returns false, having written nothing, when the model has no block loop for
+  // this strategy (the runner then calls simulate() a patient at a time). A block loop spares the per-patient
+  // call, and the row and column copy a summary-only run does not need: in the reference model that
+  // bookkeeping cost as much as the random draws.
+  virtual bool simulate_block(std::size_t /*strategy*/, const StreamKey& /*first*/, std::uint64_t /*count*/,
+                              BlockSink& /*sink*/) const {
+    return false;
+  }
 
   // Every effective parameter with its source, one per line (`mmsim check CONFIG --print`).
   virtual std::string parameter_report() const = 0;

@@ -54,21 +54,7 @@ MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
                         tr.clock, t});
     }
   }
-  static_assert(kMaxEndpoints <= 32, "endpoint masks are 32-bit");
-  starts_mask_.assign(spec_.states.size(), 0);
-  ends_mask_.assign(spec_.states.size(), 0);
-  for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
-    const EndpointSpec& ep = spec_.endpoints[e];
-    const std::uint32_t bit = 1u << e;
-    if (ep.start_state < 0) {
-      started_at_zero_ |= bit;
-    } else {
-      starts_mask_[static_cast<std::size_t>(ep.start_state)] |= bit;
-    }
-    for (std::size_t st = 0; st < spec_.states.size(); ++st) {
-      if (ep.ends[st]) ends_mask_[st] |= bit;
-    }
-  }
+  masks_ = endpoint_masks(spec_);
 
   const TableLayout& p = schema_.patients;
   f_id_ = p.find("id");
@@ -88,6 +74,16 @@ MultistateModel::MultistateModel(MultistateSpec spec) : spec_(std::move(spec)) {
   for (const FieldId f : f_attributes_) attribute_at_.push_back(p.offset(f));
   for (const FieldId f : f_endpoint_time_) endpoint_time_at_.push_back(p.offset(f));
   for (const FieldId f : f_endpoint_event_) endpoint_event_at_.push_back(p.offset(f));
+  for (std::size_t s = 0; s < spec_.strategies.size(); ++s)
+    block_loops_.push_back(PlainClockLoop::compile(spec_, s, p, ev));
+}
+
+bool MultistateModel::simulate_block(std::size_t strategy, const StreamKey& first, std::uint64_t count,
+                                     BlockSink& sink) const {
+  const std::optional<PlainClockLoop>& loop = block_loops_[strategy];
+  if (!loop) return false;
+  loop->run(first, count, sink);
+  return true;
 }
 
 namespace {
@@ -100,7 +96,6 @@ void store_at(std::byte* row, std::size_t at, T value) {
 }  // namespace
 
 void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
   const double horizon = spec_.settings.horizon;
   const Clock* const clocks = clocks_[strategy].data();
 
@@ -111,7 +106,6 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   std::array<double, kMaxAttributes> attr;
   std::array<std::uint32_t, kMaxStates> visits;
   std::uint64_t visited = 0;  // bit s: visits[s] is set
-  std::array<double, kMaxEndpoints> ep_start, ep_end;
 
   // Baseline attributes come from strategy-independent streams: the same patient under every strategy.
   for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
@@ -123,26 +117,14 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
   store_at<std::uint64_t>(row, id_at_, key.patient);
   for (std::size_t a = 0; a < spec_.attributes.size(); ++a) store_at<double>(row, attribute_at_[a], attr[a]);
 
-  // An endpoint ends at the first entry into one of its terminating states after it started (not at the entry
-  // that starts it); ep_start/ep_end are read only where the masks say they were set.
-  const std::size_t n_endpoints = spec_.endpoints.size();
-  std::uint32_t started = started_at_zero_, ended = 0;
-  for (std::uint32_t m = started_at_zero_; m != 0; m &= m - 1) ep_start[std::countr_zero(m)] = 0.0;
-  auto on_enter = [&](std::uint32_t state, double t) {
-    for (std::uint32_t m = ends_mask_[state] & started & ~ended; m != 0; m &= m - 1)
-      ep_end[std::countr_zero(m)] = t;
-    ended |= ends_mask_[state] & started;
-    for (std::uint32_t m = starts_mask_[state] & ~started; m != 0; m &= m - 1)
-      ep_start[std::countr_zero(m)] = t;
-    started |= starts_mask_[state];
-  };
+  EndpointClock endpoints(masks_.started_at_zero);
 
   TableBuffer* events = sink.trajectories != nullptr ? &(*sink.trajectories)[0] : nullptr;
   std::uint32_t state = spec_.initial;
   double now = 0.0;
   visits[state] = 1;
   visited = std::uint64_t{1} << state;
-  on_enter(state, now);
+  endpoints.enter(masks_, state, now);
   for (;;) {
     const Clock* const first = clocks + clocks_begin_[state];
     const Clock* const end = clocks + clocks_begin_[state + 1];
@@ -177,24 +159,13 @@ void MultistateModel::simulate(std::size_t strategy, const StreamKey& key, Patie
     const std::uint64_t bit = std::uint64_t{1} << state;
     visits[state] = (visited & bit) != 0 ? visits[state] + 1 : 1;
     visited |= bit;
-    on_enter(state, now);
+    endpoints.enter(masks_, state, now);
   }
 
   store_at<std::uint8_t>(row, final_state_at_, static_cast<std::uint8_t>(state));
-  for (std::size_t e = 0; e < n_endpoints; ++e) {
-    const std::uint32_t bit = 1u << e;
-    double time = nan;
-    std::uint8_t event = 0;
-    if ((started & bit) == 0) {
-      // undefined: NaN, censored
-    } else if ((ended & bit) != 0) {
-      time = ep_end[e] - ep_start[e];
-      event = 1;
-    } else {
-      time = horizon - ep_start[e];
-    }
-    store_at<double>(row, endpoint_time_at_[e], time);
-    store_at<std::uint8_t>(row, endpoint_event_at_[e], event);
+  for (std::uint32_t e = 0; e < spec_.endpoints.size(); ++e) {
+    store_at<double>(row, endpoint_time_at_[e], endpoints.time(e, horizon));
+    store_at<std::uint8_t>(row, endpoint_event_at_[e], endpoints.event(e));
   }
 }
 

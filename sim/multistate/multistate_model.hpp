@@ -1,7 +1,11 @@
 #pragma once
 // The generic multi-state model as an engine Model: a competing-clocks event loop over a MultistateSpec.
+#include <optional>
+
 #include "sim/core/model.hpp"
+#include "sim/multistate/endpoint_masks.hpp"
 #include "sim/multistate/multistate_spec.hpp"
+#include "sim/multistate/plain_clock_loop.hpp"
 
 namespace mmsim::multistate {
 
@@ -21,7 +25,12 @@ class MultistateModel final : public Model {
   const OutputSchema& schema() const override { return schema_; }
   const std::vector<std::string>& strategies() const override { return strategy_names_; }
   double horizon() const override { return spec_.settings.horizon; }
+  // The general event loop, one patient.
   void simulate(std::size_t strategy, const StreamKey& key, PatientSink& sink) const override;
+  // The block loop (PlainClockLoop) where the strategy's clocks allow it, else false.
+  bool simulate_block(std::size_t strategy, const StreamKey& first, std::uint64_t count,
+                      BlockSink& sink) const override;
+  bool has_block_loop(std::size_t strategy) const { return block_loops_[strategy].has_value(); }
   std::string parameter_report() const override;
 
   const MultistateSpec& spec() const { return spec_; }
@@ -45,10 +54,8 @@ class MultistateModel final : public Model {
   // order (the order they take their stream's draws in).
   std::vector<std::vector<Clock>> clocks_;
   std::vector<std::uint32_t> clocks_begin_;
-  // Per state, bit e set when entering the state starts (ends) endpoint e: a state entry then costs two mask
-  // operations instead of a loop over the endpoints.
-  std::vector<std::uint32_t> starts_mask_, ends_mask_;
-  std::uint32_t started_at_zero_ = 0;  // endpoints that start at time zero
+  EndpointMasks masks_;
+  std::vector<std::optional<PlainClockLoop>> block_loops_;  // per strategy; empty: the general loop only
   // Byte offsets of the patients-table columns in a row, resolved once (a row is written by memcpy at these).
   std::size_t id_at_ = 0, final_state_at_ = 0;
   std::vector<std::size_t> attribute_at_, endpoint_time_at_, endpoint_event_at_;

@@ -27,6 +27,13 @@ struct StreamKey {
   std::uint32_t step = 0;
 };
 
+// Uniform on the open interval (0, 1) from 64 random bits: the top 53 bits, offset by half a step so that
+// neither 0 nor 1 is reached in exact arithmetic (log(u) and log(1-u) finite). Shared by RandomStream and the
+// loops that draw Philox blocks themselves, so both turn the same bits into the same double.
+inline double uniform_from_bits(std::uint64_t bits) noexcept {
+  return static_cast<double>(bits >> 11) * 0x1.0p-53 + 0x1.0p-54;
+}
+
 class RandomStream {
  public:
   explicit RandomStream(const StreamKey& key) noexcept
@@ -40,7 +47,7 @@ class RandomStream {
   }
 
   // Uniform on the open interval (0, 1): never 0 or 1, so log(u) and log(1-u) are always finite.
-  double uniform() noexcept { return static_cast<double>(bits() >> 11) * 0x1.0p-53 + 0x1.0p-54; }
+  double uniform() noexcept { return uniform_from_bits(bits()); }
 
   // Standard exponential variate, -log(U).
   double exponential() noexcept { return -std::log(uniform()); }

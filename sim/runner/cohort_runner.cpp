@@ -41,6 +41,10 @@ struct Block {
   // ([patient][strategy][value]).
   std::vector<TableBuffer> economics_patients, economics_lines;
   std::vector<double> economics_values;
+  // Where a block loop writes a strategy's endpoint columns (BlockSink), pointed at the run's columns; empty
+  // unless the run collects them in memory.
+  std::vector<double*> time_columns;
+  std::vector<std::uint8_t*> event_columns;
 
   void recycle() {
     for (auto& t : patients) t.clear();
@@ -216,17 +220,18 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       }
     }
   };
-  auto extract_columns = [&](const Block& b) {
-    for (std::size_t s = 0; s < n_strategies; ++s) {
-      const TableBuffer& rows = b.patients[s];
-      for (std::size_t e = 0; e < ep_time.size(); ++e) {
-        auto& col = outcome.columns[s][e];
-        copy_field<double>(rows, ep_time[e], col.time.data() + b.first);
-        copy_field<std::uint8_t>(rows, ep_event[e], col.event.data() + b.first);
-      }
-      for (std::size_t o = 0; o < outcome_fields.size(); ++o)
-        copy_field<std::uint8_t>(rows, outcome_fields[o], outcome.outcomes[s][o].data() + b.first);
+  auto extract_outcome_columns = [&](const Block& b, std::size_t s) {
+    for (std::size_t o = 0; o < outcome_fields.size(); ++o)
+      copy_field<std::uint8_t>(b.patients[s], outcome_fields[o], outcome.outcomes[s][o].data() + b.first);
+  };
+  auto extract_columns = [&](const Block& b, std::size_t s) {
+    const TableBuffer& rows = b.patients[s];
+    for (std::size_t e = 0; e < n_ep; ++e) {
+      auto& col = outcome.columns[s][e];
+      copy_field<double>(rows, ep_time[e], col.time.data() + b.first);
+      copy_field<std::uint8_t>(rows, ep_event[e], col.event.data() + b.first);
     }
+    extract_outcome_columns(b, s);
   };
 
   std::vector<Rechunker> rechunkers;
@@ -262,9 +267,62 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     return b;
   };
 
+  // Economics reads each patient's rows as they are made: a patient at a time, every strategy in turn.
+  auto simulate_with_economics = [&](Block& b) {
+    b.economics_values.resize(b.count * econ_width);
+    for (std::uint64_t i = 0; i < b.count; ++i) {
+      const StreamKey key{opt.seed, opt.domain, b.first + i, 0, 0};
+      for (std::size_t s = 0; s < n_strategies; ++s) {
+        std::vector<TableBuffer>& rows = b.trajectories[s];
+        PatientSink sink{b.patients[s], &rows};
+        const std::size_t first_event = rows[econ->events_table()].rows();
+        const std::size_t first_line = econ_lines ? rows[*econ_lines].rows() : 0;
+        model.simulate(s, key, sink);
+        econ->add_patient(b.patients[s], b.patients[s].rows() - 1, rows, first_event, first_line,
+                          b.economics_patients[s],
+                          econ_lines && keep_trajectories ? &b.economics_lines[s] : nullptr,
+                          &b.economics_values[i * econ_width + s * economics::kValues]);
+        if (!keep_trajectories) {  // read, not written: the block holds one patient's rows at a time
+          for (auto& t : rows) t.clear();
+        }
+      }
+    }
+    if (collect == ColumnCollection::memory) {
+      for (std::size_t s = 0; s < n_strategies; ++s) extract_columns(b, s);
+    }
+  };
+  // One strategy's patients of a block: by the model's block loop where it has one (writing the endpoint
+  // columns in place, and no rows when nothing reads them), else a patient at a time into rows that the
+  // columns are copied out of. Strategies write separate tables and each patient is a pure function of its
+  // key, so taking a block strategy by strategy gives the same tables as patient by patient.
+  const bool rows_needed = write_patients || !outcome_fields.empty() || collect == ColumnCollection::spill;
+  auto simulate_strategy = [&](Block& b, std::size_t s) {
+    std::vector<TableBuffer>* trajectories = simulate_trajectories ? &b.trajectories[s] : nullptr;
+    if (collect == ColumnCollection::memory) {
+      for (std::size_t e = 0; e < n_ep; ++e) {
+        b.time_columns[e] = outcome.columns[s][e].time.data() + b.first;
+        b.event_columns[e] = outcome.columns[s][e].event.data() + b.first;
+      }
+    }
+    BlockSink sink{rows_needed ? &b.patients[s] : nullptr, trajectories, b.time_columns, b.event_columns};
+    const StreamKey first{opt.seed, opt.domain, b.first, 0, 0};
+    if (model.simulate_block(s, first, b.count, sink)) {
+      if (collect == ColumnCollection::memory) extract_outcome_columns(b, s);
+      return;
+    }
+    PatientSink patient_sink{b.patients[s], trajectories};
+    for (std::uint64_t i = 0; i < b.count; ++i)
+      model.simulate(s, StreamKey{opt.seed, opt.domain, b.first + i, 0, 0}, patient_sink);
+    if (collect == ColumnCollection::memory) extract_columns(b, s);
+  };
+
   auto simulate = [&](std::shared_ptr<Block> b) {
     if (b->patients.empty()) {  // a new block; a recycled one keeps its cleared buffers
       b->trajectories.resize(n_strategies);
+      if (collect == ColumnCollection::memory) {
+        b->time_columns.resize(n_ep);
+        b->event_columns.resize(n_ep);
+      }
       for (std::size_t s = 0; s < n_strategies; ++s) {
         b->patients.emplace_back(schema.patients);
         b->patients.back().reserve(opt.block_size);
@@ -276,29 +334,11 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
         }
       }
     }
-    if (econ) b->economics_values.resize(b->count * econ_width);
-    for (std::uint64_t i = 0; i < b->count; ++i) {
-      const StreamKey key{opt.seed, opt.domain, b->first + i, 0, 0};
-      for (std::size_t s = 0; s < n_strategies; ++s) {
-        std::vector<TableBuffer>& rows = b->trajectories[s];
-        PatientSink sink{b->patients[s], simulate_trajectories ? &rows : nullptr};
-        if (econ == nullptr) {
-          model.simulate(s, key, sink);
-          continue;
-        }
-        const std::size_t first_event = rows[econ->events_table()].rows();
-        const std::size_t first_line = econ_lines ? rows[*econ_lines].rows() : 0;
-        model.simulate(s, key, sink);
-        econ->add_patient(b->patients[s], b->patients[s].rows() - 1, rows, first_event, first_line,
-                          b->economics_patients[s],
-                          econ_lines && keep_trajectories ? &b->economics_lines[s] : nullptr,
-                          &b->economics_values[i * econ_width + s * economics::kValues]);
-        if (!keep_trajectories) {  // read, not written: the block holds one patient's rows at a time
-          for (auto& t : rows) t.clear();
-        }
-      }
+    if (econ) {
+      simulate_with_economics(*b);
+    } else {
+      for (std::size_t s = 0; s < n_strategies; ++s) simulate_strategy(*b, s);
     }
-    if (collect == ColumnCollection::memory) extract_columns(*b);
     if (collect == ColumnCollection::spill) cut_spill_columns(*b);
     if (write_patients) {
       for (std::size_t s = 0; s < n_strategies; ++s) {
