@@ -1,7 +1,7 @@
 #include "sim/io/chunk_encoding.hpp"
 
 #include <fmt/format.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <cstring>
@@ -10,44 +10,31 @@
 
 namespace mmsim::io {
 
-// HDF5 refuses chunks of 4 GiB or more; zlib's single-call interface is limited to uInt as well.
+// HDF5 refuses chunks of 4 GiB or more.
 static constexpr std::size_t kMaxChunkBytes = std::numeric_limits<std::uint32_t>::max();
 
-struct ChunkEncoder::Deflater {
-  z_stream stream{};
-  int level = -1;  // level the stream was initialised with; -1: not initialised
+// One libdeflate compressor at one level, freed with its owner. libdeflate keeps no state between calls, so
+// every chunk is compressed as a fresh compressor would compress it.
+struct ChunkEncoder::Compressor {
+  struct Free {
+    void operator()(libdeflate_compressor* c) const noexcept { libdeflate_free_compressor(c); }
+  };
+  std::unique_ptr<libdeflate_compressor, Free> handle;
+  int level = -1;  // level of `handle`; -1: none yet
 
-  ~Deflater() {
-    if (level >= 0) (void)deflateEnd(&stream);
-  }
-
-  // deflateReset leaves the stream in the state deflateInit gives, so every chunk is compressed exactly as a
-  // fresh compress2() call at this level (which is what HDF5's deflate filter calls) would compress it.
   void prepare(int wanted_level) {
-    if (level == wanted_level) {
-      if (deflateReset(&stream) != Z_OK) throw std::runtime_error("zlib: deflateReset failed");
-      return;
-    }
-    if (level >= 0) (void)deflateEnd(&stream);
-    level = -1;
-    stream = z_stream{};
-    const int status = deflateInit(&stream, wanted_level);
-    if (status != Z_OK) throw std::runtime_error(fmt::format("zlib: deflateInit failed ({})", status));
-    level = wanted_level;
+    if (level == wanted_level) return;
+    handle.reset(libdeflate_alloc_compressor(wanted_level));
+    level = handle ? wanted_level : -1;
+    if (!handle) throw std::runtime_error(fmt::format("libdeflate: no compressor at level {}", wanted_level));
   }
 
-  // Compresses `in` into `out`, growing it as needed; returns the compressed size.
-  std::size_t compress(const std::byte* in, std::size_t in_size, std::vector<std::byte>& out) {
-    const uLong bound = deflateBound(&stream, static_cast<uLong>(in_size));
-    if (out.size() < bound) out.resize(bound);
-    // zlib's interface is not const-correct; deflate never writes through next_in.
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(in));
-    stream.avail_in = static_cast<uInt>(in_size);
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    const int status = deflate(&stream, Z_FINISH);
-    if (status != Z_STREAM_END) throw std::runtime_error(fmt::format("zlib: deflate failed ({})", status));
-    return static_cast<std::size_t>(stream.total_out);
+  // Compresses `in` as a zlib-format stream into `out` when that is smaller than `in`; returns the compressed
+  // size, or 0 when it is not smaller (libdeflate then stops early, having written nothing useful).
+  std::size_t compress_smaller(const std::byte* in, std::size_t in_size, std::vector<std::byte>& out) {
+    const std::size_t room = in_size - 1;
+    if (out.size() < room) out.resize(room);
+    return libdeflate_zlib_compress(handle.get(), in, in_size, out.data(), room);
   }
 };
 
@@ -148,12 +135,12 @@ void ChunkEncoder::encode(const std::byte* rows_data, std::size_t rows, std::siz
 
   shuffled_.resize(chunk_bytes);
   shuffle_bytes(rows_data, rows, spec.chunk_rows, row_size, shuffled_.data());
-  if (!deflater_) deflater_ = std::make_unique<Deflater>();
-  deflater_->prepare(spec.deflate_level);
-  const std::size_t compressed = deflater_->compress(shuffled_.data(), chunk_bytes, out.bytes);
-  if (compressed >= chunk_bytes) {
+  if (!compressor_) compressor_ = std::make_unique<Compressor>();
+  compressor_->prepare(spec.deflate_level);
+  out.bytes.reserve(chunk_bytes + kChecksumBytes);  // room for the checksum too: no reallocation below
+  const std::size_t compressed = compressor_->compress_smaller(shuffled_.data(), chunk_bytes, out.bytes);
+  if (compressed == 0) {
     // Incompressible: store the shuffled bytes and tell readers to skip inflating them.
-    out.bytes.reserve(chunk_bytes + kChecksumBytes);
     out.bytes.assign(shuffled_.begin(), shuffled_.end());
     out.filter_mask = kDeflateSkipped;
     append_checksum(out.bytes);
@@ -165,7 +152,10 @@ void ChunkEncoder::encode(const std::byte* rows_data, std::size_t rows, std::siz
 
 EncodedChunk encode_chunk(const std::byte* rows_data, std::size_t rows, std::size_t row_size,
                           const ChunkSpec& spec) {
-  ChunkEncoder encoder;
+  // The runner's pipeline stages call this from TBB's worker threads, which live as long as the process: each
+  // keeps its compressor (and scratch buffer) for all the chunks it encodes. Only a cache: the bytes do not
+  // depend on which encoder made them (tests/unit/sim/io/test_io_chunk_encoding.cpp).
+  thread_local ChunkEncoder encoder;
   EncodedChunk chunk;
   encoder.encode(rows_data, rows, row_size, spec, chunk);
   return chunk;
