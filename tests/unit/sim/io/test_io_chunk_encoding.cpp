@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
@@ -79,6 +80,30 @@ TEST_CASE("shuffle_bytes groups byte b of every element and zero-pads missing el
                                            std::byte{2}, std::byte{5}, std::byte{0}, std::byte{0},
                                            std::byte{3}, std::byte{6}, std::byte{0}, std::byte{0}};
   CHECK(out == expected);
+}
+
+TEST_CASE("shuffle_bytes matches its definition for every row size and fill", "[io][chunk]") {
+  // The definition, byte by byte: out[b * n + e] = byte b of element e, or 0 past the filled elements.
+  std::uint64_t state = 7;
+  for (std::size_t size = 1; size <= 70; ++size) {
+    for (const std::size_t n : {1u, 7u, 8u, 9u, 64u, 1000u}) {
+      for (std::size_t filled = 1; filled <= n; filled += (n > 20 ? 13 : 1)) {
+        std::vector<std::byte> in(filled * size);
+        for (auto& b : in) {
+          state = state * 6364136223846793005ull + 1442695040888963407ull;
+          b = static_cast<std::byte>(state >> 56);
+        }
+        std::vector<std::byte> out(n * size, std::byte{0xee});
+        mmsim::io::shuffle_bytes(in.data(), filled, n, size, out.data());
+        std::vector<std::byte> expected(n * size, std::byte{0});
+        for (std::size_t e = 0; e < filled; ++e) {
+          for (std::size_t b = 0; b < size; ++b) expected[b * n + e] = in[e * size + b];
+        }
+        INFO(filled << " of " << n << " elements of " << size << " bytes");
+        REQUIRE(out == expected);
+      }
+    }
+  }
 }
 
 TEST_CASE("level 0 stores the rows zero-padded to a whole chunk", "[io][chunk]") {
@@ -205,6 +230,49 @@ std::vector<std::byte> before_deflate(const std::vector<std::byte>& chunk, std::
 }
 
 }  // namespace
+
+TEST_CASE("Fletcher32 matches a word-by-word transcription of HDF5's checksum at every length",
+          "[io][chunk]") {
+  // H5_checksum_fletcher32 as HDF5 1.10 writes it: one big-endian word at a time, both sums folded after
+  // every 360 words and twice at the end.
+  const auto reference = [](const std::vector<std::byte>& data) {
+    std::uint32_t sum1 = 0;
+    std::uint32_t sum2 = 0;
+    std::size_t len = data.size() / 2;
+    std::size_t at = 0;
+    while (len > 0) {
+      const std::size_t tlen = std::min<std::size_t>(len, 360);
+      len -= tlen;
+      for (std::size_t k = 0; k < tlen; ++k, at += 2) {
+        sum1 += (static_cast<std::uint32_t>(data[at]) << 8) | static_cast<std::uint32_t>(data[at + 1]);
+        sum2 += sum1;
+      }
+      sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+      sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+    if (data.size() % 2 != 0) {
+      sum1 += static_cast<std::uint32_t>(data[at]) << 8;
+      sum2 += sum1;
+      sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+      sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    return (sum2 << 16) | sum1;
+  };
+  std::uint64_t state = 3;
+  for (std::size_t size = 0; size < 2000; ++size) {
+    for (const int fill : {0, 1}) {  // noise, and all-ones bytes (the sums' largest values)
+      std::vector<std::byte> data(size, std::byte{0xff});
+      for (auto& b : data) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        if (fill == 0) b = static_cast<std::byte>(state >> 56);
+      }
+      INFO(size << " bytes, fill " << fill);
+      REQUIRE(mmsim::io::fletcher32(data.data(), data.size()) == reference(data));
+    }
+  }
+}
 
 TEST_CASE("HDF5's own filters read encoded chunks back to the rows, and the bytes before deflate are HDF5's",
           "[io][chunk][hdf5]") {
