@@ -11,6 +11,8 @@ packages=(
   libboost-program-options-dev libboost-math-dev # CLI; reference CDFs in tests, special functions
   libtbb-dev                                     # threads
   libhdf5-dev hdf5-tools                         # output; h5dump for humans and tests
+  libdeflate-dev zlib1g-dev                      # deflate encoder of the run files' chunks (standard zlib
+                                                 # streams HDF5 reads); zlib: the tests' independent decoder
   libfmt-dev libtomlplusplus-dev librandom123-dev
   catch2                                         # tests (Debian ships v2.13)
   clang-format git                               # style check in the test suite (over git ls-files); revision

@@ -1,53 +1,41 @@
 #include "sim/io/chunk_encoding.hpp"
 
 #include <fmt/format.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 
 namespace mmsim::io {
 
-// HDF5 refuses chunks of 4 GiB or more; zlib's single-call interface is limited to uInt as well.
+// HDF5 refuses chunks of 4 GiB or more.
 static constexpr std::size_t kMaxChunkBytes = std::numeric_limits<std::uint32_t>::max();
 
-struct ChunkEncoder::Deflater {
-  z_stream stream{};
-  int level = -1;  // level the stream was initialised with; -1: not initialised
+// One libdeflate compressor at one level, freed with its owner. libdeflate keeps no state between calls, so
+// every chunk is compressed as a fresh compressor would compress it.
+struct ChunkEncoder::Compressor {
+  struct Free {
+    void operator()(libdeflate_compressor* c) const noexcept { libdeflate_free_compressor(c); }
+  };
+  std::unique_ptr<libdeflate_compressor, Free> handle;
+  int level = -1;  // level of `handle`; -1: none yet
 
-  ~Deflater() {
-    if (level >= 0) (void)deflateEnd(&stream);
-  }
-
-  // deflateReset leaves the stream in the state deflateInit gives, so every chunk is compressed exactly as a
-  // fresh compress2() call at this level (which is what HDF5's deflate filter calls) would compress it.
   void prepare(int wanted_level) {
-    if (level == wanted_level) {
-      if (deflateReset(&stream) != Z_OK) throw std::runtime_error("zlib: deflateReset failed");
-      return;
-    }
-    if (level >= 0) (void)deflateEnd(&stream);
-    level = -1;
-    stream = z_stream{};
-    const int status = deflateInit(&stream, wanted_level);
-    if (status != Z_OK) throw std::runtime_error(fmt::format("zlib: deflateInit failed ({})", status));
-    level = wanted_level;
+    if (level == wanted_level) return;
+    handle.reset(libdeflate_alloc_compressor(wanted_level));
+    level = handle ? wanted_level : -1;
+    if (!handle) throw std::runtime_error(fmt::format("libdeflate: no compressor at level {}", wanted_level));
   }
 
-  // Compresses `in` into `out`, growing it as needed; returns the compressed size.
-  std::size_t compress(const std::byte* in, std::size_t in_size, std::vector<std::byte>& out) {
-    const uLong bound = deflateBound(&stream, static_cast<uLong>(in_size));
-    if (out.size() < bound) out.resize(bound);
-    // zlib's interface is not const-correct; deflate never writes through next_in.
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(in));
-    stream.avail_in = static_cast<uInt>(in_size);
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    const int status = deflate(&stream, Z_FINISH);
-    if (status != Z_STREAM_END) throw std::runtime_error(fmt::format("zlib: deflate failed ({})", status));
-    return static_cast<std::size_t>(stream.total_out);
+  // Compresses `in` as a zlib-format stream into `out` when that is smaller than `in`; returns the compressed
+  // size, or 0 when it is not smaller (libdeflate then stops early, having written nothing useful).
+  std::size_t compress_smaller(const std::byte* in, std::size_t in_size, std::vector<std::byte>& out) {
+    const std::size_t room = in_size - 1;
+    if (out.size() < room) out.resize(room);
+    return libdeflate_zlib_compress(handle.get(), in, in_size, out.data(), room);
   }
 };
 
@@ -56,19 +44,85 @@ ChunkEncoder::~ChunkEncoder() = default;
 ChunkEncoder::ChunkEncoder(ChunkEncoder&&) noexcept = default;
 ChunkEncoder& ChunkEncoder::operator=(ChunkEncoder&&) noexcept = default;
 
+namespace {
+
+// Exchanges the bits of `low` at mask << shift with the bits of `high` at mask.
+inline void swap_bytes(std::uint64_t& low, std::uint64_t& high, int shift, std::uint64_t mask) {
+  const std::uint64_t t = ((low >> shift) ^ high) & mask;
+  low ^= t << shift;
+  high ^= t;
+}
+
+// Transposes 8 rows of 8 bytes held in 64-bit words (row i's byte k is its bits 8k..8k+7): afterwards word j
+// holds byte j of every old row, row i's at byte i. Three rounds of block swaps: 4x4, 2x2, then 1x1 blocks.
+inline void transpose_8x8_bytes(std::uint64_t& r0, std::uint64_t& r1, std::uint64_t& r2, std::uint64_t& r3,
+                                std::uint64_t& r4, std::uint64_t& r5, std::uint64_t& r6, std::uint64_t& r7) {
+  constexpr std::uint64_t k4 = 0x00000000ffffffffull;
+  constexpr std::uint64_t k2 = 0x0000ffff0000ffffull;
+  constexpr std::uint64_t k1 = 0x00ff00ff00ff00ffull;
+  swap_bytes(r0, r4, 32, k4);
+  swap_bytes(r1, r5, 32, k4);
+  swap_bytes(r2, r6, 32, k4);
+  swap_bytes(r3, r7, 32, k4);
+  swap_bytes(r0, r2, 16, k2);
+  swap_bytes(r1, r3, 16, k2);
+  swap_bytes(r4, r6, 16, k2);
+  swap_bytes(r5, r7, 16, k2);
+  swap_bytes(r0, r1, 8, k1);
+  swap_bytes(r2, r3, 8, k1);
+  swap_bytes(r4, r5, 8, k1);
+  swap_bytes(r6, r7, 8, k1);
+}
+
+inline std::uint64_t load_word(const std::byte* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+inline void store_word(std::byte* p, std::uint64_t w) {
+  std::memcpy(p, &w, sizeof w);
+}
+
+}  // namespace
+
 void shuffle_bytes(const std::byte* in, std::size_t filled, std::size_t n_elements, std::size_t element_size,
                    std::byte* out) {
-  // Rows are walked in blocks small enough to stay in L1 while each of their bytes is scattered to its
-  // stream; the writes within a stream are then sequential.
-  constexpr std::size_t kBlock = 256;
-  for (std::size_t first = 0; first < filled; first += kBlock) {
-    const std::size_t count = std::min(kBlock, filled - first);
-    const std::byte* block = in + first * element_size;
-    for (std::size_t b = 0; b < element_size; ++b) {
-      std::byte* stream = out + b * n_elements + first;
-      const std::byte* src = block + b;
-      for (std::size_t e = 0; e < count; ++e) stream[e] = src[e * element_size];
+  static_assert(std::endian::native == std::endian::little, "the 8x8 transposes assume little-endian words");
+  std::size_t e0 = 0;
+  if (element_size >= 8) {
+    // Eight elements at a time: eight 8-byte slices of their rows are transposed in registers and stored as
+    // 8 bytes of eight streams. The last slice of a row overlaps the one before it when the row size is not
+    // a multiple of 8 (it rewrites the same bytes), so no byte is left to a scalar loop.
+    for (; e0 + 8 <= filled; e0 += 8) {
+      const std::byte* rows = in + e0 * element_size;
+      for (std::size_t b0 = 0; b0 < element_size; b0 += 8) {
+        const std::size_t b = std::min(b0, element_size - 8);
+        const std::byte* src = rows + b;
+        std::uint64_t r0 = load_word(src);
+        std::uint64_t r1 = load_word(src + element_size);
+        std::uint64_t r2 = load_word(src + 2 * element_size);
+        std::uint64_t r3 = load_word(src + 3 * element_size);
+        std::uint64_t r4 = load_word(src + 4 * element_size);
+        std::uint64_t r5 = load_word(src + 5 * element_size);
+        std::uint64_t r6 = load_word(src + 6 * element_size);
+        std::uint64_t r7 = load_word(src + 7 * element_size);
+        transpose_8x8_bytes(r0, r1, r2, r3, r4, r5, r6, r7);
+        std::byte* dst = out + b * n_elements + e0;
+        store_word(dst, r0);
+        store_word(dst + n_elements, r1);
+        store_word(dst + 2 * n_elements, r2);
+        store_word(dst + 3 * n_elements, r3);
+        store_word(dst + 4 * n_elements, r4);
+        store_word(dst + 5 * n_elements, r5);
+        store_word(dst + 6 * n_elements, r6);
+        store_word(dst + 7 * n_elements, r7);
+      }
     }
+  }
+  // The elements left (all of them for rows under 8 bytes), byte by byte.
+  for (std::size_t e = e0; e < filled; ++e) {
+    for (std::size_t b = 0; b < element_size; ++b) out[b * n_elements + e] = in[e * element_size + b];
   }
   if (filled < n_elements) {
     for (std::size_t b = 0; b < element_size; ++b) {
@@ -80,28 +134,42 @@ void shuffle_bytes(const std::byte* in, std::size_t filled, std::size_t n_elemen
 std::uint32_t fletcher32(const std::byte* data, std::size_t size) {
   std::uint32_t sum1 = 0;
   std::uint32_t sum2 = 0;
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(data[i]); };
+  const auto fold = [](std::uint32_t& sum) { sum = (sum & 0xffff) + (sum >> 16); };
   std::size_t words = size / 2;
-  std::size_t at = 0;
+  const std::byte* at = data;
   while (words > 0) {
     // 360 words is the most the sums take before they could overflow 32 bits unfolded.
     const std::size_t run = std::min<std::size_t>(words, 360);
     words -= run;
-    for (std::size_t k = 0; k < run; ++k, at += 2) {
-      sum1 += (byte(at) << 8) | byte(at + 1);
+    std::size_t k = 0;
+    // Four big-endian words from one 8-byte (little-endian) load: byte-reversed, word 0 is the top 16 bits.
+    // The same additions in the same order as one word at a time, so the same sums.
+    for (; k + 4 <= run; k += 4, at += 8) {
+      const std::uint64_t w = __builtin_bswap64(load_word(at));
+      sum1 += static_cast<std::uint32_t>(w >> 48);
+      sum2 += sum1;
+      sum1 += static_cast<std::uint32_t>(w >> 32) & 0xffffu;
+      sum2 += sum1;
+      sum1 += static_cast<std::uint32_t>(w >> 16) & 0xffffu;
+      sum2 += sum1;
+      sum1 += static_cast<std::uint32_t>(w) & 0xffffu;
       sum2 += sum1;
     }
-    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
-    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    for (; k < run; ++k, at += 2) {
+      sum1 += (static_cast<std::uint32_t>(at[0]) << 8) | static_cast<std::uint32_t>(at[1]);
+      sum2 += sum1;
+    }
+    fold(sum1);
+    fold(sum2);
   }
   if (size % 2 != 0) {
-    sum1 += byte(at) << 8;
+    sum1 += static_cast<std::uint32_t>(*at) << 8;
     sum2 += sum1;
-    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
-    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    fold(sum1);
+    fold(sum2);
   }
-  sum1 = (sum1 & 0xffff) + (sum1 >> 16);
-  sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  fold(sum1);
+  fold(sum2);
   return (sum2 << 16) | sum1;
 }
 
@@ -148,12 +216,12 @@ void ChunkEncoder::encode(const std::byte* rows_data, std::size_t rows, std::siz
 
   shuffled_.resize(chunk_bytes);
   shuffle_bytes(rows_data, rows, spec.chunk_rows, row_size, shuffled_.data());
-  if (!deflater_) deflater_ = std::make_unique<Deflater>();
-  deflater_->prepare(spec.deflate_level);
-  const std::size_t compressed = deflater_->compress(shuffled_.data(), chunk_bytes, out.bytes);
-  if (compressed >= chunk_bytes) {
+  if (!compressor_) compressor_ = std::make_unique<Compressor>();
+  compressor_->prepare(spec.deflate_level);
+  out.bytes.reserve(chunk_bytes + kChecksumBytes);  // room for the checksum too: no reallocation below
+  const std::size_t compressed = compressor_->compress_smaller(shuffled_.data(), chunk_bytes, out.bytes);
+  if (compressed == 0) {
     // Incompressible: store the shuffled bytes and tell readers to skip inflating them.
-    out.bytes.reserve(chunk_bytes + kChecksumBytes);
     out.bytes.assign(shuffled_.begin(), shuffled_.end());
     out.filter_mask = kDeflateSkipped;
     append_checksum(out.bytes);
@@ -165,7 +233,10 @@ void ChunkEncoder::encode(const std::byte* rows_data, std::size_t rows, std::siz
 
 EncodedChunk encode_chunk(const std::byte* rows_data, std::size_t rows, std::size_t row_size,
                           const ChunkSpec& spec) {
-  ChunkEncoder encoder;
+  // The runner's pipeline stages call this from TBB's worker threads, which live as long as the process: each
+  // keeps its compressor (and scratch buffer) for all the chunks it encodes. Only a cache: the bytes do not
+  // depend on which encoder made them (tests/unit/sim/io/test_io_chunk_encoding.cpp).
+  thread_local ChunkEncoder encoder;
   EncodedChunk chunk;
   encoder.encode(rows_data, rows, row_size, spec, chunk);
   return chunk;

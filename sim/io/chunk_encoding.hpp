@@ -2,12 +2,14 @@
 // Encoding table rows into HDF5 chunks outside the HDF5 library, so worker threads can compress while one
 // thread writes finished chunks with HDF5's direct chunk write.
 //
-// The stored bytes are exactly what HDF5's own filter pipeline (shuffle, then deflate, then Fletcher32) would
-// store for the same chunk, so every HDF5 reader decodes them and verifies their checksum: the shuffle uses
-// the row size as its element size (which is what HDF5 derives from a compound type), deflate is zlib's
-// compress2 format at the table's level, and the checksum is HDF5's Fletcher32 of the bytes before it,
-// appended little-endian. A flipped bit in a chunk then fails every read of it (h5py, R, mmsim merge) instead
-// of passing silently into a result.
+// The stored bytes are what HDF5's own filter pipeline (shuffle, then deflate, then Fletcher32) decodes, so
+// every HDF5 reader (h5py, R's rhdf5, h5dump) reads them with no plugin and verifies their checksum: the
+// shuffle uses the row size as its element size (which is what HDF5 derives from a compound type), the
+// deflate stream is a standard zlib-format (RFC 1950) stream, and the checksum is HDF5's Fletcher32 of the
+// bytes before it, appended little-endian. A flipped bit in a chunk then fails every read of it (h5py, R,
+// mmsim merge) instead of passing silently into a result. The deflate stream is libdeflate's, not zlib's (it
+// costs 2.4x fewer instructions at level 1, for files 0.5-2% smaller: docs/performance.md, "Compression"), so
+// the compressed bytes differ from what HDF5's filter (zlib) would store; what they decode to does not.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -15,8 +17,8 @@
 
 namespace mmsim::io {
 
-// The default deflate level of run files. Level 1 (zlib's fast matcher) costs about 30% fewer instructions
-// than level 4 for files 2-4% larger (docs/performance.md, "Compression"); higher levels gain 1-2% more.
+// The default deflate level of run files (docs/performance.md, "Compression", has the measured trade-off).
+// A level 1..9 is libdeflate's level of that number, the same fast-to-thorough scale as zlib's.
 inline constexpr int kDefaultDeflateLevel = 1;
 
 // How a table's rows are chunked and compressed. Every chunk holds exactly `chunk_rows` rows (the last one is
@@ -40,7 +42,7 @@ inline constexpr std::size_t kChecksumBytes = 4;
 std::uint32_t fletcher32(const std::byte* data, std::size_t size);
 
 // A chunk ready for the file: its rows' bytes shuffled (HDF5 byte-shuffle with the row size as element size)
-// and deflated, exactly as HDF5's own shuffle+deflate filters would store them, then the Fletcher32 checksum.
+// and deflated (a zlib-format stream, which HDF5's deflate filter inflates), then the Fletcher32 checksum.
 // When deflating would not make the chunk smaller, the shuffled bytes are stored as they are and filter_mask
 // says so (kDeflateSkipped).
 struct EncodedChunk {
@@ -49,8 +51,9 @@ struct EncodedChunk {
   std::uint32_t filter_mask = 0;  // 0: all filters applied
 };
 
-// Reusable encoder: keeps its zlib state and scratch buffer between chunks, so encoding many chunks costs no
-// allocation after the first. One per worker thread; not thread-safe itself.
+// Reusable encoder: keeps its libdeflate compressor (replaced only when the level changes) and scratch
+// buffer, so encoding many chunks costs no allocation after the first. One per worker thread; not thread-safe
+// itself.
 class ChunkEncoder {
  public:
   ChunkEncoder();
@@ -66,13 +69,14 @@ class ChunkEncoder {
               EncodedChunk& out);
 
  private:
-  struct Deflater;
-  std::unique_ptr<Deflater> deflater_;
+  struct Compressor;
+  std::unique_ptr<Compressor> compressor_;
   std::vector<std::byte> shuffled_;
 };
 
-// Pure and thread-safe: encodes `rows` packed rows (row_size bytes each, rows <= spec.chunk_rows). Convenient
-// for single chunks; a ChunkEncoder is cheaper for many.
+// Thread-safe: encodes `rows` packed rows (row_size bytes each, rows <= spec.chunk_rows) with the calling
+// thread's own ChunkEncoder (thread_local), so a worker thread allocates its compressor once, not per chunk.
+// The bytes are those of a fresh encoder (libdeflate keeps no state between calls).
 EncodedChunk encode_chunk(const std::byte* rows_data, std::size_t rows, std::size_t row_size,
                           const ChunkSpec& spec);
 
