@@ -15,6 +15,7 @@
 #include "sim/core/numeric.hpp"
 #include "sim/stats/kaplan_meier.hpp"
 #include "sim/stats/km_workspace.hpp"
+#include "tests/unit/sim/stats/km_test_support.hpp"
 
 namespace {
 
@@ -22,22 +23,7 @@ using mmsim::stats::KaplanMeier;
 using mmsim::stats::PointwiseCiRows;
 using mmsim::stats::SurvivalSample;
 
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
-
-void check_same(const KaplanMeier& a, const KaplanMeier& b) {
-  CHECK(a.n == b.n);
-  CHECK(a.n_excluded == b.n_excluded);
-  CHECK(same_bits(a.time, b.time));
-  CHECK(a.n_risk == b.n_risk);
-  CHECK(a.n_event == b.n_event);
-  CHECK(same_bits(a.surv, b.surv));
-  CHECK(same_bits(a.se_log_surv, b.se_log_surv));
-  CHECK(same_bits(a.lower, b.lower));
-  CHECK(same_bits(a.upper, b.upper));
-}
+using mmsim::test::check_same;
 
 // Censored patients per distinct time, counted straight from the sample.
 std::map<double, std::int64_t> censored_by_time(const std::vector<double>& time,
