@@ -78,7 +78,7 @@ double Exponential::cumhazard(double t) const {
   return t <= 0.0 ? 0.0 : rate_ * t;
 }
 double Exponential::inv_cumhazard(double h) const {
-  return h <= 0.0 ? 0.0 : h * mean_;
+  return inv_cumhazard_of(h, mean_);
 }
 std::string Exponential::describe() const {
   return fmt::format("exponential(rate={})", rate_);
@@ -115,9 +115,7 @@ double Weibull::quantile(double p) const {
   return inv_cumhazard(cumhazard_at_probability(p));
 }
 double Weibull::inv_cumhazard(double h) const {
-  // h^(1/k) as exp(log(h) / k): glibc's pow is correctly rounded and costs ~150 instructions, this ~100 (3%
-  // of the reference model's run time), with a relative error of a few ulp.
-  return h <= 0.0 ? 0.0 : scale_ * std::exp(inv_shape_ * std::log(h));
+  return inv_cumhazard_of(h, scale_, inv_shape_);
 }
 double Weibull::sample(RandomStream& rng) const {
   return inv_cumhazard(rng.exponential());  // the same expression as sample_conditional at hr = 1 (CRN)

@@ -105,16 +105,12 @@ inline double PlainClockLoop::time_in_state(const Clock& c, double u) {
   switch (c.draw) {
     case Draw::exponential:
       return e * c.scale;
-    case Draw::exponential_hr: {
-      const double h = e / c.hr;
-      return h <= 0.0 ? 0.0 : h * c.scale;
-    }
+    case Draw::exponential_hr:
+      return Exponential::inv_cumhazard_of(e / c.hr, c.scale);
     case Draw::weibull:
-      return e <= 0.0 ? 0.0 : c.scale * std::exp(c.inv_shape * std::log(e));
-    case Draw::weibull_hr: {
-      const double h = e / c.hr;
-      return h <= 0.0 ? 0.0 : c.scale * std::exp(c.inv_shape * std::log(h));
-    }
+      return Weibull::inv_cumhazard_of(e, c.scale, c.inv_shape);
+    case Draw::weibull_hr:
+      return Weibull::inv_cumhazard_of(e / c.hr, c.scale, c.inv_shape);
   }
   return 0.0;  // unreachable: every Draw is handled above
 }
