@@ -14,22 +14,26 @@ std::array<double, kMechanisms> mechanism_weights(const Params& p, const Patient
   return w;
 }
 
-DepthProbs shift_odds(const DepthProbs& base, double eta) {
+DepthProbs shift_odds(const DepthProbs& base, double eta, double eta_cr) {
   // Tail probabilities P(Y >= k) for k = mr_sd, pr, vgpr, cr.
   std::array<double, kDepths + 1> tail{};
   tail[0] = 1.0;
   tail[kDepths] = 0.0;
+  constexpr std::size_t kCr = idx(Depth::cr);
   double acc = 0;
   for (std::size_t k = kDepths - 1; k >= 1; --k) {
     acc += base[k];
     const double p0 = std::min(acc, 1.0);
-    if (p0 <= 0.0 || p0 >= 1.0 || eta == 0.0) {
+    const double shift = k == kCr ? eta + eta_cr : eta;
+    if (p0 <= 0.0 || p0 >= 1.0 || shift == 0.0) {
       tail[k] = p0;
     } else {
-      const double logit = std::log(p0 / (1.0 - p0)) + eta;
+      const double logit = std::log(p0 / (1.0 - p0)) + shift;
       tail[k] = 1.0 / (1.0 + std::exp(-logit));
     }
   }
+  // A CR-only shift upwards can cross the VGPR threshold; the thresholds below it keep their order (one eta).
+  if (eta_cr != 0.0) tail[kCr] = std::min(tail[kCr], tail[kCr - 1]);
   DepthProbs out{};
   for (std::size_t k = 0; k < kDepths; ++k) out[k] = std::max(0.0, tail[k] - tail[k + 1]);
   return out;
@@ -181,8 +185,9 @@ Efficacy line_efficacy(const Params& p, const Therapy& th, int partner, const Pa
   }
   e.log_hr = lhr + prior_exposure_log_hr(p, th, s);
   e.target_nonresponsive = target_nonresponsive(p, th, s);
-  e.probs =
-      (e.antigen_negative || e.target_nonresponsive) ? p.antigen_negative : shift_odds(th.response, eta);
+  const double eta_cr = th.log_or_cr_per_line * d[idx(Cov::per_prior_line)];
+  e.probs = (e.antigen_negative || e.target_nonresponsive) ? p.antigen_negative
+                                                           : shift_odds(th.response, eta, eta_cr);
   return e;
 }
 

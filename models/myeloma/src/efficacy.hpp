@@ -42,8 +42,10 @@ struct ToxicityRates {
 };
 ToxicityRates toxicity_rates(const Params& p, const Therapy& th, const PatientState& s);
 
-// Proportional-odds shift of base probabilities by eta (P3). Tail probabilities of 0 or 1 stay.
-DepthProbs shift_odds(const DepthProbs& base, double eta);
+// Proportional-odds shift of base probabilities by eta (P3), with eta + eta_cr on the CR threshold alone
+// (partial proportional odds; P(CR) is capped at P(>= VGPR) so no depth goes negative). Tail probabilities
+// of 0 or 1 stay.
+DepthProbs shift_odds(const DepthProbs& base, double eta, double eta_cr = 0.0);
 
 // Index of the depth selected by a uniform u.
 Depth pick_depth(const DepthProbs& probs, double u);

@@ -166,6 +166,8 @@ std::string MyelomaModel::parameter_report() const {
     std::string ors, hrs, mech;
     for (std::size_t c = 0; c < kResponseCovs; ++c)
       ors += fmt::format(" {}={:.3g}", kCovNames[c], std::exp(t.log_or[c]));
+    if (t.log_or_cr_per_line != 0)
+      ors += fmt::format(" per_prior_line_cr={:.3g}", std::exp(t.log_or_cr_per_line));
     for (std::size_t c = 0; c < kProgressionCovs; ++c)
       hrs += fmt::format(" {}={:.3g}", kCovNames[c], std::exp(t.log_hr[c]));
     for (std::size_t i = 0; i < kMechanisms; ++i)

@@ -67,7 +67,11 @@ struct Therapy {
   // lines plus these, so the table holds at the line it was read at (P3).
   double reference_lines_before = 0;
   std::array<TimeDistributionPtr, kDepths> ttp{};
-  std::array<double, kResponseCovs> log_or{};     // ln odds ratios
+  std::array<double, kResponseCovs> log_or{};  // ln odds ratios
+  // Partial proportional odds (P3 "Depth per prior line"): a further ln odds ratio per prior line on reaching
+  // CR only, beside per_prior_line's shift of every depth. Trial pairs at different line counts move CR far
+  // more than ORR (KarMMa X001/X002 vs KarMMa-3 X019/X021), which one shift of every threshold cannot hold.
+  double log_or_cr_per_line = 0;
   std::array<double, kProgressionCovs> log_hr{};  // ln hazard ratios
   std::array<double, kMechanisms> failure{};      // mechanism probabilities
   double tcell_fitness_shift = 0;

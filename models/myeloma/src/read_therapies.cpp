@@ -166,6 +166,7 @@ void read_record(TableReader& own, TableReader* base, const Params& p, Therapy& 
     for (std::size_t c = 0; c < kResponseCovs; ++c) {
       if (!q.has(kCovNames[c])) q.error(kCovNames[c], "missing odds ratio");
     }
+    t.log_or_cr_per_line = std::log(q.number("per_prior_line_cr", NumberRule::ratio(), 1.0));
     t.src_or = q.string("source");
     q.finish();
   }

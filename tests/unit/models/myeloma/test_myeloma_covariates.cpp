@@ -171,3 +171,43 @@ TEST_CASE(
   CHECK(late - early > 3 * se);
   CHECK(late - early > 0.05);
 }
+
+TEST_CASE(
+    "A CR-only per-line odds ratio moves CR and leaves every shallower threshold (partial proportional odds)",
+    "[myeloma]") {
+  // P3 "Depth per prior line": per_prior_line_cr acts on the log odds of P(CR) alone, beside per_prior_line's
+  // shift of every threshold. Against the closed form: P(>= k) for k below CR is the table's; P(CR) has odds
+  // base_odds * OR^lines.
+  const Params& p = flagship_model().params();
+  Therapy th = therapy_named(p, "ide_cel");
+  th.log_or.fill(0.0);
+  th.log_or_cr_per_line = std::log(0.8);
+  auto x = average_patient();
+  const double ref_lines = p.populations[th.reference_population].mean[idx(Attr::prior_lines)];
+  const auto tail = [](const DepthProbs& q, Depth from) {
+    double t = 0;
+    for (std::size_t d = idx(from); d < kDepths; ++d) t += q[d];
+    return t;
+  };
+  Therapy flat = th;
+  flat.log_or_cr_per_line = 0.0;
+  for (const double extra : {2.0, -1.0}) {
+    INFO(extra);
+    x[idx(Attr::prior_lines)] = ref_lines + extra;
+    const PatientState s = state_on_line(p, x, 1);
+    const DepthProbs got = line_efficacy(p, th, -1, s, 0.0).probs;
+    const DepthProbs table = line_efficacy(p, flat, -1, s, 0.0).probs;
+    for (const Depth k : {Depth::mr_sd, Depth::pr, Depth::vgpr})
+      CHECK(tail(got, k) == Approx(tail(table, k)).margin(1e-12));
+    const double cr0 = table[idx(Depth::cr)], cr = got[idx(Depth::cr)];
+    CHECK(cr / (1 - cr) == Approx(cr0 / (1 - cr0) * std::pow(0.8, extra)).epsilon(1e-12));
+  }
+  // A large upward CR shift cannot pass P(>= VGPR): CR is capped there, VGPR goes to 0, the sum stays 1.
+  const DepthProbs base{0.1, 0.1, 0.2, 0.3, 0.3};
+  const DepthProbs capped = shift_odds(base, 0.0, 5.0);
+  CHECK(capped[idx(Depth::cr)] == Approx(0.6).margin(1e-12));
+  CHECK(capped[idx(Depth::vgpr)] == 0.0);
+  double sum = 0;
+  for (const double q : capped) sum += q;
+  CHECK(sum == Approx(1.0).margin(1e-12));
+}
