@@ -45,7 +45,7 @@ std::optional<std::uint64_t> free_disk_bytes(const std::filesystem::path& folder
 }
 
 RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statistics,
-                         std::uint64_t memory_budget) {
+                         std::uint64_t memory_budget, EstimateDetail detail) {
   const OutputSchema& schema = model.schema();
   const std::size_t n_s = model.strategies().size();
   const double patients = static_cast<double>(opt.patients);
@@ -55,6 +55,13 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
   // Pilot: the first patients of the run, every strategy, compressed as the run compresses them. A run that
   // writes no rows needs no pilot (its file and rows in flight are nothing per patient).
   const std::size_t pilot = static_cast<std::size_t>(std::min<std::uint64_t>(opt.patients, 1024));
+  const bool exact = detail == EstimateDetail::exact;
+  // The bytes a table's pilot chunk is stored in: encoded, or (bound) its raw bytes and checksum, which no
+  // encoding exceeds.
+  auto stored = [&](const TableBuffer& table, std::size_t row_size, const io::ChunkSpec& spec) {
+    if (!exact) return static_cast<double>(table.size_bytes() + io::kChecksumBytes);
+    return static_cast<double>(io::encode_chunk(table.data(), table.rows(), row_size, spec).bytes.size());
+  };
   double file_bytes = 0.0, raw_bytes = 0.0;
   for (std::size_t s = 0; rows && s < n_s; ++s) {
     TableBuffer pt(schema.patients);
@@ -65,14 +72,12 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
       model.simulate(s, StreamKey{opt.seed, opt.domain, i, 0, 0}, sink);
     }
     const io::ChunkSpec spec{std::max<std::size_t>(pilot, 1), opt.deflate_level};
-    file_bytes += static_cast<double>(
-        io::encode_chunk(pt.data(), pt.rows(), schema.patients.row_size(), spec).bytes.size());
+    file_bytes += stored(pt, schema.patients.row_size(), spec);
     raw_bytes += static_cast<double>(pt.size_bytes());
     for (std::size_t t = 0; trajectories && t < tt.size(); ++t) {
       if (tt[t].rows() == 0) continue;
       const io::ChunkSpec ts{tt[t].rows(), opt.deflate_level};
-      file_bytes += static_cast<double>(
-          io::encode_chunk(tt[t].data(), tt[t].rows(), schema.trajectories[t].row_size(), ts).bytes.size());
+      file_bytes += stored(tt[t], schema.trajectories[t].row_size(), ts);
       raw_bytes += static_cast<double>(tt[t].size_bytes());
     }
   }
@@ -80,6 +85,7 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
   const double per_patient_raw = pilot == 0 ? 0.0 : raw_bytes / static_cast<double>(pilot);
 
   RunEstimate e;
+  e.upper_bound = !exact;
   // 5% for chunk indexes and the B-trees, 64 KiB for attributes, the config and the summaries.
   e.output_bytes = static_cast<std::uint64_t>(per_patient_file * patients * 1.05) + (64ull << 10);
   // Blocks in flight: 4 per thread, each with its raw rows and their compressed copy.
