@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "sim/io/run_layout.hpp"
+#include "sim/runner/pilot_rows.hpp"
 #include "sim/runner/progress.hpp"
 
 namespace mmsim {
@@ -277,7 +278,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
         PatientSink sink{b.patients[s], &rows};
         const std::size_t first_event = rows[econ->events_table()].rows();
         const std::size_t first_line = econ_lines ? rows[*econ_lines].rows() : 0;
-        model.simulate(s, key, sink);
+        if (!(opt.pilot && opt.pilot->append(s, key, sink))) model.simulate(s, key, sink);
         econ->add_patient(b.patients[s], b.patients[s].rows() - 1, rows, first_event, first_line,
                           b.economics_patients[s],
                           econ_lines && keep_trajectories ? &b.economics_lines[s] : nullptr,
@@ -311,8 +312,10 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       return;
     }
     PatientSink patient_sink{b.patients[s], trajectories};
-    for (std::uint64_t i = 0; i < b.count; ++i)
-      model.simulate(s, StreamKey{opt.seed, opt.domain, b.first + i, 0, 0}, patient_sink);
+    for (std::uint64_t i = 0; i < b.count; ++i) {
+      const StreamKey key{opt.seed, opt.domain, b.first + i, 0, 0};
+      if (!(opt.pilot && opt.pilot->append(s, key, patient_sink))) model.simulate(s, key, patient_sink);
+    }
     if (collect == ColumnCollection::memory) extract_columns(b, s);
   };
 

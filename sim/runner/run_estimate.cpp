@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "sim/io/chunk_encoding.hpp"
 
@@ -45,7 +46,7 @@ std::optional<std::uint64_t> free_disk_bytes(const std::filesystem::path& folder
 }
 
 RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statistics,
-                         std::uint64_t memory_budget, EstimateDetail detail) {
+                         std::uint64_t memory_budget, EstimateDetail detail, PilotRows* keep) {
   const OutputSchema& schema = model.schema();
   const std::size_t n_s = model.strategies().size();
   const double patients = static_cast<double>(opt.patients);
@@ -63,14 +64,15 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
     return static_cast<double>(io::encode_chunk(table.data(), table.rows(), row_size, spec).bytes.size());
   };
   double file_bytes = 0.0, raw_bytes = 0.0;
+  PilotRows simulated(schema, rows ? n_s : 0, opt.seed, opt.domain, trajectories);
   for (std::size_t s = 0; rows && s < n_s; ++s) {
-    TableBuffer pt(schema.patients);
-    std::vector<TableBuffer> tt;
-    for (const auto& t : schema.trajectories) tt.emplace_back(t);
     for (std::size_t i = 0; i < pilot; ++i) {
-      PatientSink sink{pt, trajectories ? &tt : nullptr};
+      PatientSink sink = simulated.sink(s);
       model.simulate(s, StreamKey{opt.seed, opt.domain, i, 0, 0}, sink);
+      simulated.end_patient(s);
     }
+    const TableBuffer& pt = simulated.patients(s);
+    const std::vector<TableBuffer>& tt = simulated.trajectories(s);
     const io::ChunkSpec spec{std::max<std::size_t>(pilot, 1), opt.deflate_level};
     file_bytes += stored(pt, schema.patients.row_size(), spec);
     raw_bytes += static_cast<double>(pt.size_bytes());
@@ -83,6 +85,8 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
   }
   const double per_patient_file = pilot == 0 ? 0.0 : file_bytes / static_cast<double>(pilot);
   const double per_patient_raw = pilot == 0 ? 0.0 : raw_bytes / static_cast<double>(pilot);
+
+  if (keep != nullptr) *keep = std::move(simulated);
 
   RunEstimate e;
   e.upper_bound = !exact;

@@ -9,6 +9,7 @@
 
 #include "sim/core/model.hpp"
 #include "sim/runner/cohort_runner.hpp"
+#include "sim/runner/pilot_rows.hpp"
 
 namespace mmsim {
 
@@ -36,8 +37,11 @@ enum class EstimateDetail { exact, bound };
 
 // `statistics`: whether the run computes its end-of-run statistics (not --no-summary). The budget bounds the
 // statistics' memory (the pipeline's is small and independent of the cohort size).
+// `keep`: when not null, receives the pilot's rows (none when nothing is written), for the run to append
+// instead of simulating its first patients again (RunOptions::pilot).
 RunEstimate estimate_run(const Model& model, const RunOptions& options, bool statistics,
-                         std::uint64_t memory_budget, EstimateDetail detail = EstimateDetail::exact);
+                         std::uint64_t memory_budget, EstimateDetail detail = EstimateDetail::exact,
+                         PilotRows* keep = nullptr);
 
 // Default memory budget: a quarter of the machine's physical memory (docs/performance.md).
 std::uint64_t default_memory_budget();
