@@ -3,9 +3,15 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
 
 #include "sim/io/chunk_encoding.hpp"
 
@@ -63,9 +69,12 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
     if (!exact) return static_cast<double>(table.size_bytes() + io::kChecksumBytes);
     return static_cast<double>(io::encode_chunk(table.data(), table.rows(), row_size, spec).bytes.size());
   };
-  double file_bytes = 0.0, raw_bytes = 0.0;
   PilotRows simulated(schema, rows ? n_s : 0, opt.seed, opt.domain, trajectories);
-  for (std::size_t s = 0; rows && s < n_s; ++s) {
+  // Each strategy's pilot on a thread of the run's count (strategies fill separate buffers; a patient is a
+  // pure function of its key): it is serial work before the run, 0.34 G instructions of the flagship's.
+  // Each table's stored and raw bytes are kept and summed afterwards in the serial loop's order.
+  std::vector<std::vector<double>> stored_bytes(n_s), raw_table_bytes(n_s);
+  auto pilot_strategy = [&](std::size_t s) {
     for (std::size_t i = 0; i < pilot; ++i) {
       PatientSink sink = simulated.sink(s);
       model.simulate(s, StreamKey{opt.seed, opt.domain, i, 0, 0}, sink);
@@ -74,13 +83,30 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
     const TableBuffer& pt = simulated.patients(s);
     const std::vector<TableBuffer>& tt = simulated.trajectories(s);
     const io::ChunkSpec spec{std::max<std::size_t>(pilot, 1), opt.deflate_level};
-    file_bytes += stored(pt, schema.patients.row_size(), spec);
-    raw_bytes += static_cast<double>(pt.size_bytes());
+    stored_bytes[s].push_back(stored(pt, schema.patients.row_size(), spec));
+    raw_table_bytes[s].push_back(static_cast<double>(pt.size_bytes()));
     for (std::size_t t = 0; trajectories && t < tt.size(); ++t) {
       if (tt[t].rows() == 0) continue;
       const io::ChunkSpec ts{tt[t].rows(), opt.deflate_level};
-      file_bytes += stored(tt[t], schema.trajectories[t].row_size(), ts);
-      raw_bytes += static_cast<double>(tt[t].size_bytes());
+      stored_bytes[s].push_back(stored(tt[t], schema.trajectories[t].row_size(), ts));
+      raw_table_bytes[s].push_back(static_cast<double>(tt[t].size_bytes()));
+    }
+  };
+  if (rows && n_s > 0) {
+    const int workers = opt.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(opt.threads);
+    tbb::task_arena arena(workers);
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_s, 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t s = r.begin(); s < r.end(); ++s) pilot_strategy(s);
+                        });
+    });
+  }
+  double file_bytes = 0.0, raw_bytes = 0.0;
+  for (std::size_t s = 0; s < n_s; ++s) {
+    for (std::size_t k = 0; k < stored_bytes[s].size(); ++k) {
+      file_bytes += stored_bytes[s][k];
+      raw_bytes += raw_table_bytes[s][k];
     }
   }
   const double per_patient_file = pilot == 0 ? 0.0 : file_bytes / static_cast<double>(pilot);

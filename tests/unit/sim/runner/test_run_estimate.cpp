@@ -3,8 +3,11 @@
 // prints, and every field that does not depend on the pilot's compression is the exact estimate's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
+#include "sim/core/table.hpp"
 #include "sim/runner/cohort_runner.hpp"
 #include "sim/runner/run_estimate.hpp"
 #include "tests/unit/multistate_scenario.hpp"
@@ -61,4 +64,31 @@ TEST_CASE("run estimate: deflated rows make the bound strictly larger", "[runner
   const RunEstimate exact = estimate_run(*model, opt, true, std::uint64_t{1} << 30, EstimateDetail::exact);
   const RunEstimate bound = estimate_run(*model, opt, true, std::uint64_t{1} << 30, EstimateDetail::bound);
   CHECK(bound.output_bytes > exact.output_bytes + exact.output_bytes / 4);
+}
+
+TEST_CASE("run estimate: the pilot's strategies on several threads give the one-thread estimate and rows",
+          "[runner]") {
+  const auto model = test::load_multistate("tests/data/sweeps/two_arm.toml");
+  REQUIRE(model->strategies().size() > 1);
+  RunOptions opt;
+  opt.patients = 3000;
+  opt.threads = 1;
+  PilotRows one, two;
+  const RunEstimate a = estimate_run(*model, opt, true, std::uint64_t{1} << 30, EstimateDetail::exact, &one);
+  opt.threads = 2;
+  const RunEstimate b = estimate_run(*model, opt, true, std::uint64_t{1} << 30, EstimateDetail::exact, &two);
+  CHECK(a.output_bytes == b.output_bytes);
+  for (std::size_t s = 0; s < model->strategies().size(); ++s) {
+    const TableBuffer& p1 = one.patients(s);
+    const TableBuffer& p2 = two.patients(s);
+    REQUIRE(p1.rows() == 1024);
+    REQUIRE(p2.size_bytes() == p1.size_bytes());
+    CHECK(std::equal(p1.data(), p1.data() + p1.size_bytes(), p2.data()));
+    for (std::size_t t = 0; t < one.trajectories(s).size(); ++t) {
+      const TableBuffer& t1 = one.trajectories(s)[t];
+      const TableBuffer& t2 = two.trajectories(s)[t];
+      REQUIRE(t2.size_bytes() == t1.size_bytes());
+      CHECK(std::equal(t1.data(), t1.data() + t1.size_bytes(), t2.data()));
+    }
+  }
 }
