@@ -253,6 +253,11 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   std::vector<std::atomic<std::uint64_t>> rows_simulated(n_tables);
   std::vector<std::uint64_t> rows_so_far(n_tables, 0);
   std::uint64_t next_block = 0, done = 0;
+  // Set by the source once it has made its last block: written blocks are then not cleared for reuse (no
+  // block will be taken from the pool again). Clearing re-zeroes every row a block held; for the blocks
+  // never reused (all of them when a cohort is a few blocks) that was 27 M instructions of memset in the
+  // flagship's 3000-patient default run (docs/performance.md, "session 11").
+  std::atomic<bool> all_sourced{false};
   tbb::concurrent_queue<std::shared_ptr<Block>> spare;  // written blocks, for reuse
 
   auto source = [&](tbb::flow_control& fc) -> std::shared_ptr<Block> {
@@ -265,6 +270,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     b->first = next_block * opt.block_size;
     b->count = std::min<std::uint64_t>(opt.block_size, opt.patients - b->first);
     b->last = ++next_block == n_blocks;
+    if (b->last) all_sourced.store(true, std::memory_order_relaxed);
     return b;
   };
 
@@ -389,6 +395,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     for (std::size_t t = 0; t < n_tables; ++t)
       rows_so_far[t] = rows_simulated[t].load(std::memory_order_relaxed);
     progress.update(done, rows_so_far);
+    if (all_sourced.load(std::memory_order_relaxed)) return;  // freed with its last owner instead
     b->recycle();
     spare.push(std::move(b));
   };
