@@ -138,6 +138,8 @@ int run_command(const std::vector<std::string>& args) {
   io::RunFileWriter writer(out, attrs);
   opt.pilot = &pilot;
   const RunOutcome outcome = run_cohort(model, opt, &writer);
+  opt.pilot = nullptr;
+  pilot = PilotRows();  // its rows are in the file now: freed before the statistics take their memory
   if (outcome.economics) economics::write_moments(writer, *outcome.economics, model.strategies());
   if (vm.count("no-summary")) {
     writer.commit();
