@@ -114,7 +114,12 @@ int run_command(const std::vector<std::string>& args) {
   // No surprise at scale: the disk and the memory budget must hold what this mode needs, or nothing starts.
   const bool statistics = vm.count("no-summary") == 0;
   const std::uint64_t budget = size_option(vm, "run", "memory").value_or(default_memory_budget());
-  const RunEstimate need = estimate_run(model, opt, statistics, budget);
+  // --estimate prints the exact figures; a run only needs to know that it fits, which an upper bound that
+  // fits shows without deflating the pilot (check_run_fits falls back to the exact estimate otherwise).
+  PilotRows pilot;  // the pilot's patients, appended by the run instead of simulated twice
+  const RunEstimate need =
+      estimate_run(model, opt, statistics, budget,
+                   vm.count("estimate") ? EstimateDetail::exact : EstimateDetail::bound, &pilot);
   const std::filesystem::path folder = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (vm.count("estimate")) {
     fmt::print("{}", describe_estimate(opt, statistics, budget, need, folder));
@@ -131,7 +136,10 @@ int run_command(const std::vector<std::string>& args) {
   }
 
   io::RunFileWriter writer(out, attrs);
+  opt.pilot = &pilot;
   const RunOutcome outcome = run_cohort(model, opt, &writer);
+  opt.pilot = nullptr;
+  pilot = PilotRows();  // its rows are in the file now: freed before the statistics take their memory
   if (outcome.economics) economics::write_moments(writer, *outcome.economics, model.strategies());
   if (vm.count("no-summary")) {
     writer.commit();

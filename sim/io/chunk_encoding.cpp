@@ -30,13 +30,21 @@ struct ChunkEncoder::Compressor {
     if (!handle) throw std::runtime_error(fmt::format("libdeflate: no compressor at level {}", wanted_level));
   }
 
-  // Compresses `in` as a zlib-format stream into `out` when that is smaller than `in`; returns the compressed
-  // size, or 0 when it is not smaller (libdeflate then stops early, having written nothing useful).
+  // Compresses `in` as a zlib-format stream into `out` (with room for the checksum after it) when that is
+  // smaller than `in`; returns the compressed size, or 0 when it is not smaller (libdeflate then stops early,
+  // having written nothing useful). The stream goes to the compressor's own buffer, sized once, then only its
+  // bytes are copied out: sizing each chunk's fresh vector to the whole chunk zero-filled it, 43 M
+  // instructions of memset in the flagship's 3000-patient default run (docs/performance.md, "session 11").
   std::size_t compress_smaller(const std::byte* in, std::size_t in_size, std::vector<std::byte>& out) {
     const std::size_t room = in_size - 1;
-    if (out.size() < room) out.resize(room);
-    return libdeflate_zlib_compress(handle.get(), in, in_size, out.data(), room);
+    if (scratch.size() < room) scratch.resize(room);
+    const std::size_t n = libdeflate_zlib_compress(handle.get(), in, in_size, scratch.data(), room);
+    if (n == 0) return 0;
+    out.reserve(n + kChecksumBytes);
+    out.assign(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(n));
+    return n;
   }
+  std::vector<std::byte> scratch;  // the deflate stream before it is copied out
 };
 
 ChunkEncoder::ChunkEncoder() = default;
@@ -218,16 +226,15 @@ void ChunkEncoder::encode(const std::byte* rows_data, std::size_t rows, std::siz
   shuffle_bytes(rows_data, rows, spec.chunk_rows, row_size, shuffled_.data());
   if (!compressor_) compressor_ = std::make_unique<Compressor>();
   compressor_->prepare(spec.deflate_level);
-  out.bytes.reserve(chunk_bytes + kChecksumBytes);  // room for the checksum too: no reallocation below
   const std::size_t compressed = compressor_->compress_smaller(shuffled_.data(), chunk_bytes, out.bytes);
   if (compressed == 0) {
     // Incompressible: store the shuffled bytes and tell readers to skip inflating them.
+    out.bytes.reserve(chunk_bytes + kChecksumBytes);  // room for the checksum too: no reallocation below
     out.bytes.assign(shuffled_.begin(), shuffled_.end());
     out.filter_mask = kDeflateSkipped;
     append_checksum(out.bytes);
     return;
   }
-  out.bytes.resize(compressed);
   append_checksum(out.bytes);
 }
 

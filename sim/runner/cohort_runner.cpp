@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "sim/io/run_layout.hpp"
+#include "sim/runner/pilot_rows.hpp"
 #include "sim/runner/progress.hpp"
 
 namespace mmsim {
@@ -252,6 +253,11 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
   std::vector<std::atomic<std::uint64_t>> rows_simulated(n_tables);
   std::vector<std::uint64_t> rows_so_far(n_tables, 0);
   std::uint64_t next_block = 0, done = 0;
+  // Set by the source once it has made its last block: written blocks are then not cleared for reuse (no
+  // block will be taken from the pool again). Clearing re-zeroes every row a block held; for the blocks
+  // never reused (all of them when a cohort is a few blocks) that was 27 M instructions of memset in the
+  // flagship's 3000-patient default run (docs/performance.md, "session 11").
+  std::atomic<bool> all_sourced{false};
   tbb::concurrent_queue<std::shared_ptr<Block>> spare;  // written blocks, for reuse
 
   auto source = [&](tbb::flow_control& fc) -> std::shared_ptr<Block> {
@@ -264,6 +270,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     b->first = next_block * opt.block_size;
     b->count = std::min<std::uint64_t>(opt.block_size, opt.patients - b->first);
     b->last = ++next_block == n_blocks;
+    if (b->last) all_sourced.store(true, std::memory_order_relaxed);
     return b;
   };
 
@@ -277,7 +284,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
         PatientSink sink{b.patients[s], &rows};
         const std::size_t first_event = rows[econ->events_table()].rows();
         const std::size_t first_line = econ_lines ? rows[*econ_lines].rows() : 0;
-        model.simulate(s, key, sink);
+        if (!(opt.pilot && opt.pilot->append(s, key, sink))) model.simulate(s, key, sink);
         econ->add_patient(b.patients[s], b.patients[s].rows() - 1, rows, first_event, first_line,
                           b.economics_patients[s],
                           econ_lines && keep_trajectories ? &b.economics_lines[s] : nullptr,
@@ -311,8 +318,10 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
       return;
     }
     PatientSink patient_sink{b.patients[s], trajectories};
-    for (std::uint64_t i = 0; i < b.count; ++i)
-      model.simulate(s, StreamKey{opt.seed, opt.domain, b.first + i, 0, 0}, patient_sink);
+    for (std::uint64_t i = 0; i < b.count; ++i) {
+      const StreamKey key{opt.seed, opt.domain, b.first + i, 0, 0};
+      if (!(opt.pilot && opt.pilot->append(s, key, patient_sink))) model.simulate(s, key, patient_sink);
+    }
     if (collect == ColumnCollection::memory) extract_columns(b, s);
   };
 
@@ -386,6 +395,7 @@ RunOutcome run_cohort(const Model& model, const RunOptions& opt, io::RunFileWrit
     for (std::size_t t = 0; t < n_tables; ++t)
       rows_so_far[t] = rows_simulated[t].load(std::memory_order_relaxed);
     progress.update(done, rows_so_far);
+    if (all_sourced.load(std::memory_order_relaxed)) return;  // freed with its last owner instead
     b->recycle();
     spare.push(std::move(b));
   };

@@ -20,6 +20,8 @@
 
 namespace mmsim {
 
+class PilotRows;  // sim/runner/pilot_rows.hpp
+
 enum class OutputMode { trajectories, no_trajectories, summary_only };
 
 // Where the run keeps the endpoint and outcome columns its end-of-run statistics need, taken from the blocks
@@ -48,6 +50,10 @@ struct RunOptions {
   // Further u8 (or enumeration) patients columns to collect beside the outcomes, e.g. the baseline flags a
   // calibration target's subgroup reads; appended to RunOutcome::outcomes (collected_outcome_columns).
   std::vector<std::string> extra_columns;
+  // Rows of the first patients already simulated (the estimate's pilot, run_estimate.hpp): appended instead
+  // of simulated again where the run simulates a patient at a time into a sink of the pilot's shape. Not
+  // owned; null: simulate every patient.
+  const PilotRows* pilot = nullptr;
 };
 
 // An allocator whose resize leaves new elements uninitialized (default-initialized): a summary-only column is

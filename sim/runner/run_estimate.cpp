@@ -3,8 +3,15 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "sim/io/chunk_encoding.hpp"
 
@@ -45,7 +52,7 @@ std::optional<std::uint64_t> free_disk_bytes(const std::filesystem::path& folder
 }
 
 RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statistics,
-                         std::uint64_t memory_budget) {
+                         std::uint64_t memory_budget, EstimateDetail detail, PilotRows* keep) {
   const OutputSchema& schema = model.schema();
   const std::size_t n_s = model.strategies().size();
   const double patients = static_cast<double>(opt.patients);
@@ -55,31 +62,60 @@ RunEstimate estimate_run(const Model& model, const RunOptions& opt, bool statist
   // Pilot: the first patients of the run, every strategy, compressed as the run compresses them. A run that
   // writes no rows needs no pilot (its file and rows in flight are nothing per patient).
   const std::size_t pilot = static_cast<std::size_t>(std::min<std::uint64_t>(opt.patients, 1024));
-  double file_bytes = 0.0, raw_bytes = 0.0;
-  for (std::size_t s = 0; rows && s < n_s; ++s) {
-    TableBuffer pt(schema.patients);
-    std::vector<TableBuffer> tt;
-    for (const auto& t : schema.trajectories) tt.emplace_back(t);
+  const bool exact = detail == EstimateDetail::exact;
+  // The bytes a table's pilot chunk is stored in: encoded, or (bound) its raw bytes and checksum, which no
+  // encoding exceeds.
+  auto stored = [&](const TableBuffer& table, std::size_t row_size, const io::ChunkSpec& spec) {
+    if (!exact) return static_cast<double>(table.size_bytes() + io::kChecksumBytes);
+    return static_cast<double>(io::encode_chunk(table.data(), table.rows(), row_size, spec).bytes.size());
+  };
+  PilotRows simulated(schema, rows ? n_s : 0, opt.seed, opt.domain, trajectories);
+  // Each strategy's pilot on a thread of the run's count (strategies fill separate buffers; a patient is a
+  // pure function of its key): it is serial work before the run, 0.34 G instructions of the flagship's.
+  // Each table's stored and raw bytes are kept and summed afterwards in the serial loop's order.
+  std::vector<std::vector<double>> stored_bytes(n_s), raw_table_bytes(n_s);
+  auto pilot_strategy = [&](std::size_t s) {
     for (std::size_t i = 0; i < pilot; ++i) {
-      PatientSink sink{pt, trajectories ? &tt : nullptr};
+      PatientSink sink = simulated.sink(s);
       model.simulate(s, StreamKey{opt.seed, opt.domain, i, 0, 0}, sink);
+      simulated.end_patient(s);
     }
+    const TableBuffer& pt = simulated.patients(s);
+    const std::vector<TableBuffer>& tt = simulated.trajectories(s);
     const io::ChunkSpec spec{std::max<std::size_t>(pilot, 1), opt.deflate_level};
-    file_bytes += static_cast<double>(
-        io::encode_chunk(pt.data(), pt.rows(), schema.patients.row_size(), spec).bytes.size());
-    raw_bytes += static_cast<double>(pt.size_bytes());
+    stored_bytes[s].push_back(stored(pt, schema.patients.row_size(), spec));
+    raw_table_bytes[s].push_back(static_cast<double>(pt.size_bytes()));
     for (std::size_t t = 0; trajectories && t < tt.size(); ++t) {
       if (tt[t].rows() == 0) continue;
       const io::ChunkSpec ts{tt[t].rows(), opt.deflate_level};
-      file_bytes += static_cast<double>(
-          io::encode_chunk(tt[t].data(), tt[t].rows(), schema.trajectories[t].row_size(), ts).bytes.size());
-      raw_bytes += static_cast<double>(tt[t].size_bytes());
+      stored_bytes[s].push_back(stored(tt[t], schema.trajectories[t].row_size(), ts));
+      raw_table_bytes[s].push_back(static_cast<double>(tt[t].size_bytes()));
+    }
+  };
+  if (rows && n_s > 0) {
+    const int workers = opt.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(opt.threads);
+    tbb::task_arena arena(workers);
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_s, 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t s = r.begin(); s < r.end(); ++s) pilot_strategy(s);
+                        });
+    });
+  }
+  double file_bytes = 0.0, raw_bytes = 0.0;
+  for (std::size_t s = 0; s < n_s; ++s) {
+    for (std::size_t k = 0; k < stored_bytes[s].size(); ++k) {
+      file_bytes += stored_bytes[s][k];
+      raw_bytes += raw_table_bytes[s][k];
     }
   }
   const double per_patient_file = pilot == 0 ? 0.0 : file_bytes / static_cast<double>(pilot);
   const double per_patient_raw = pilot == 0 ? 0.0 : raw_bytes / static_cast<double>(pilot);
 
+  if (keep != nullptr) *keep = std::move(simulated);
+
   RunEstimate e;
+  e.upper_bound = !exact;
   // 5% for chunk indexes and the B-trees, 64 KiB for attributes, the config and the summaries.
   e.output_bytes = static_cast<std::uint64_t>(per_patient_file * patients * 1.05) + (64ull << 10);
   // Blocks in flight: 4 per thread, each with its raw rows and their compressed copy.

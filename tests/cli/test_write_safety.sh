@@ -37,6 +37,11 @@ if [[ $(id -u) -eq 0 ]] && mkdir -p "$tiny" && mount -t tmpfs -o size=1m tmpfs "
   # The up-front estimate refuses a run the disk cannot hold (exit 2, with the figures); past it (told to skip
   # the check), the write itself fails cleanly.
   expect_code 2 "of disk in $tiny" run "$cfg" --patients 3000 -o "$tiny/out.h5" -q
+  # The run checks an uncompressed upper bound first; refused, it words the refusal from the exact estimate,
+  # the one --estimate prints.
+  est=$("$mmsim" run "$cfg" --patients 3000 -o "$tiny/out.h5" --estimate | sed -n 's/^  run file *//p')
+  [[ -n "$est" ]] && grep -qF "(run file $est" "$work/stderr" ||
+    note_fail "refused for disk: the message's run file is not --estimate's '$est': $(head -c 400 "$work/stderr")"
   cmp -s "$tiny/out.h5" "$work/before.h5" || note_fail "refused for disk: the existing result changed"
   expect_code 1 "No space left on device" run "$cfg" --patients 3000 -o "$tiny/out.h5" -q --no-space-check
   cmp -s "$tiny/out.h5" "$work/before.h5" || note_fail "disk full: the existing result changed"
