@@ -39,7 +39,7 @@ double evaluate(unsigned n, const double* x, double* grad, void* data) {
     f = s.f(u);
   } catch (...) {
     s.error = std::current_exception();
-    nlopt_force_stop(s.opt);
+    if (s.opt != nullptr) nlopt_force_stop(s.opt);  // null: the start point's own evaluation, before NLopt
     return 0.0;
   }
   FitProgress& p = s.progress;
@@ -67,6 +67,19 @@ FitProgress minimize(const ObjectiveFunction& f, const std::vector<double>& x0, 
   const std::size_t n = x0.size();
   Session session{f, on_improvement, {}, nullptr};
   RandomStream rs(StreamKey{options.seed, 7777, 0, 0, 0});
+  constexpr double kStep = 0.1;  // initial step in unit coordinates
+  // BOBYQA moves a start that lies within its initial step of a bound inward before its first evaluation, so
+  // a resumed fit whose best point has a parameter near a bound would never evaluate that point: it could end
+  // worse than where it resumed and write the worse point over the state. The point itself is evaluated
+  // first then (one evaluation of the first start's budget).
+  const bool near_bound =
+      std::any_of(x0.begin(), x0.end(), [](double v) { return v < kStep || v > 1 - kStep; });
+  const bool evaluate_x0 =
+      algorithm(options.algorithm) == NLOPT_LN_BOBYQA && near_bound && options.max_evaluations > 1;
+  if (evaluate_x0) {
+    evaluate(static_cast<unsigned>(n), x0.data(), nullptr, &session);
+    if (session.error) std::rethrow_exception(session.error);
+  }
   for (int s = 0; s < options.starts; ++s) {
     session.progress.start = s;
     std::vector<double> x = x0;
@@ -76,12 +89,12 @@ FitProgress minimize(const ObjectiveFunction& f, const std::vector<double>& x0, 
     }
     const Optimizer opt(nlopt_create(algorithm(options.algorithm), static_cast<unsigned>(n)), &nlopt_destroy);
     session.opt = opt.get();
-    std::vector<double> lo(n, 0.0), hi(n, 1.0), step(n, 0.1);
+    std::vector<double> lo(n, 0.0), hi(n, 1.0), step(n, kStep);
     nlopt_set_lower_bounds(opt.get(), lo.data());
     nlopt_set_upper_bounds(opt.get(), hi.data());
     nlopt_set_initial_step(opt.get(), step.data());
     nlopt_set_min_objective(opt.get(), evaluate, &session);
-    nlopt_set_maxeval(opt.get(), options.max_evaluations);
+    nlopt_set_maxeval(opt.get(), options.max_evaluations - (s == 0 && evaluate_x0 ? 1 : 0));
     nlopt_set_xtol_rel(opt.get(), options.xtol);
     double value = 0;
     const nlopt_result res = nlopt_optimize(opt.get(), x.data(), &value);
